@@ -1,0 +1,14 @@
+//! sea-orm entities, one module per table. The schema itself lives in `migration/`; these
+//! structs only mirror it for queries.
+
+pub mod audit_log;
+pub mod excluded_topics;
+pub mod inbox;
+pub mod members;
+pub mod outbox;
+pub mod support_groups;
+pub mod ticket_messages;
+pub mod tickets;
+pub mod timers;
+pub mod users;
+pub mod workspaces;

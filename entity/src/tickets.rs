@@ -1,0 +1,34 @@
+//! A ticket: one forum topic, its lifecycle state and timestamps.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "tickets")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub workspace_id: i64,
+    pub number: i64,
+    pub chat_id: i64,
+    pub thread_id: i32,
+    pub subject: String,
+    pub customer_id: i64,
+    pub status: String,
+    pub priority: String,
+    pub assignee_id: Option<i64>,
+    pub card_message_id: Option<i32>,
+    pub topic_renamed: bool,
+    pub topic_deleted_at: Option<DateTimeUtc>,
+    pub csat_score: Option<i16>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub first_response_at: Option<DateTimeUtc>,
+    pub resolved_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub last_customer_message_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,17 @@
+//! Schema migrations. `topicdesk run` applies pending ones at start; `topicdesk migrate` manages
+//! them by hand. Each file is `mYYYYMMDD_HHMMSS_verb_noun.rs` and never changes once released:
+//! later schema changes are new migrations.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_core;
+
+/// The ordered list of every migration the daemon knows.
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_create_core::Migration)]
+    }
+}

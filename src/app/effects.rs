@@ -1,0 +1,263 @@
+//! What the app layer asks of Telegram, as data. Effects are stored in the outbox (serialized
+//! with serde, so their shape is a compatibility promise: add variants, don't repurpose them)
+//! and carried out by the Telegram sender. Notices say *what* to tell someone; all wording lives
+//! in `telegram::render`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::team::Role;
+
+/// Where an answer goes: into a chat (optionally a topic, replying to a message) or as the
+/// answer to a pressed button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum ReplyTo {
+    Chat {
+        chat: i64,
+        thread: Option<i32>,
+        message: Option<i32>,
+    },
+    Callback {
+        id: String,
+    },
+}
+
+/// Which keyboard the ticket card shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CardMenu {
+    #[default]
+    Main,
+    Assign,
+    Priority,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Effect {
+    Send {
+        chat: i64,
+        thread: Option<i32>,
+        reply_to: Option<i32>,
+        notice: Notice,
+    },
+    /// A private message. A person who never started the bot cannot receive one (Telegram
+    /// answers 403); then a hint goes to `fallback` instead, if given.
+    SendPrivate {
+        user: i64,
+        notice: Notice,
+        fallback: Option<(i64, Option<i32>)>,
+    },
+    AnswerCallback {
+        id: String,
+        notice: Option<Notice>,
+        alert: bool,
+    },
+    /// Replaces a message the bot sent (menus, the CSAT question once answered).
+    Edit {
+        chat: i64,
+        message_id: i32,
+        notice: Notice,
+    },
+    /// Posts and pins the ticket card, then remembers its message id.
+    PostCard {
+        ticket: i64,
+    },
+    /// Edits the card to the ticket's current state (rendered at send time, so a burst of
+    /// changes costs at most one edit each and always shows the latest state).
+    RefreshCard {
+        ticket: i64,
+        menu: CardMenu,
+    },
+    /// Prefixes the topic name with the ticket number, once.
+    RenameTopic {
+        ticket: i64,
+    },
+    CloseTopic {
+        ticket: i64,
+    },
+    ReopenTopic {
+        ticket: i64,
+    },
+    /// Asks the customer for a 1–5 rating.
+    AskCsat {
+        ticket: i64,
+    },
+}
+
+impl Effect {
+    /// The chat this effect writes to when known up front; the dispatcher keeps one chat's
+    /// effects in order.
+    pub fn chat_hint(&self) -> Option<i64> {
+        match self {
+            Effect::Send { chat, .. } | Effect::Edit { chat, .. } => Some(*chat),
+            Effect::SendPrivate { user, .. } => Some(*user),
+            _ => None,
+        }
+    }
+
+    /// The ticket whose topic this effect touches, to record a deleted topic against it.
+    pub fn ticket(&self) -> Option<i64> {
+        match self {
+            Effect::PostCard { ticket }
+            | Effect::RefreshCard { ticket, .. }
+            | Effect::RenameTopic { ticket }
+            | Effect::CloseTopic { ticket }
+            | Effect::ReopenTopic { ticket }
+            | Effect::AskCsat { ticket } => Some(*ticket),
+            _ => None,
+        }
+    }
+}
+
+/// A snapshot of a ticket for messages that describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub id: i64,
+    pub number: i64,
+    pub subject: String,
+    pub status: String,
+    pub priority: String,
+    pub customer: String,
+    pub assignee: Option<String>,
+    pub chat_id: i64,
+    pub thread_id: i32,
+    pub created_at: String,
+    pub first_response_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub messages: i64,
+    pub csat: Option<i16>,
+    pub topic_deleted: bool,
+}
+
+/// What the bot lacks to serve a group, listed exactly in the /connect answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    Forum,
+    Admin,
+    ManageTopics,
+    DeleteMessages,
+    PinMessages,
+}
+
+/// A confirmation of a ticket change made by a command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Change {
+    Assigned { to: String, note: Option<String> },
+    Unassigned,
+    Status { to: String },
+    Priority { to: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum Notice {
+    Welcome {
+        first_name: String,
+        workspaces: Vec<String>,
+    },
+    AskWorkspaceName,
+    WorkspaceNameInvalid,
+    WorkspaceCreated {
+        name: String,
+    },
+    NeedWorkspace,
+    Help {
+        role: Option<Role>,
+        in_group: bool,
+    },
+    OnlyAgents,
+    OnlyAdmins,
+    ConnectMissing {
+        missing: Vec<Missing>,
+    },
+    Connected {
+        workspace: String,
+        title: String,
+    },
+    AlreadyConnected {
+        workspace: String,
+    },
+    ConnectedElsewhere,
+    Disconnected {
+        title: String,
+    },
+    NotConnected,
+    StaffChatLinked {
+        workspace: String,
+    },
+    StaffChatIsSupportGroup,
+    TopicExcluded,
+    TopicIncluded,
+    AlreadyExcluded,
+    NotExcluded,
+    NotInTopic,
+    NotATicket,
+    NotPrivate,
+    Refused {
+        number: i64,
+        action: String,
+        status: String,
+        allowed: Vec<String>,
+    },
+    AlreadyAssigned {
+        number: i64,
+        name: String,
+    },
+    Changed {
+        number: i64,
+        change: Change,
+    },
+    AssignUsage,
+    PriorityUsage,
+    UnknownAgent {
+        query: String,
+    },
+    NewTicket {
+        ticket: TicketSummary,
+    },
+    TicketInfo {
+        ticket: TicketSummary,
+    },
+    /// Posted where someone spoke when their private chat is closed to the bot.
+    StartBotFirst {
+        name: String,
+    },
+    CsatAsk {
+        number: i64,
+    },
+    CsatThanks {
+        score: u8,
+    },
+    CsatOnlyCustomer,
+    CsatAlready,
+    ButtonExpired,
+    Settings {
+        workspace: String,
+        store_bodies: bool,
+        auto_close_hours: i32,
+    },
+    SettingsSaved,
+    Ok,
+}
+
+impl Notice {
+    /// Refusals are shown as alerts (a dialog the presser must dismiss), confirmations as toasts.
+    pub fn is_alert(&self) -> bool {
+        matches!(
+            self,
+            Notice::OnlyAgents
+                | Notice::OnlyAdmins
+                | Notice::Refused { .. }
+                | Notice::AlreadyAssigned { .. }
+                | Notice::CsatOnlyCustomer
+                | Notice::CsatAlready
+                | Notice::ButtonExpired
+                | Notice::NotATicket
+                | Notice::NeedWorkspace
+        )
+    }
+}

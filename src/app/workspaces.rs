@@ -1,0 +1,455 @@
+//! Workspace use cases: creating one, connecting support groups (with the rights check),
+//! linking the staff chat, excluding topics, help and the workspace settings.
+
+use tracing::instrument;
+
+use super::effects::{Effect, Missing, Notice};
+use super::{current_workspace, AppResult, Caller, Ctx, Origin, Work};
+use crate::domain::ids::UserId;
+use crate::domain::team::Role;
+use crate::domain::ticket::Actor;
+use crate::store::{self, audit::Entry};
+
+/// What the bot may do in a group, as Telegram reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BotRights {
+    pub is_admin: bool,
+    pub can_manage_topics: bool,
+    pub can_delete_messages: bool,
+    pub can_pin_messages: bool,
+}
+
+/// Everything the bot lacks to serve a group; empty means it can be connected.
+pub fn missing_rights(is_forum: bool, r: BotRights) -> Vec<Missing> {
+    let mut out = Vec::new();
+    if !is_forum {
+        out.push(Missing::Forum);
+    }
+    if !r.is_admin {
+        out.push(Missing::Admin);
+    }
+    if !(r.is_admin && r.can_manage_topics) {
+        out.push(Missing::ManageTopics);
+    }
+    if !(r.is_admin && r.can_delete_messages) {
+        out.push(Missing::DeleteMessages);
+    }
+    if !(r.is_admin && r.can_pin_messages) {
+        out.push(Missing::PinMessages);
+    }
+    out
+}
+
+async fn begin_as(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult<Option<Work>> {
+    let Some(w) = Work::begin(ctx, origin).await? else {
+        return Ok(None);
+    };
+    store::users::upsert(&w.tx, &caller.profile, caller.private, w.now).await?;
+    Ok(Some(w))
+}
+
+/// An update that needs no decision (a message the bot ignores): still recorded as handled.
+pub async fn ignore(
+    ctx: &Ctx,
+    origin: Origin,
+    who: Option<&store::users::Profile>,
+    private: bool,
+) -> AppResult<()> {
+    let Some(w) = Work::begin(ctx, origin).await? else {
+        return Ok(());
+    };
+    if let Some(p) = who {
+        store::users::upsert(&w.tx, p, private, w.now).await?;
+    }
+    w.commit().await
+}
+
+/// `/start` in the private chat.
+pub async fn start(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    let mut names = Vec::new();
+    for m in store::users::memberships(&w.tx, caller.profile.id).await? {
+        if let Some(ws) = store::workspaces::get(&w.tx, m.workspace_id).await? {
+            names.push(ws.name);
+        }
+    }
+    let notice = Notice::Welcome {
+        first_name: caller.profile.first_name.clone(),
+        workspaces: names,
+    };
+    w.reply(caller, notice).await?;
+    w.commit().await
+}
+
+/// The "Create workspace" button: asks for the name (the next private message).
+pub async fn ask_workspace_name(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    chat: i64,
+) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    w.reply(caller, Notice::Ok).await?;
+    w.effect(Effect::Send {
+        chat,
+        thread: None,
+        reply_to: None,
+        notice: Notice::AskWorkspaceName,
+    })
+    .await?;
+    w.commit().await
+}
+
+/// `/newworkspace <name>` (or the name typed after pressing "Create workspace").
+#[instrument(skip_all, err)]
+pub async fn create_workspace(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    name: &str,
+) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    let name = name.trim();
+    if !caller.private {
+        w.reply(caller, Notice::NotPrivate).await?;
+        return w.commit().await;
+    }
+    if name.is_empty() || name.chars().count() > 64 || name.starts_with('/') {
+        w.reply(caller, Notice::WorkspaceNameInvalid).await?;
+        return w.commit().await;
+    }
+    let ws = store::workspaces::create(&w.tx, name, caller.profile.id, w.now).await?;
+    store::users::add_member(&w.tx, ws.id, caller.profile.id, Role::Owner, w.now).await?;
+    store::users::set_current_workspace(&w.tx, caller.profile.id, ws.id).await?;
+    w.audit(Entry {
+        workspace_id: ws.id,
+        ticket_id: None,
+        actor: Actor::User(UserId(caller.profile.id)),
+        action: "workspace.created",
+        old_value: None,
+        new_value: Some(ws.name.clone()),
+        note: None,
+    })
+    .await?;
+    w.reply(caller, Notice::WorkspaceCreated { name: ws.name })
+        .await?;
+    w.commit().await
+}
+
+/// `/connect` in a group: checks the caller may, the chat is a forum and the bot has the rights
+/// it needs, and answers with exactly what is missing otherwise.
+#[instrument(skip_all, fields(chat), err)]
+pub async fn connect_group(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    chat: i64,
+    title: &str,
+    is_forum: bool,
+    rights: BotRights,
+) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    let Some((ws, role)) = current_workspace(&w.tx, caller.profile.id).await? else {
+        w.reply(caller, Notice::NeedWorkspace).await?;
+        return w.commit().await;
+    };
+    if !role.can_configure() {
+        w.reply(caller, Notice::OnlyAdmins).await?;
+        return w.commit().await;
+    }
+    if let Some(existing) = store::groups::get(&w.tx, chat).await? {
+        let notice = if existing.workspace_id == ws.id {
+            Notice::AlreadyConnected { workspace: ws.name }
+        } else {
+            Notice::ConnectedElsewhere
+        };
+        w.reply(caller, notice).await?;
+        return w.commit().await;
+    }
+    let missing = missing_rights(is_forum, rights);
+    if !missing.is_empty() {
+        w.reply(caller, Notice::ConnectMissing { missing }).await?;
+        return w.commit().await;
+    }
+    store::groups::connect(&w.tx, chat, ws.id, title, caller.profile.id, w.now).await?;
+    w.audit(Entry {
+        workspace_id: ws.id,
+        ticket_id: None,
+        actor: Actor::User(UserId(caller.profile.id)),
+        action: "group.connected",
+        old_value: None,
+        new_value: Some(format!("{title} ({chat})")),
+        note: None,
+    })
+    .await?;
+    w.reply(
+        caller,
+        Notice::Connected {
+            workspace: ws.name,
+            title: title.to_owned(),
+        },
+    )
+    .await?;
+    w.commit().await
+}
+
+/// `/disconnect`: the group stops producing tickets; existing tickets stay.
+pub async fn disconnect_group(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    chat: i64,
+) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    let Some(group) = store::groups::get(&w.tx, chat).await? else {
+        w.reply(caller, Notice::NotConnected).await?;
+        return w.commit().await;
+    };
+    let role = store::users::role_in(&w.tx, group.workspace_id, caller.profile.id).await?;
+    if !role.is_some_and(Role::can_configure) {
+        w.reply(caller, Notice::OnlyAdmins).await?;
+        return w.commit().await;
+    }
+    store::groups::disconnect(&w.tx, chat).await?;
+    w.audit(Entry {
+        workspace_id: group.workspace_id,
+        ticket_id: None,
+        actor: Actor::User(UserId(caller.profile.id)),
+        action: "group.disconnected",
+        old_value: Some(format!("{} ({chat})", group.title)),
+        new_value: None,
+        note: None,
+    })
+    .await?;
+    w.reply(caller, Notice::Disconnected { title: group.title })
+        .await?;
+    w.commit().await
+}
+
+/// `/staffchat` in a group: notifications of the caller's workspace go there.
+pub async fn link_staff_chat(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    chat: i64,
+) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    let Some((ws, role)) = current_workspace(&w.tx, caller.profile.id).await? else {
+        w.reply(caller, Notice::NeedWorkspace).await?;
+        return w.commit().await;
+    };
+    if !role.can_configure() {
+        w.reply(caller, Notice::OnlyAdmins).await?;
+        return w.commit().await;
+    }
+    if store::groups::get(&w.tx, chat).await?.is_some() {
+        w.reply(caller, Notice::StaffChatIsSupportGroup).await?;
+        return w.commit().await;
+    }
+    store::workspaces::set_staff_chat(&w.tx, ws.id, Some(chat)).await?;
+    w.audit(Entry {
+        workspace_id: ws.id,
+        ticket_id: None,
+        actor: Actor::User(UserId(caller.profile.id)),
+        action: "workspace.staff_chat",
+        old_value: ws.staff_chat_id.map(|c| c.to_string()),
+        new_value: Some(chat.to_string()),
+        note: None,
+    })
+    .await?;
+    w.reply(caller, Notice::StaffChatLinked { workspace: ws.name })
+        .await?;
+    w.commit().await
+}
+
+/// `/exclude` and `/include` in a topic of a connected group.
+pub async fn set_topic_excluded(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    chat: i64,
+    thread: Option<i32>,
+    exclude: bool,
+) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    let Some(group) = store::groups::get(&w.tx, chat).await? else {
+        w.reply(caller, Notice::NotConnected).await?;
+        return w.commit().await;
+    };
+    let role = store::users::role_in(&w.tx, group.workspace_id, caller.profile.id).await?;
+    if !role.is_some_and(Role::can_configure) {
+        w.reply(caller, Notice::OnlyAdmins).await?;
+        return w.commit().await;
+    }
+    let Some(thread) = thread else {
+        w.reply(caller, Notice::NotInTopic).await?;
+        return w.commit().await;
+    };
+    let changed = if exclude {
+        store::groups::exclude(
+            &w.tx,
+            group.workspace_id,
+            chat,
+            thread,
+            caller.profile.id,
+            w.now,
+        )
+        .await?
+    } else {
+        store::groups::include(&w.tx, chat, thread).await?
+    };
+    let notice = match (exclude, changed) {
+        (true, true) => Notice::TopicExcluded,
+        (true, false) => Notice::AlreadyExcluded,
+        (false, true) => Notice::TopicIncluded,
+        (false, false) => Notice::NotExcluded,
+    };
+    if changed {
+        w.audit(Entry {
+            workspace_id: group.workspace_id,
+            ticket_id: None,
+            actor: Actor::User(UserId(caller.profile.id)),
+            action: if exclude {
+                "topic.excluded"
+            } else {
+                "topic.included"
+            },
+            old_value: None,
+            new_value: Some(format!("{chat}/{thread}")),
+            note: None,
+        })
+        .await?;
+    }
+    w.reply(caller, notice).await?;
+    w.commit().await
+}
+
+/// `/help`: only what the person's role may do. In a group, the role in that group's
+/// workspace; in private, in their current workspace.
+pub async fn help(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    group_chat: Option<i64>,
+) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    let role = match group_chat {
+        Some(chat) => match store::groups::get(&w.tx, chat).await? {
+            Some(g) => store::users::role_in(&w.tx, g.workspace_id, caller.profile.id).await?,
+            None => current_workspace(&w.tx, caller.profile.id)
+                .await?
+                .map(|(_, r)| r),
+        },
+        None => current_workspace(&w.tx, caller.profile.id)
+            .await?
+            .map(|(_, r)| r),
+    };
+    w.reply(
+        caller,
+        Notice::Help {
+            role,
+            in_group: group_chat.is_some(),
+        },
+    )
+    .await?;
+    w.commit().await
+}
+
+/// A change made from the `/settings` screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingChange {
+    Show,
+    ToggleBodies,
+    AutoCloseHours(u16),
+}
+
+/// `/settings` (Owner/Admin): the privacy and auto-close settings, edited in place.
+pub async fn settings(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    change: SettingChange,
+    screen: Option<(i64, i32)>,
+) -> AppResult<()> {
+    let Some(mut w) = begin_as(ctx, origin, caller).await? else {
+        return Ok(());
+    };
+    let Some((mut ws, role)) = current_workspace(&w.tx, caller.profile.id).await? else {
+        w.reply(caller, Notice::NeedWorkspace).await?;
+        return w.commit().await;
+    };
+    if !role.can_configure() {
+        w.reply(caller, Notice::OnlyAdmins).await?;
+        return w.commit().await;
+    }
+    let actor = Actor::User(UserId(caller.profile.id));
+    match change {
+        SettingChange::Show => {}
+        SettingChange::ToggleBodies => {
+            let next = !ws.store_message_bodies;
+            store::workspaces::set_store_bodies(&w.tx, ws.id, next).await?;
+            w.audit(Entry {
+                workspace_id: ws.id,
+                ticket_id: None,
+                actor,
+                action: "settings.store_message_bodies",
+                old_value: Some(ws.store_message_bodies.to_string()),
+                new_value: Some(next.to_string()),
+                note: None,
+            })
+            .await?;
+            ws.store_message_bodies = next;
+        }
+        SettingChange::AutoCloseHours(h) => {
+            let h = i32::from(h.clamp(1, 24 * 90));
+            if h != ws.auto_close_hours {
+                store::workspaces::set_auto_close_hours(&w.tx, ws.id, h).await?;
+                w.audit(Entry {
+                    workspace_id: ws.id,
+                    ticket_id: None,
+                    actor,
+                    action: "settings.auto_close_hours",
+                    old_value: Some(ws.auto_close_hours.to_string()),
+                    new_value: Some(h.to_string()),
+                    note: None,
+                })
+                .await?;
+                ws.auto_close_hours = h;
+            }
+        }
+    }
+    let notice = Notice::Settings {
+        workspace: ws.name.clone(),
+        store_bodies: ws.store_message_bodies,
+        auto_close_hours: ws.auto_close_hours,
+    };
+    match screen {
+        Some((chat, message_id)) => {
+            w.effect(Effect::Edit {
+                chat,
+                message_id,
+                notice,
+            })
+            .await?;
+            w.reply(caller, Notice::SettingsSaved).await?;
+        }
+        None => w.reply(caller, notice).await?,
+    }
+    w.commit().await
+}

@@ -1,0 +1,251 @@
+//! Typed settings. Everything comes from the environment (a `.env` file is read first), and the
+//! flags of [`Cli`] override it. Validation happens here, once, so a bad value stops the daemon
+//! with one line naming the variable instead of failing somewhere deep inside.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
+use url::Url;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "topicdesk",
+    version,
+    about = "A helpdesk that lives inside Telegram forum groups"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Database URL: `sqlite://file.db?mode=rwc` or `postgres://user:pass@host/db`.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite://topicdesk.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Address of the HTTP server (health, readiness, metrics).
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_HTTP_ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    pub http_addr: String,
+
+    /// Bot API base URL; tests point it at a local fake.
+    #[arg(long, global = true, env = "TELOXIDE_API_URL")]
+    pub api_url: Option<String>,
+
+    /// How updates arrive.
+    #[arg(long, global = true, env = "TOPICDESK_MODE", default_value = "polling")]
+    pub mode: String,
+
+    /// `pretty` or `json`.
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_LOG_FORMAT",
+        default_value = "pretty"
+    )]
+    pub log_format: String,
+
+    /// Messages per minute into one group before the bot queues.
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_TG_GROUP_PER_MINUTE",
+        default_value = "20"
+    )]
+    pub tg_group_per_minute: String,
+
+    /// Messages per second in all.
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_TG_GLOBAL_PER_SECOND",
+        default_value = "30"
+    )]
+    pub tg_global_per_second: String,
+
+    /// Seconds a getUpdates long poll is held (teloxide's client gives up at 17 s; Telegram
+    /// answers 5xx slowly, so stay well under 10).
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_POLL_TIMEOUT",
+        default_value = "8"
+    )]
+    pub poll_timeout: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the daemon (the default).
+    Run,
+    /// Manage the database schema.
+    Migrate {
+        #[arg(value_enum, default_value = "up")]
+        action: MigrateAction,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the last applied migration.
+    Down,
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop every table and apply all migrations again.
+    Fresh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// How Telegram updates reach the daemon. Only long polling exists so far; webhook mode is refused
+/// at start with a clear message rather than silently polling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Polling,
+}
+
+/// Everything the daemon needs, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The bot token; `None` only for commands that never talk to Telegram (`migrate`).
+    pub token: Option<SecretString>,
+    pub api_url: Option<Url>,
+    pub database_url: String,
+    pub http_addr: SocketAddr,
+    pub mode: Mode,
+    pub log_format: LogFormat,
+    pub tg_group_per_minute: u32,
+    pub tg_global_per_second: u32,
+    pub poll_timeout: Duration,
+}
+
+/// A configuration problem, displayed as one line naming the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Settings {
+    /// Validates the parsed command line (which already merged the environment).
+    /// `needs_token` is true for `run`.
+    pub fn from_cli(cli: &Cli, needs_token: bool) -> Result<Self, ConfigError> {
+        let token = std::env::var("TELOXIDE_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty());
+        if needs_token && token.is_none() {
+            return Err(bad(
+                "TELOXIDE_TOKEN",
+                "not set; put the bot token from @BotFather in the environment or in .env",
+            ));
+        }
+        let api_url = match cli.api_url.as_deref().filter(|s| !s.trim().is_empty()) {
+            None => None,
+            Some(raw) => {
+                let url = Url::parse(raw)
+                    .map_err(|e| bad("TELOXIDE_API_URL", format!("{raw:?} is not a URL ({e})")))?;
+                if !matches!(url.scheme(), "http" | "https") {
+                    return Err(bad(
+                        "TELOXIDE_API_URL",
+                        format!("{raw:?} must be an http:// or https:// URL"),
+                    ));
+                }
+                Some(url)
+            }
+        };
+        let database_url = cli.database_url.trim().to_string();
+        let scheme_ok = ["sqlite:", "postgres://", "postgresql://"]
+            .iter()
+            .any(|p| database_url.starts_with(p));
+        if !scheme_ok || Url::parse(&database_url).is_err() {
+            return Err(bad(
+                "DATABASE_URL",
+                format!("{database_url:?} is not a database URL (expected sqlite://file.db?mode=rwc or postgres://user:pass@host/db)"),
+            ));
+        }
+        let http_addr = cli.http_addr.parse().map_err(|_| {
+            bad(
+                "TOPICDESK_HTTP_ADDR",
+                format!("{:?} is not an address like 127.0.0.1:8080", cli.http_addr),
+            )
+        })?;
+        let mode = match cli.mode.as_str() {
+            "polling" => Mode::Polling,
+            "webhook" => {
+                return Err(bad(
+                    "TOPICDESK_MODE",
+                    "webhook mode is not available in this version; use polling",
+                ))
+            }
+            other => {
+                return Err(bad(
+                    "TOPICDESK_MODE",
+                    format!("{other:?} is not polling or webhook"),
+                ))
+            }
+        };
+        let log_format = match cli.log_format.as_str() {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(bad(
+                    "TOPICDESK_LOG_FORMAT",
+                    format!("{other:?} is not pretty or json"),
+                ))
+            }
+        };
+        let positive = |variable: &'static str, raw: &str| -> Result<u32, ConfigError> {
+            raw.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| bad(variable, format!("{raw:?} is not a positive whole number")))
+        };
+        let tg_group_per_minute =
+            positive("TOPICDESK_TG_GROUP_PER_MINUTE", &cli.tg_group_per_minute)?;
+        let tg_global_per_second =
+            positive("TOPICDESK_TG_GLOBAL_PER_SECOND", &cli.tg_global_per_second)?;
+        let poll = positive("TOPICDESK_POLL_TIMEOUT", &cli.poll_timeout)?;
+        if poll > 9 {
+            return Err(bad("TOPICDESK_POLL_TIMEOUT", "must be at most 9 seconds"));
+        }
+        Ok(Self {
+            token: token.map(SecretString::from),
+            api_url,
+            database_url,
+            http_addr,
+            mode,
+            log_format,
+            tg_group_per_minute,
+            tg_global_per_second,
+            poll_timeout: Duration::from_secs(poll.into()),
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}

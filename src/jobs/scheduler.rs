@@ -1,0 +1,75 @@
+//! The one timer loop. It asks the database for the earliest due time, sleeps until then (on the
+//! injected clock) or until a use case signals an earlier timer, and fires every due timer in its
+//! own transaction that also deletes it, so each fires once, also across restarts and replicas.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{tickets, Ctx, Origin, Work};
+use crate::metrics::Metrics;
+use crate::store::{self, timers::TimerKind};
+
+pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
+    loop {
+        if shutdown.is_cancelled() {
+            return;
+        }
+        // Fire everything that is due.
+        loop {
+            match fire_one(&ctx).await {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "timer failed; retrying shortly");
+                    tokio::select! {
+                        _ = shutdown.cancelled() => return,
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                    break;
+                }
+            }
+        }
+        let next = match store::timers::next_due(&ctx.db).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read timers");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        match next {
+            Some(at) => {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = ctx.wake.timers.notified() => {}
+                    _ = ctx.clock.sleep_until(at) => {}
+                }
+            }
+            None => {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = ctx.wake.timers.notified() => {}
+                }
+            }
+        }
+    }
+}
+
+/// Fires the oldest due timer, if any. Returns whether one was fired.
+async fn fire_one(ctx: &Ctx) -> crate::app::AppResult<bool> {
+    let Some(mut w) = Work::begin(ctx, Origin::Internal).await? else {
+        return Ok(false);
+    };
+    let Some(timer) = store::timers::take_due(&w.tx, w.now).await? else {
+        w.tx.rollback().await?;
+        return Ok(false);
+    };
+    match TimerKind::parse(&timer.kind) {
+        Some(TimerKind::AutoClose) => tickets::auto_close(&mut w, timer.ticket_id).await?,
+        None => tracing::warn!(kind = %timer.kind, "unknown timer kind dropped"),
+    }
+    w.commit().await?;
+    Metrics::inc(&ctx.metrics.timers_fired);
+    Ok(true)
+}

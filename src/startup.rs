@@ -1,0 +1,253 @@
+//! Building and running the daemon: connect and migrate the database, bind the HTTP server,
+//! greet Telegram, then run the listener, the inbox worker, the outbox dispatcher and the
+//! scheduler until a shutdown signal. Shutdown stops taking updates, lets every loop finish the
+//! item in hand, and returns.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use teloxide::prelude::*;
+use teloxide::types::Me;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{Ctx, Wake};
+use crate::clock::{Clock, SystemClock};
+use crate::config::{LogFormat, MigrateAction, Settings};
+use crate::metrics::Metrics;
+use crate::telegram::{self, AppState};
+use crate::{http, jobs, store};
+
+/// Installs the tracing subscriber (which also receives teloxide's `log` records).
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    store::connect(&settings.database_url)
+        .await
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot connect to the database: {e}"))
+}
+
+/// `topicdesk migrate …`
+pub async fn migrate(settings: &Settings, action: MigrateAction) -> anyhow::Result<()> {
+    let db = connect(settings).await?;
+    match action {
+        MigrateAction::Up => Migrator::up(&db, None).await?,
+        MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
+        MigrateAction::Fresh => Migrator::fresh(&db).await?,
+        MigrateAction::Status => {
+            for m in Migrator::get_migration_with_status(&db).await? {
+                println!("{}\t{}", m.name(), m.status());
+            }
+            return Ok(());
+        }
+    }
+    println!("migrate {action:?}: done");
+    Ok(())
+}
+
+/// `topicdesk run`: until SIGINT or SIGTERM.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let shutdown = CancellationToken::new();
+    let app = Application::build(settings, Arc::new(SystemClock)).await?;
+    tracing::info!(addr = %app.http_addr(), "topicdesk started");
+    let signal = shutdown.clone();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutdown signal received; finishing in-flight work");
+        signal.cancel();
+    });
+    app.run_until_stopped(shutdown).await
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The built daemon, not yet running. Tests build it with a [`crate::clock::ManualClock`].
+pub struct Application {
+    settings: Settings,
+    ctx: Ctx,
+    listener: TcpListener,
+    http_addr: SocketAddr,
+    telegram_ready: Arc<AtomicBool>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = connect(&settings).await?;
+        Migrator::up(&db, None)
+            .await
+            .context("applying database migrations")?;
+        let listener = TcpListener::bind(settings.http_addr).await.map_err(|e| {
+            anyhow::anyhow!(
+                "TOPICDESK_HTTP_ADDR: cannot listen on {}: {e}",
+                settings.http_addr
+            )
+        })?;
+        let http_addr = listener.local_addr()?;
+        let ctx = Ctx {
+            db,
+            clock,
+            wake: Wake::default(),
+            metrics: Arc::new(Metrics::default()),
+        };
+        Ok(Self {
+            settings,
+            ctx,
+            listener,
+            http_addr,
+            telegram_ready: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.ctx.db
+    }
+
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let Application {
+            settings,
+            ctx,
+            listener,
+            telegram_ready,
+            ..
+        } = self;
+        let http_state = http::HttpState {
+            db: ctx.db.clone(),
+            metrics: ctx.metrics.clone(),
+            telegram_ready: telegram_ready.clone(),
+        };
+        let http_shutdown = shutdown.clone();
+        let http = tokio::spawn(async move {
+            axum::serve(listener, http::router(http_state))
+                .with_graceful_shutdown(async move { http_shutdown.cancelled().await })
+                .await
+        });
+
+        let Some(raw) = telegram::raw_bot(&settings) else {
+            anyhow::bail!("TELOXIDE_TOKEN: not set");
+        };
+        let me = tokio::select! {
+            _ = shutdown.cancelled() => {
+                let _ = http.await;
+                return Ok(());
+            }
+            me = greet(&raw) => me?,
+        };
+        telegram_ready.store(true, Ordering::Relaxed);
+        tracing::info!(username = ?me.username, "connected to Telegram");
+        let bot = telegram::throttled(raw.clone(), &settings);
+        let state = Arc::new(AppState {
+            ctx: ctx.clone(),
+            bot: bot.clone(),
+            me,
+            dialogues: Default::default(),
+        });
+        let commands_bot = bot.clone();
+        let commands_stop = shutdown.clone();
+        tokio::spawn(async move {
+            let mut wait = Duration::from_secs(1);
+            loop {
+                match telegram::commands::register(&commands_bot).await {
+                    Ok(()) => return,
+                    Err(e) => tracing::warn!(error = %e, "setMyCommands failed; retrying"),
+                }
+                tokio::select! {
+                    _ = commands_stop.cancelled() => return,
+                    _ = tokio::time::sleep(wait) => {}
+                }
+                wait = (wait * 2).min(Duration::from_secs(300));
+            }
+        });
+        if let Err(e) = raw.delete_webhook().await {
+            tracing::warn!(error = %e, "deleteWebhook failed; polling may be refused while a webhook is set");
+        }
+
+        let tasks = vec![
+            tokio::spawn(telegram::listener::run(
+                raw,
+                ctx.clone(),
+                settings.poll_timeout,
+                telegram_ready.clone(),
+                shutdown.clone(),
+            )),
+            tokio::spawn(telegram::inbox::run(state.clone(), shutdown.clone())),
+            tokio::spawn(jobs::outbox::run(state.clone(), shutdown.clone())),
+            tokio::spawn(jobs::scheduler::run(ctx.clone(), shutdown.clone())),
+        ];
+        shutdown.cancelled().await;
+        for t in tasks {
+            if let Err(e) = t.await {
+                tracing::error!(error = %e, "a background task ended abnormally");
+            }
+        }
+        match http.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "HTTP server error"),
+            Err(e) => tracing::error!(error = %e, "HTTP server task failed"),
+        }
+        tracing::info!("topicdesk stopped");
+        Ok(())
+    }
+}
+
+/// `getMe`, retried while Telegram is unreachable; a rejected token is fatal.
+async fn greet(bot: &Bot) -> anyhow::Result<Me> {
+    let mut wait = Duration::from_millis(500);
+    loop {
+        match bot.get_me().await {
+            Ok(me) => return Ok(me),
+            Err(teloxide::RequestError::Api(e))
+                if e.to_string().to_lowercase().contains("unauthorized")
+                    || e.to_string().contains("Not Found") =>
+            {
+                anyhow::bail!("TELOXIDE_TOKEN: Telegram rejected the token ({e})");
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in = ?wait, "getMe failed; Telegram unreachable?");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The outbox: Telegram effects decided by committed transactions. Rows are leased by the
+//! dispatcher (with `SKIP LOCKED` on PostgreSQL so replicas never take the same row), deleted
+//! once delivered, rescheduled on retryable errors and kept as dead letters otherwise.
+
+use chrono::{DateTime, Utc};
+use entity::outbox;
+use sea_orm::{
+    sea_query::{Expr, LockBehavior, LockType},
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    chat_id: Option<i64>,
+    effect: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    outbox::Entity::insert(outbox::ActiveModel {
+        chat_id: Set(chat_id),
+        effect: Set(effect),
+        created_at: Set(now),
+        next_attempt_at: Set(now),
+        leased_until: Set(None),
+        attempts: Set(0),
+        last_error: Set(None),
+        dead_at: Set(None),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+fn due(now: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(outbox::Column::DeadAt.is_null())
+        .add(outbox::Column::NextAttemptAt.lte(now))
+        .add(
+            sea_orm::Condition::any()
+                .add(outbox::Column::LeasedUntil.is_null())
+                .add(outbox::Column::LeasedUntil.lt(now)),
+        )
+}
+
+/// Leases up to `limit` due rows, oldest first, until `now + lease`.
+pub async fn lease_due(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, DbErr> {
+    let tx = db.begin().await?;
+    let mut q = outbox::Entity::find()
+        .filter(due(now))
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit);
+    if super::supports_skip_locked(&tx) {
+        q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let rows = q.all(&tx).await?;
+    if !rows.is_empty() {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::LeasedUntil, Expr::value(now + lease))
+            .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
+            .exec(&tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// When the dispatcher should look again: the earliest due time of a row not leased.
+pub async fn next_due<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let min: Option<Option<DateTime<Utc>>> = outbox::Entity::find()
+        .select_only()
+        .column_as(outbox::Column::NextAttemptAt.min(), "m")
+        .filter(outbox::Column::DeadAt.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(outbox::Column::LeasedUntil.is_null())
+                .add(outbox::Column::LeasedUntil.lt(now)),
+        )
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(min.flatten())
+}
+
+pub async fn complete<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    outbox::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+/// Gives a leased row back untouched (its chat was blocked by an earlier row this round).
+pub async fn release<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::LeasedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn reschedule<C: ConnectionTrait>(
+    db: &C,
+    row: &outbox::Model,
+    at: DateTime<Utc>,
+    error: &str,
+) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::LeasedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(at))
+        .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
+        .col_expr(
+            outbox::Column::LastError,
+            Expr::value(error.chars().take(2000).collect::<String>()),
+        )
+        .filter(outbox::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Keeps a row that can never be delivered as a dead letter, with the reason.
+pub async fn bury<C: ConnectionTrait>(
+    db: &C,
+    row: &outbox::Model,
+    now: DateTime<Utc>,
+    error: &str,
+) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::LeasedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(outbox::Column::DeadAt, Expr::value(now))
+        .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
+        .col_expr(
+            outbox::Column::LastError,
+            Expr::value(error.chars().take(2000).collect::<String>()),
+        )
+        .filter(outbox::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn count_pending<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
+    outbox::Entity::find()
+        .filter(outbox::Column::DeadAt.is_null())
+        .count(db)
+        .await
+}

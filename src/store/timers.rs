@@ -1,0 +1,113 @@
+//! Durable timers: one row per (kind, ticket) with an indexed due time. The scheduler asks for
+//! the earliest due time and sleeps until then; it never scans tickets.
+
+use chrono::{DateTime, Utc};
+use entity::timers;
+use sea_orm::{
+    sea_query::{LockBehavior, LockType},
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+/// What a timer does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerKind {
+    /// Close a resolved ticket after the workspace's `auto_close_hours`.
+    AutoClose,
+}
+
+impl TimerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimerKind::AutoClose => "auto_close",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "auto_close" => Some(TimerKind::AutoClose),
+            _ => None,
+        }
+    }
+}
+
+/// Sets (or moves) the timer of this kind for this ticket.
+pub async fn set<C: ConnectionTrait>(
+    db: &C,
+    kind: TimerKind,
+    ticket_id: i64,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    cancel(db, kind, ticket_id).await?;
+    timers::Entity::insert(timers::ActiveModel {
+        kind: Set(kind.as_str().to_owned()),
+        ticket_id: Set(ticket_id),
+        due_at: Set(due),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn cancel<C: ConnectionTrait>(
+    db: &C,
+    kind: TimerKind,
+    ticket_id: i64,
+) -> Result<(), DbErr> {
+    timers::Entity::delete_many()
+        .filter(timers::Column::Kind.eq(kind.as_str()))
+        .filter(timers::Column::TicketId.eq(ticket_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn next_due<C: ConnectionTrait>(db: &C) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let min: Option<Option<DateTime<Utc>>> = timers::Entity::find()
+        .select_only()
+        .column_as(timers::Column::DueAt.min(), "m")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(min.flatten())
+}
+
+/// Takes the oldest due timer inside the caller's transaction and deletes it, so it fires once:
+/// on PostgreSQL the row lock with `SKIP LOCKED` keeps a second replica off it.
+pub async fn take_due<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<Option<timers::Model>, DbErr> {
+    let mut q = timers::Entity::find()
+        .filter(timers::Column::DueAt.lte(now))
+        .order_by_asc(timers::Column::DueAt)
+        .limit(1);
+    if super::supports_skip_locked(db) {
+        q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let Some(row) = q.one(db).await? else {
+        return Ok(None);
+    };
+    timers::Entity::delete_by_id(row.id).exec(db).await?;
+    Ok(Some(row))
+}
+
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    kind: TimerKind,
+    ticket_id: i64,
+) -> Result<Option<timers::Model>, DbErr> {
+    timers::Entity::find()
+        .filter(timers::Column::Kind.eq(kind.as_str()))
+        .filter(timers::Column::TicketId.eq(ticket_id))
+        .one(db)
+        .await
+}
+
+pub async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
+    timers::Entity::find().count(db).await
+}

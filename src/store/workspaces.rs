@@ -1,0 +1,101 @@
+//! Workspaces: the tenant rows and the counter that numbers their tickets.
+
+use chrono::{DateTime, Utc};
+use entity::workspaces;
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QuerySelect,
+};
+
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    owner: i64,
+    now: DateTime<Utc>,
+) -> Result<workspaces::Model, DbErr> {
+    let res = workspaces::Entity::insert(workspaces::ActiveModel {
+        name: Set(name.to_owned()),
+        owner_id: Set(owner),
+        staff_chat_id: Set(None),
+        next_ticket_number: Set(1),
+        auto_close_hours: Set(72),
+        store_message_bodies: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    workspaces::Entity::find_by_id(res.last_insert_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("workspace just created".into()))
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<workspaces::Model>, DbErr> {
+    workspaces::Entity::find_by_id(id).one(db).await
+}
+
+/// Takes the next ticket number. The row is locked for the rest of the transaction, so numbers
+/// are unique and — because the ticket insert shares the transaction — gapless.
+pub async fn take_ticket_number<C: ConnectionTrait>(db: &C, id: i64) -> Result<i64, DbErr> {
+    let ws = workspaces::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("workspace {id}")))?;
+    workspaces::Entity::update_many()
+        .col_expr(
+            workspaces::Column::NextTicketNumber,
+            Expr::value(ws.next_ticket_number + 1),
+        )
+        .filter(workspaces::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(ws.next_ticket_number)
+}
+
+pub async fn set_staff_chat<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    chat: Option<i64>,
+) -> Result<(), DbErr> {
+    workspaces::Entity::update_many()
+        .col_expr(workspaces::Column::StaffChatId, Expr::value(chat))
+        .filter(workspaces::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_store_bodies<C: ConnectionTrait>(db: &C, id: i64, on: bool) -> Result<(), DbErr> {
+    workspaces::Entity::update_many()
+        .col_expr(workspaces::Column::StoreMessageBodies, Expr::value(on))
+        .filter(workspaces::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_auto_close_hours<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    hours: i32,
+) -> Result<(), DbErr> {
+    workspaces::Entity::update_many()
+        .col_expr(workspaces::Column::AutoCloseHours, Expr::value(hours))
+        .filter(workspaces::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The workspace whose staff chat this is, if any.
+pub async fn by_staff_chat<C: ConnectionTrait>(
+    db: &C,
+    chat: i64,
+) -> Result<Option<workspaces::Model>, DbErr> {
+    workspaces::Entity::find()
+        .filter(workspaces::Column::StaffChatId.eq(chat))
+        .one(db)
+        .await
+}

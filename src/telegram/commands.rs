@@ -1,0 +1,88 @@
+//! The commands the bot understands. One enum parses every command; which ones a person may use
+//! is decided by the use cases (roles), and which ones Telegram suggests is set per scope by
+//! [`register`].
+
+use teloxide::macros::BotCommands;
+use teloxide::prelude::*;
+use teloxide::types::{BotCommand, BotCommandScope};
+
+use super::TgBot;
+
+/// Arguments are taken as the rest of the line and validated by the handlers, so a malformed
+/// argument gets a helpful answer instead of being silently ignored.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum Cmd {
+    Start(String),
+    Help,
+    Newworkspace(String),
+    Settings,
+    Connect,
+    Disconnect,
+    Staffchat,
+    Exclude,
+    Include,
+    Claim,
+    Assign(String),
+    Unassign,
+    Pending,
+    Resolve,
+    Close,
+    Reopen,
+    Priority(String),
+    Info,
+}
+
+fn list(items: &[(&str, &str)]) -> Vec<BotCommand> {
+    items.iter().map(|(c, d)| BotCommand::new(*c, *d)).collect()
+}
+
+/// The command menu for customers in groups (the default scope).
+pub fn customer_commands() -> Vec<BotCommand> {
+    list(&[("help", "What this bot does")])
+}
+
+/// The command menu for group administrators: agents working tickets, admins configuring.
+pub fn agent_commands() -> Vec<BotCommand> {
+    list(&[
+        ("claim", "Take this ticket"),
+        ("assign", "Assign to @agent [note]"),
+        ("unassign", "Put the ticket back in the queue"),
+        ("pending", "Waiting on the customer"),
+        ("resolve", "Mark resolved"),
+        ("close", "Close a resolved ticket"),
+        ("reopen", "Reopen the ticket"),
+        ("priority", "low | normal | high | urgent"),
+        ("info", "Ticket details (sent privately)"),
+        ("exclude", "This topic is not a ticket"),
+        ("include", "Undo /exclude"),
+        ("connect", "Connect this forum group"),
+        ("disconnect", "Disconnect this group"),
+        ("staffchat", "Make this the staff chat"),
+        ("help", "What you can do"),
+    ])
+}
+
+/// The command menu in private chats.
+pub fn private_commands() -> Vec<BotCommand> {
+    list(&[
+        ("start", "Start / create a workspace"),
+        ("newworkspace", "Create a workspace: /newworkspace <name>"),
+        ("settings", "Workspace settings"),
+        ("help", "What you can do"),
+    ])
+}
+
+/// Registers the three command menus. Called once at start.
+pub async fn register(bot: &TgBot) -> Result<(), teloxide::RequestError> {
+    bot.set_my_commands(customer_commands())
+        .scope(BotCommandScope::Default)
+        .await?;
+    bot.set_my_commands(agent_commands())
+        .scope(BotCommandScope::AllChatAdministrators)
+        .await?;
+    bot.set_my_commands(private_commands())
+        .scope(BotCommandScope::AllPrivateChats)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! Button presses. The callback data is decoded into the typed [`CallbackData`]; anything that
+//! does not decode (garbage, a button from an older version) gets a polite alert.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use teloxide::types::CallbackQuery;
+
+use super::{profile, HandlerResult};
+use crate::app::effects::{CardMenu, Notice, ReplyTo};
+use crate::app::tickets::{self, Action, AssignTarget, TicketRef};
+use crate::app::workspaces::{self, SettingChange};
+use crate::app::{Caller, Origin};
+use crate::telegram::callback::CallbackData;
+use crate::telegram::{AppState, Dialogue};
+
+pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) -> HandlerResult {
+    let ctx = &state.ctx;
+    let message = q
+        .regular_message()
+        .map(|m| (m.chat.id.0, m.id.0, m.chat.is_private()));
+    let caller = Caller {
+        profile: profile(&q.from),
+        private: message.is_some_and(|m| m.2),
+        reply: ReplyTo::Callback { id: q.id.0.clone() },
+    };
+    let decoded = q.data.as_deref().map(CallbackData::decode);
+    let Some(Ok(data)) = decoded else {
+        return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
+    };
+    let on = |ticket: crate::domain::ids::TicketId| TicketRef::Id(ticket.0);
+    let (target, action) = match data {
+        CallbackData::Claim { ticket } => (on(ticket), Action::Claim),
+        CallbackData::AssignMenu { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Assign)),
+        CallbackData::AssignTo { ticket, agent } => (
+            on(ticket),
+            Action::Assign {
+                target: AssignTarget::User(agent.0),
+                note: None,
+            },
+        ),
+        CallbackData::Pending { ticket } => (on(ticket), Action::Pending),
+        CallbackData::Resolve { ticket } => (on(ticket), Action::Resolve),
+        CallbackData::Close { ticket } => (on(ticket), Action::Close),
+        CallbackData::Reopen { ticket } => (on(ticket), Action::Reopen),
+        CallbackData::PriorityMenu { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Priority)),
+        CallbackData::SetPriority { ticket, priority } => {
+            (on(ticket), Action::Priority(Some(priority)))
+        }
+        CallbackData::BackToCard { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Main)),
+        CallbackData::Csat { ticket, score } => {
+            let Some((chat, id, _)) = message else {
+                return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
+            };
+            return Ok(tickets::rate(ctx, origin, &caller, ticket.0, score, (chat, id)).await?);
+        }
+        CallbackData::CreateWorkspace => {
+            let Some((chat, _, true)) = message else {
+                return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
+            };
+            state
+                .dialogues
+                .insert(caller.profile.id, (Dialogue::WorkspaceName, Instant::now()));
+            return Ok(workspaces::ask_workspace_name(ctx, origin, &caller, chat).await?);
+        }
+        CallbackData::SettingsToggleBodies | CallbackData::SettingsAutoClose { .. } => {
+            let change = match data {
+                CallbackData::SettingsAutoClose { hours } => SettingChange::AutoCloseHours(hours),
+                _ => SettingChange::ToggleBodies,
+            };
+            let screen = message.map(|(chat, id, _)| (chat, id));
+            return Ok(workspaces::settings(ctx, origin, &caller, change, screen).await?);
+        }
+    };
+    Ok(tickets::act(ctx, origin, &caller, target, action).await?)
+}

@@ -1,0 +1,271 @@
+//! Handlers: parse what Telegram sent, call one `app::` use case, return. No SQL, no business
+//! rules, no sending (answers are outbox effects written by the use case).
+
+mod callback;
+
+pub use callback::callback;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use teloxide::prelude::*;
+use teloxide::types::{ChatMemberKind, Me, User};
+
+use super::commands::Cmd;
+use super::{AppState, Dialogue};
+use crate::app::effects::ReplyTo;
+use crate::app::tickets::{self, Action, AssignTarget, TicketRef, TopicMessage};
+use crate::app::workspaces::{self, BotRights, SettingChange};
+use crate::app::{Caller, Origin};
+use crate::store::users::Profile;
+
+pub type HandlerResult = anyhow::Result<()>;
+
+pub fn profile(u: &User) -> Profile {
+    Profile {
+        id: u.id.0 as i64,
+        first_name: u.first_name.clone(),
+        last_name: u.last_name.clone(),
+        username: u.username.clone(),
+    }
+}
+
+fn thread_of(msg: &Message) -> Option<i32> {
+    if msg.is_topic_message {
+        msg.thread_id.map(|t| t.0 .0)
+    } else {
+        None
+    }
+}
+
+fn caller_in_chat(msg: &Message, user: &User) -> Caller {
+    Caller {
+        profile: profile(user),
+        private: msg.chat.is_private(),
+        reply: ReplyTo::Chat {
+            chat: msg.chat.id.0,
+            thread: thread_of(msg),
+            message: Some(msg.id.0),
+        },
+    }
+}
+
+/// Plain messages and service messages.
+pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me) -> HandlerResult {
+    let ctx = &state.ctx;
+    let Some(from) = msg.from.as_ref() else {
+        return Ok(workspaces::ignore(ctx, origin, None, false).await?);
+    };
+    if msg.chat.is_private() {
+        let caller = caller_in_chat(&msg, from);
+        if let (Some(Dialogue::WorkspaceName), Some(text)) =
+            (state.take_dialogue(caller.profile.id), msg.text())
+        {
+            return Ok(workspaces::create_workspace(ctx, origin, &caller, text).await?);
+        }
+        return Ok(workspaces::help(ctx, origin, &caller, None).await?);
+    }
+    let chat = msg.chat.id.0;
+    // The bot's own messages (cards, its topic renames, closes and reopens) are never input.
+    if from.id == me.id {
+        return Ok(workspaces::ignore(ctx, origin, None, false).await?);
+    }
+    let who = profile(from);
+    if let Some(created) = msg.forum_topic_created() {
+        if let Some(thread) = msg.thread_id {
+            return Ok(
+                tickets::topic_created(ctx, origin, chat, thread.0 .0, &created.name, &who).await?,
+            );
+        }
+    }
+    if msg.forum_topic_closed().is_some() || msg.forum_topic_reopened().is_some() {
+        if let Some(thread) = msg.thread_id {
+            let closed = msg.forum_topic_closed().is_some();
+            return Ok(tickets::topic_toggled_by_hand(
+                ctx,
+                origin,
+                chat,
+                thread.0 .0,
+                &who,
+                closed,
+            )
+            .await?);
+        }
+    }
+    let text = msg.text().or(msg.caption()).map(str::to_owned);
+    let is_service = text.is_none() && msg.forum_topic_edited().is_some();
+    let Some(thread) = thread_of(&msg).filter(|_| !is_service) else {
+        return Ok(workspaces::ignore(ctx, origin, Some(&who), false).await?);
+    };
+    let topic_name = msg
+        .reply_to_message()
+        .and_then(|r| r.forum_topic_created())
+        .map(|c| c.name.clone());
+    let is_command = text.as_deref().is_some_and(|t| t.starts_with('/'));
+    let m = TopicMessage {
+        chat,
+        thread,
+        message_id: msg.id.0,
+        from: who,
+        text,
+        is_command,
+        topic_name,
+    };
+    Ok(tickets::topic_message(ctx, origin, m).await?)
+}
+
+pub async fn edited(state: Arc<AppState>, origin: Origin, msg: Message) -> HandlerResult {
+    let ctx = &state.ctx;
+    match thread_of(&msg) {
+        Some(thread) if !msg.chat.is_private() => {
+            let text = msg.text().or(msg.caption()).map(str::to_owned);
+            Ok(tickets::message_edited(ctx, origin, msg.chat.id.0, thread, msg.id.0, text).await?)
+        }
+        _ => Ok(workspaces::ignore(ctx, origin, None, false).await?),
+    }
+}
+
+/// Asks Telegram what the bot may do in a group, for `/connect`.
+async fn bot_rights(state: &AppState, chat: ChatId) -> anyhow::Result<BotRights> {
+    let member = state.bot.get_chat_member(chat, state.me.id).await?;
+    Ok(match member.kind {
+        ChatMemberKind::Administrator(a) => BotRights {
+            is_admin: true,
+            can_manage_topics: a.can_manage_topics,
+            can_delete_messages: a.can_delete_messages,
+            can_pin_messages: a.can_pin_messages,
+        },
+        ChatMemberKind::Owner(_) => BotRights {
+            is_admin: true,
+            can_manage_topics: true,
+            can_delete_messages: true,
+            can_pin_messages: true,
+        },
+        _ => BotRights::default(),
+    })
+}
+
+fn forum_of(msg: &Message) -> bool {
+    use teloxide::types::{ChatKind, PublicChatKind};
+    match &msg.chat.kind {
+        ChatKind::Public(p) => matches!(&p.kind, PublicChatKind::Supergroup(s) if s.is_forum),
+        ChatKind::Private(_) => false,
+    }
+}
+
+pub async fn command(
+    state: Arc<AppState>,
+    origin: Origin,
+    msg: Message,
+    cmd: Cmd,
+) -> HandlerResult {
+    let ctx = &state.ctx;
+    let Some(from) = msg.from.as_ref() else {
+        return Ok(workspaces::ignore(ctx, origin, None, false).await?);
+    };
+    let caller = caller_in_chat(&msg, from);
+    let chat = msg.chat.id.0;
+    let private = msg.chat.is_private();
+    let group = (!private).then_some(chat);
+    let ticket_action = |a: Action| a;
+    let action = match cmd {
+        Cmd::Start(_) if private => return Ok(workspaces::start(ctx, origin, &caller).await?),
+        Cmd::Newworkspace(name) if private && name.trim().is_empty() => {
+            state
+                .dialogues
+                .insert(caller.profile.id, (Dialogue::WorkspaceName, Instant::now()));
+            return Ok(workspaces::ask_workspace_name(ctx, origin, &caller, chat).await?);
+        }
+        Cmd::Newworkspace(name) => {
+            return Ok(workspaces::create_workspace(ctx, origin, &caller, &name).await?)
+        }
+        Cmd::Settings if private => {
+            return Ok(workspaces::settings(ctx, origin, &caller, SettingChange::Show, None).await?)
+        }
+        Cmd::Start(_) | Cmd::Help | Cmd::Settings => {
+            return Ok(workspaces::help(ctx, origin, &caller, group).await?)
+        }
+        Cmd::Connect | Cmd::Disconnect | Cmd::Staffchat | Cmd::Exclude | Cmd::Include
+            if private =>
+        {
+            return Ok(workspaces::help(ctx, origin, &caller, None).await?)
+        }
+        Cmd::Connect => {
+            let title = msg.chat.title().unwrap_or("this group").to_owned();
+            let rights = bot_rights(&state, msg.chat.id).await?;
+            return Ok(workspaces::connect_group(
+                ctx,
+                origin,
+                &caller,
+                chat,
+                &title,
+                forum_of(&msg),
+                rights,
+            )
+            .await?);
+        }
+        Cmd::Disconnect => {
+            return Ok(workspaces::disconnect_group(ctx, origin, &caller, chat).await?)
+        }
+        Cmd::Staffchat => return Ok(workspaces::link_staff_chat(ctx, origin, &caller, chat).await?),
+        Cmd::Exclude | Cmd::Include => {
+            let exclude = matches!(cmd, Cmd::Exclude);
+            return Ok(workspaces::set_topic_excluded(
+                ctx,
+                origin,
+                &caller,
+                chat,
+                thread_of(&msg),
+                exclude,
+            )
+            .await?);
+        }
+        Cmd::Claim => ticket_action(Action::Claim),
+        Cmd::Assign(args) => {
+            let mut parts = args.trim().splitn(2, char::is_whitespace);
+            let target = parts.next().unwrap_or_default().to_owned();
+            let note = parts
+                .next()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned);
+            if target.is_empty() {
+                return Ok(tickets::usage(
+                    ctx,
+                    origin,
+                    &caller,
+                    crate::app::effects::Notice::AssignUsage,
+                )
+                .await?);
+            }
+            Action::Assign {
+                target: AssignTarget::Query(target),
+                note,
+            }
+        }
+        Cmd::Unassign => Action::Unassign,
+        Cmd::Pending => Action::Pending,
+        Cmd::Resolve => Action::Resolve,
+        Cmd::Close => Action::Close,
+        Cmd::Reopen => Action::Reopen,
+        Cmd::Priority(p) => Action::Priority(p.trim().parse().ok()),
+        Cmd::Info => Action::Info,
+    };
+    match (private, thread_of(&msg)) {
+        (false, Some(thread)) => Ok(tickets::act(
+            ctx,
+            origin,
+            &caller,
+            TicketRef::Topic { chat, thread },
+            action,
+        )
+        .await?),
+        _ => Ok(tickets::usage(
+            ctx,
+            origin,
+            &caller,
+            crate::app::effects::Notice::NotInTopic,
+        )
+        .await?),
+    }
+}

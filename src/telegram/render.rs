@@ -1,0 +1,430 @@
+//! Every word the bot says and every keyboard it shows. Text is Telegram HTML; everything that
+//! came from a person (names, subjects) goes through [`esc`], so a customer named `<b>` cannot
+//! break a message.
+
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use super::callback::CallbackData;
+use crate::app::effects::{CardMenu, Change, Missing, Notice, TicketSummary};
+use crate::domain::ids::{TicketId, UserId};
+use crate::domain::team::Role;
+use crate::domain::ticket::{Priority, Status};
+
+/// A button before it becomes teloxide's type; keeps rendering testable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Button {
+    Callback(String, CallbackData),
+    Url(String, String),
+}
+
+/// A rendered message: HTML text and an optional inline keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub text: String,
+    pub keyboard: Option<Vec<Vec<Button>>>,
+}
+
+impl Rendered {
+    pub fn markup(&self) -> Option<InlineKeyboardMarkup> {
+        let rows = self.keyboard.as_ref()?;
+        let rows = rows.iter().map(|row| {
+            row.iter()
+                .filter_map(|b| match b {
+                    Button::Callback(t, d) => {
+                        Some(InlineKeyboardButton::callback(t.clone(), d.encode()))
+                    }
+                    Button::Url(t, u) => url::Url::parse(u)
+                        .ok()
+                        .map(|u| InlineKeyboardButton::url(t.clone(), u)),
+                })
+                .collect::<Vec<_>>()
+        });
+        Some(InlineKeyboardMarkup::new(rows))
+    }
+}
+
+/// A message without buttons.
+fn t(text: impl Into<String>) -> Rendered {
+    Rendered {
+        text: text.into(),
+        keyboard: None,
+    }
+}
+
+/// Escapes text for Telegram HTML.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link to a topic that works for members of the (private) supergroup.
+pub fn topic_url(chat_id: i64, thread: i32) -> String {
+    let internal = -chat_id - 1_000_000_000_000;
+    format!("https://t.me/c/{internal}/{thread}")
+}
+
+fn status_label(s: &str) -> String {
+    s.parse::<Status>()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| s.to_owned())
+}
+
+fn priority_label(p: &str) -> String {
+    let icon = match p {
+        "urgent" => "🔴 ",
+        "high" => "🟠 ",
+        "low" => "⚪ ",
+        _ => "",
+    };
+    format!(
+        "{icon}{}",
+        p.parse::<Priority>()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|_| p.to_owned())
+    )
+}
+
+/// The ticket card pinned in the topic.
+pub fn card(t: &TicketSummary, menu: CardMenu, agents: &[(i64, String)]) -> Rendered {
+    let mut text = format!(
+        "🎫 <b>Ticket #{}</b> · {}\nStatus: <b>{}</b>\nPriority: {}\nAssignee: {}\nCustomer: {}",
+        t.number,
+        esc(&t.subject),
+        esc(&status_label(&t.status)),
+        esc(&priority_label(&t.priority)),
+        t.assignee.as_deref().map(esc).unwrap_or_else(|| "—".into()),
+        esc(&t.customer),
+    );
+    if let Some(score) = t.csat {
+        text.push_str(&format!("\nRating: {score}/5"));
+    }
+    let id = TicketId(t.id);
+    let cb = |label: &str, d: CallbackData| Button::Callback(label.to_owned(), d);
+    let status = t.status.parse::<Status>().unwrap_or(Status::Open);
+    let keyboard = match menu {
+        CardMenu::Main => match status {
+            Status::Resolved => vec![vec![
+                cb("↩️ Reopen", CallbackData::Reopen { ticket: id }),
+                cb("🔒 Close", CallbackData::Close { ticket: id }),
+            ]],
+            Status::Closed => vec![vec![cb("↩️ Reopen", CallbackData::Reopen { ticket: id })]],
+            _ => vec![
+                vec![
+                    cb("🙋 Claim", CallbackData::Claim { ticket: id }),
+                    cb("👥 Assign…", CallbackData::AssignMenu { ticket: id }),
+                ],
+                vec![
+                    cb("⏸ Pending", CallbackData::Pending { ticket: id }),
+                    cb("✅ Resolve", CallbackData::Resolve { ticket: id }),
+                ],
+                vec![cb(
+                    "⚡ Priority…",
+                    CallbackData::PriorityMenu { ticket: id },
+                )],
+            ],
+        },
+        CardMenu::Assign => {
+            let mut rows: Vec<Vec<Button>> = agents
+                .iter()
+                .map(|(uid, name)| {
+                    vec![cb(
+                        name,
+                        CallbackData::AssignTo {
+                            ticket: id,
+                            agent: UserId(*uid),
+                        },
+                    )]
+                })
+                .collect();
+            rows.push(vec![cb("« Back", CallbackData::BackToCard { ticket: id })]);
+            rows
+        }
+        CardMenu::Priority => vec![
+            Priority::ALL
+                .iter()
+                .map(|p| {
+                    cb(
+                        &priority_label(p.as_str()),
+                        CallbackData::SetPriority {
+                            ticket: id,
+                            priority: *p,
+                        },
+                    )
+                })
+                .collect(),
+            vec![cb("« Back", CallbackData::BackToCard { ticket: id })],
+        ],
+    };
+    Rendered {
+        text,
+        keyboard: Some(keyboard),
+    }
+}
+
+/// The topic name once the ticket exists: `[#12] Can't log in` (Telegram allows 128 chars).
+pub fn topic_name(number: i64, subject: &str) -> String {
+    let prefix = format!("[#{number}] ");
+    if subject.starts_with(&prefix) {
+        return subject.chars().take(128).collect();
+    }
+    format!("{prefix}{subject}").chars().take(128).collect()
+}
+
+pub fn csat_question(ticket: i64, number: i64) -> Rendered {
+    let row = (1..=5u8)
+        .map(|s| {
+            Button::Callback(
+                format!("{s}{}", if s == 5 { "⭐" } else { "" }),
+                CallbackData::Csat {
+                    ticket: TicketId(ticket),
+                    score: s,
+                },
+            )
+        })
+        .collect();
+    Rendered {
+        text: format!("Your ticket #{number} was marked resolved. How did we do? Rate us from 1 (poor) to 5 (great)."),
+        keyboard: Some(vec![row]),
+    }
+}
+
+fn missing_line(m: Missing) -> &'static str {
+    match m {
+        Missing::Forum => "• this group is not a forum: turn on Topics in the group settings",
+        Missing::Admin => "• I am not an administrator of this group",
+        Missing::ManageTopics => "• admin right: Manage topics",
+        Missing::DeleteMessages => "• admin right: Delete messages",
+        Missing::PinMessages => "• admin right: Pin messages",
+    }
+}
+
+fn help_text(role: Option<Role>, in_group: bool) -> String {
+    let mut s = String::from(
+        "<b>topicdesk</b> turns every topic of a connected forum group into a support ticket.\n",
+    );
+    match role {
+        None if in_group => s.push_str("\nOpen a new topic to ask for help: our team will answer you there."),
+        None => s.push_str(
+            "\n/start — welcome and create a workspace\n/newworkspace &lt;name&gt; — create a workspace you own\n/help — this message",
+        ),
+        Some(role) => {
+            s.push_str(&format!("\nYour role: <b>{role}</b>\n\n<b>In a ticket topic</b>\n/claim — take the ticket\n/assign @agent [note] — hand it over\n/unassign — back to the queue\n/pending — waiting on the customer\n/resolve — mark resolved\n/close — close a resolved ticket\n/reopen — reopen\n/priority low|normal|high|urgent\n/info — details, sent privately\n"));
+            if role.can_configure() {
+                s.push_str("\n<b>Configuration</b>\n/connect — in a forum group: turn its topics into tickets\n/disconnect — stop\n/staffchat — in a group: send staff notifications there\n/exclude, /include — in a topic: not a ticket / a ticket again\n/settings — in private: privacy and auto-close\n");
+            }
+            s.push_str("\n<b>In private</b>\n/newworkspace &lt;name&gt; — create another workspace\n/help — this message");
+        }
+    }
+    s
+}
+
+fn summary_text(t: &TicketSummary) -> String {
+    let mut s = format!(
+        "🎫 <b>#{} {}</b>\nStatus: {}\nPriority: {}\nCustomer: {}\nAssignee: {}\nCreated: {}\nMessages: {}",
+        t.number,
+        esc(&t.subject),
+        esc(&status_label(&t.status)),
+        esc(&priority_label(&t.priority)),
+        esc(&t.customer),
+        t.assignee.as_deref().map(esc).unwrap_or_else(|| "—".into()),
+        esc(&t.created_at),
+        t.messages,
+    );
+    if let Some(f) = &t.first_response_at {
+        s.push_str(&format!("\nFirst response: {}", esc(f)));
+    }
+    if let Some(r) = &t.resolved_at {
+        s.push_str(&format!("\nResolved: {}", esc(r)));
+    }
+    if let Some(c) = &t.closed_at {
+        s.push_str(&format!("\nClosed: {}", esc(c)));
+    }
+    if let Some(score) = t.csat {
+        s.push_str(&format!("\nRating: {score}/5"));
+    }
+    if t.topic_deleted {
+        s.push_str("\n⚠️ The topic was deleted in Telegram.");
+    }
+    s
+}
+
+/// The text (and keyboard) of a notice.
+pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
+    match n {
+        Notice::Welcome { first_name, workspaces } => {
+            let mut text = format!("Hi {}! I am <b>topicdesk</b>, a helpdesk inside Telegram: every topic a customer opens in your forum group becomes a ticket your team works right there.", esc(first_name));
+            if workspaces.is_empty() {
+                text.push_str("\n\nCreate a workspace to begin.");
+            } else {
+                text.push_str(&format!("\n\nYour workspaces: {}", workspaces.iter().map(|w| esc(w)).collect::<Vec<_>>().join(", ")));
+            }
+            Rendered {
+                text,
+                keyboard: Some(vec![vec![Button::Callback("➕ Create workspace".into(), CallbackData::CreateWorkspace)]]),
+            }
+        }
+        Notice::AskWorkspaceName => t("What should the workspace be called? Send the name (up to 64 characters)."),
+        Notice::WorkspaceNameInvalid => t("A workspace name is 1 to 64 characters and does not start with /. Try: /newworkspace Acme Support"),
+        Notice::WorkspaceCreated { name } => t(format!(
+            "✅ Workspace <b>{}</b> created. You are its Owner.\n\nNext:\n1. Create a forum supergroup (Topics on) and add @{} as an administrator with Manage topics, Delete messages and Pin messages.\n2. Send /connect in that group.\n3. Optionally send /staffchat in your team's group.",
+            esc(name),
+            esc(bot_username)
+        )),
+        Notice::NeedWorkspace => t(format!("You are not in a workspace yet. Open a private chat with @{} and send /newworkspace &lt;name&gt;.", esc(bot_username))),
+        Notice::Help { role, in_group } => t(help_text(*role, *in_group)),
+        Notice::OnlyAgents => t("Only agents can do this."),
+        Notice::OnlyAdmins => t("Only the workspace's Owner and Admins can do this."),
+        Notice::ConnectMissing { missing } => t(format!(
+            "I can't connect this group yet. Missing:\n{}\n\nFix these and send /connect again.",
+            missing.iter().map(|m| missing_line(*m)).collect::<Vec<_>>().join("\n")
+        )),
+        Notice::Connected { workspace, title } => t(format!(
+            "✅ <b>{}</b> is connected to workspace <b>{}</b>. Every new topic becomes a ticket.",
+            esc(title),
+            esc(workspace)
+        )),
+        Notice::AlreadyConnected { workspace } => t(format!("This group is already connected to <b>{}</b>.", esc(workspace))),
+        Notice::ConnectedElsewhere => t("This group is connected to another workspace. An Admin of that workspace must /disconnect it first."),
+        Notice::Disconnected { title } => t(format!("<b>{}</b> is disconnected: new topics are no longer tickets. Existing tickets are kept.", esc(title))),
+        Notice::NotConnected => t("This group is not connected to a workspace. Send /connect first."),
+        Notice::StaffChatLinked { workspace } => t(format!("✅ This chat now receives the staff notifications of <b>{}</b>.", esc(workspace))),
+        Notice::StaffChatIsSupportGroup => t("A support group can't be the staff chat: customers would see staff notifications. Use a separate group."),
+        Notice::TopicExcluded => t("This topic is excluded: it is not a ticket. /include reverses it."),
+        Notice::TopicIncluded => t("This topic is included again: new messages make it a ticket."),
+        Notice::AlreadyExcluded => t("This topic is already excluded."),
+        Notice::NotExcluded => t("This topic is not excluded."),
+        Notice::NotInTopic => t("Use this command inside a ticket's topic."),
+        Notice::NotATicket => t("This topic is not a ticket."),
+        Notice::NotPrivate => t("Send this to me in a private chat."),
+        Notice::Refused { number, action, status, allowed } => {
+            let allowed = if allowed.is_empty() {
+                "nothing".to_owned()
+            } else {
+                allowed.iter().map(|a| format!("/{a}")).collect::<Vec<_>>().join(", ")
+            };
+            t(format!("Can't {action} ticket #{number}: it is {}. Allowed now: {allowed}", esc(status)))
+        }
+        Notice::AlreadyAssigned { number, name } => t(format!("Ticket #{number} is already assigned to {}.", esc(name))),
+        Notice::Changed { number, change } => t(match change {
+            Change::Assigned { to, note: Some(note) } => format!("Ticket #{number} assigned to {}.\nNote: {}", esc(to), esc(note)),
+            Change::Assigned { to, note: None } => format!("Ticket #{number} assigned to {}.", esc(to)),
+            Change::Unassigned => format!("Ticket #{number} is back in the queue."),
+            Change::Status { to } => format!("Ticket #{number} is now {}.", esc(to)),
+            Change::Priority { to } => format!("Ticket #{number} priority: {}.", esc(to)),
+        }),
+        Notice::AssignUsage => t("Usage: /assign @username [transfer note] (or a numeric user id)"),
+        Notice::PriorityUsage => t("Usage: /priority low|normal|high|urgent"),
+        Notice::UnknownAgent { query } => t(format!("{} is not a member of this workspace.", esc(query))),
+        Notice::NewTicket { ticket } => Rendered {
+            text: format!("🆕 New ticket <b>#{}</b>: {}\nFrom: {}", ticket.number, esc(&ticket.subject), esc(&ticket.customer)),
+            keyboard: Some(vec![vec![
+                Button::Callback("🙋 Claim".into(), CallbackData::Claim { ticket: TicketId(ticket.id) }),
+                Button::Url("Open topic".into(), topic_url(ticket.chat_id, ticket.thread_id)),
+            ]]),
+        },
+        Notice::TicketInfo { ticket } => Rendered {
+            text: summary_text(ticket),
+            keyboard: Some(vec![vec![Button::Url("Open topic".into(), topic_url(ticket.chat_id, ticket.thread_id))]]),
+        },
+        Notice::StartBotFirst { name } => Rendered {
+            text: format!("{}, I can't message you privately yet: open a chat with @{} and press Start, then try again.", esc(name), esc(bot_username)),
+            keyboard: Some(vec![vec![Button::Url("Start the bot".into(), format!("https://t.me/{bot_username}"))]]),
+        },
+        Notice::CsatAsk { number } => t(format!("How did we do on ticket #{number}?")),
+        Notice::CsatThanks { score } => t(format!("Thank you! You rated us {score}/5.")),
+        Notice::CsatOnlyCustomer => t("Only the customer who opened this ticket can rate it."),
+        Notice::CsatAlready => t("You already rated this ticket. Thank you!"),
+        Notice::ButtonExpired => t("This button is no longer valid. Please use the latest message."),
+        Notice::Settings { workspace, store_bodies, auto_close_hours } => Rendered {
+            text: format!(
+                "⚙️ <b>Settings of {}</b>\n\nPrivacy — store message bodies: <b>{}</b>\nAuto-close resolved tickets after: <b>{} h</b>",
+                esc(workspace),
+                if *store_bodies { "on" } else { "off" },
+                auto_close_hours
+            ),
+            keyboard: Some(vec![
+                vec![Button::Callback(
+                    format!("Store message bodies: {}", if *store_bodies { "turn off" } else { "turn on" }),
+                    CallbackData::SettingsToggleBodies,
+                )],
+                [24u16, 48, 72, 168]
+                    .iter()
+                    .map(|h| Button::Callback(format!("{}{h} h", if i32::from(*h) == *auto_close_hours { "• " } else { "" }), CallbackData::SettingsAutoClose { hours: *h }))
+                    .collect(),
+            ]),
+        },
+        Notice::SettingsSaved => t("Saved."),
+        Notice::Ok => t(""),
+    }
+}
+
+/// What a callback answer shows: short plain text (Telegram shows no HTML there, 200 chars max).
+pub fn callback_text(n: &Notice, bot_username: &str) -> Option<String> {
+    let r = notice(n, bot_username);
+    if r.text.is_empty() {
+        return None;
+    }
+    let plain = r
+        .text
+        .replace("<b>", "")
+        .replace("</b>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    Some(plain.chars().take(200).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_neutralises_html() {
+        assert_eq!(esc("<b>&\"x\""), "&lt;b&gt;&amp;&quot;x&quot;");
+    }
+
+    #[test]
+    fn topic_name_is_prefixed_once_and_fits_telegram() {
+        assert_eq!(topic_name(12, "Can't log in"), "[#12] Can't log in");
+        assert_eq!(topic_name(12, "[#12] Can't log in"), "[#12] Can't log in");
+        assert_eq!(topic_name(1, &"x".repeat(300)).chars().count(), 128);
+    }
+
+    #[test]
+    fn topic_url_uses_the_internal_chat_id() {
+        assert_eq!(
+            topic_url(-1001234567890, 42),
+            "https://t.me/c/1234567890/42"
+        );
+    }
+
+    #[test]
+    fn connect_answer_names_every_missing_right() {
+        let r = notice(
+            &Notice::ConnectMissing {
+                missing: vec![Missing::ManageTopics, Missing::PinMessages],
+            },
+            "bot",
+        );
+        assert!(r.text.contains("Manage topics"));
+        assert!(r.text.contains("Pin messages"));
+        assert!(!r.text.contains("Delete messages"));
+    }
+
+    #[test]
+    fn members_see_no_configuration_help() {
+        assert!(!help_text(Some(Role::Member), false).contains("/connect"));
+        assert!(help_text(Some(Role::Admin), false).contains("/connect"));
+        assert!(!help_text(None, true).contains("/claim"));
+    }
+}

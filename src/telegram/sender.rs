@@ -1,0 +1,339 @@
+//! Carries out one outbox [`Effect`] against the Bot API, and says what to do when Telegram
+//! refuses: wait (`429 retry_after`), back off (5xx, network), give up (a refusal that will not
+//! change), or record that the topic is gone ("message thread not found").
+
+use std::time::Duration;
+
+use teloxide::prelude::*;
+use teloxide::types::{MessageId, ParseMode, ReplyParameters, ThreadId};
+use teloxide::{ApiError, RequestError};
+
+use super::render::{self, Rendered};
+use super::AppState;
+use crate::app::effects::{CardMenu, Effect, Notice};
+use crate::app::{display_name, tickets::summarize};
+use crate::store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// Try again later: Telegram asked us to wait, or it/the network failed transiently.
+    #[error("retry after {after:?}: {reason}")]
+    Retry {
+        after: Option<Duration>,
+        reason: String,
+    },
+    /// The ticket's topic no longer exists.
+    #[error("topic gone: {0}")]
+    TopicGone(String),
+    /// Telegram will never accept this (no rights, chat gone, bad request).
+    #[error("refused: {0}")]
+    Refused(String),
+}
+
+impl From<sea_orm::DbErr> for SendError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        SendError::Retry {
+            after: None,
+            reason: format!("database: {e}"),
+        }
+    }
+}
+
+impl From<crate::app::AppError> for SendError {
+    fn from(e: crate::app::AppError) -> Self {
+        SendError::Retry {
+            after: None,
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// Sorts a Bot API error into what to do about it.
+pub fn classify(e: RequestError) -> SendError {
+    match e {
+        RequestError::RetryAfter(s) => SendError::Retry {
+            after: Some(s.duration()),
+            reason: "429 Too Many Requests".into(),
+        },
+        RequestError::Network(e) => SendError::Retry {
+            after: None,
+            reason: format!("network: {e}"),
+        },
+        RequestError::Io(e) => SendError::Retry {
+            after: None,
+            reason: format!("io: {e}"),
+        },
+        RequestError::InvalidJson { source, .. } => SendError::Retry {
+            after: None,
+            reason: format!("unexpected answer: {source}"),
+        },
+        RequestError::MigrateToChatId(c) => SendError::Refused(format!("group migrated to {c}")),
+        RequestError::Api(api) => {
+            let text = api.to_string();
+            let lower = text.to_lowercase();
+            if lower.contains("thread not found")
+                || lower.contains("topic_id_invalid")
+                || lower.contains("topic_deleted")
+            {
+                SendError::TopicGone(text)
+            } else if lower.contains("internal server error")
+                || lower.contains("bad gateway")
+                || lower.contains("gateway")
+                || lower.contains("too many requests")
+                || lower.contains("service unavailable")
+            {
+                SendError::Retry {
+                    after: None,
+                    reason: text,
+                }
+            } else {
+                SendError::Refused(text)
+            }
+        }
+    }
+}
+
+fn is_not_modified(e: &RequestError) -> bool {
+    match e {
+        RequestError::Api(ApiError::MessageNotModified) => true,
+        RequestError::Api(a) => {
+            let s = a.to_string().to_lowercase();
+            s.contains("message is not modified") || s.contains("topic_not_modified")
+        }
+        _ => false,
+    }
+}
+
+fn is_forbidden(e: &RequestError) -> bool {
+    match e {
+        RequestError::Api(
+            ApiError::BotBlocked | ApiError::CantInitiateConversation | ApiError::UserDeactivated,
+        ) => true,
+        RequestError::Api(a) => {
+            let s = a.to_string().to_lowercase();
+            s.contains("forbidden") || s.contains("can't initiate conversation")
+        }
+        _ => false,
+    }
+}
+
+async fn send(
+    state: &AppState,
+    chat: i64,
+    thread: Option<i32>,
+    reply_to: Option<i32>,
+    r: &Rendered,
+) -> Result<Message, RequestError> {
+    let mut req = state
+        .bot
+        .send_message(ChatId(chat), r.text.clone())
+        .parse_mode(ParseMode::Html);
+    if let Some(t) = thread {
+        req = req.message_thread_id(ThreadId(MessageId(t)));
+    }
+    if let Some(m) = reply_to {
+        req =
+            req.reply_parameters(ReplyParameters::new(MessageId(m)).allow_sending_without_reply());
+    }
+    if let Some(markup) = r.markup() {
+        req = req.reply_markup(markup);
+    }
+    req.await
+}
+
+async fn edit(
+    state: &AppState,
+    chat: i64,
+    message_id: i32,
+    r: &Rendered,
+) -> Result<(), RequestError> {
+    let mut req = state
+        .bot
+        .edit_message_text(ChatId(chat), MessageId(message_id), r.text.clone())
+        .parse_mode(ParseMode::Html);
+    if let Some(markup) = r.markup() {
+        req = req.reply_markup(markup);
+    }
+    match req.await {
+        Ok(_) => Ok(()),
+        Err(e) if is_not_modified(&e) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn username(state: &AppState) -> String {
+    state.me.username.clone().unwrap_or_default()
+}
+
+async fn render_card(
+    state: &AppState,
+    ticket: &entity::tickets::Model,
+    menu: CardMenu,
+) -> Result<Rendered, SendError> {
+    let db = &state.ctx.db;
+    let summary = summarize(db, ticket).await?;
+    let agents = if menu == CardMenu::Assign {
+        store::users::members_of(db, ticket.workspace_id)
+            .await?
+            .into_iter()
+            .map(|(m, u)| (m.user_id, display_name(u.as_ref(), m.user_id)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(render::card(&summary, menu, &agents))
+}
+
+/// Performs one effect. Idempotent where Telegram lets it be (edits, renames, topic moves);
+/// a plain send repeated after a crash is the one duplicate the outbox allows.
+pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError> {
+    let db = &state.ctx.db;
+    let me = username(state);
+    match effect {
+        Effect::Send {
+            chat,
+            thread,
+            reply_to,
+            notice,
+        } => {
+            let r = render::notice(notice, &me);
+            if !r.text.is_empty() {
+                send(state, *chat, *thread, *reply_to, &r)
+                    .await
+                    .map_err(classify)?;
+            }
+        }
+        Effect::SendPrivate {
+            user,
+            notice,
+            fallback,
+        } => {
+            let r = render::notice(notice, &me);
+            match send(state, *user, None, None, &r).await {
+                Ok(_) => {}
+                Err(e) if is_forbidden(&e) => {
+                    if let Some((chat, thread)) = fallback {
+                        let name = store::users::get(db, *user)
+                            .await?
+                            .map(|u| u.first_name)
+                            .unwrap_or_else(|| "Hi".into());
+                        let hint = render::notice(&Notice::StartBotFirst { name }, &me);
+                        send(state, *chat, *thread, None, &hint)
+                            .await
+                            .map_err(classify)?;
+                    }
+                }
+                Err(e) => return Err(classify(e)),
+            }
+        }
+        Effect::AnswerCallback { id, notice, alert } => {
+            let mut req = state
+                .bot
+                .answer_callback_query(teloxide::types::CallbackQueryId(id.clone()));
+            if let Some(text) = notice.as_ref().and_then(|n| render::callback_text(n, &me)) {
+                req = req.text(text).show_alert(*alert);
+            }
+            match req.await {
+                Ok(_) => {}
+                // A query older than ~15 minutes can't be answered any more; nothing to do.
+                Err(RequestError::Api(a))
+                    if a.to_string().to_lowercase().contains("query is too old") => {}
+                Err(e) => return Err(classify(e)),
+            }
+        }
+        Effect::Edit {
+            chat,
+            message_id,
+            notice,
+        } => {
+            let r = render::notice(notice, &me);
+            edit(state, *chat, *message_id, &r)
+                .await
+                .map_err(classify)?;
+        }
+        Effect::PostCard { ticket } => {
+            let Some(t) = store::tickets::get(db, *ticket).await? else {
+                return Ok(());
+            };
+            let card = render_card(state, &t, CardMenu::Main).await?;
+            if let Some(existing) = t.card_message_id {
+                edit(state, t.chat_id, existing, &card)
+                    .await
+                    .map_err(classify)?;
+                return Ok(());
+            }
+            let msg = send(state, t.chat_id, Some(t.thread_id), None, &card)
+                .await
+                .map_err(classify)?;
+            store::tickets::set_card_message(db, t.id, msg.id.0).await?;
+            // Pinning is a nicety: a group without the right still gets a working card.
+            if let Err(e) = state
+                .bot
+                .pin_chat_message(ChatId(t.chat_id), msg.id)
+                .disable_notification(true)
+                .await
+            {
+                tracing::warn!(ticket = t.id, error = %e, "could not pin the ticket card");
+            }
+        }
+        Effect::RefreshCard { ticket, menu } => {
+            let Some(t) = store::tickets::get(db, *ticket).await? else {
+                return Ok(());
+            };
+            // No card yet: the pending PostCard will render the current state.
+            let Some(card_id) = t.card_message_id else {
+                return Ok(());
+            };
+            let card = render_card(state, &t, *menu).await?;
+            edit(state, t.chat_id, card_id, &card)
+                .await
+                .map_err(classify)?;
+        }
+        Effect::RenameTopic { ticket } => {
+            let Some(t) = store::tickets::get(db, *ticket).await? else {
+                return Ok(());
+            };
+            if t.topic_renamed {
+                return Ok(());
+            }
+            let name = render::topic_name(t.number, &t.subject);
+            match state
+                .bot
+                .edit_forum_topic(ChatId(t.chat_id), ThreadId(MessageId(t.thread_id)))
+                .name(name)
+                .await
+            {
+                Ok(_) => {}
+                Err(e) if is_not_modified(&e) => {}
+                Err(e) => return Err(classify(e)),
+            }
+            store::tickets::set_topic_renamed(db, t.id).await?;
+        }
+        Effect::CloseTopic { ticket } | Effect::ReopenTopic { ticket } => {
+            let Some(t) = store::tickets::get(db, *ticket).await? else {
+                return Ok(());
+            };
+            let (chat, thread) = (ChatId(t.chat_id), ThreadId(MessageId(t.thread_id)));
+            let res = if matches!(effect, Effect::CloseTopic { .. }) {
+                state.bot.close_forum_topic(chat, thread).await
+            } else {
+                state.bot.reopen_forum_topic(chat, thread).await
+            };
+            match res {
+                Ok(_) => {}
+                Err(e) if is_not_modified(&e) => {}
+                Err(e) => return Err(classify(e)),
+            }
+        }
+        Effect::AskCsat { ticket } => {
+            let Some(t) = store::tickets::get(db, *ticket).await? else {
+                return Ok(());
+            };
+            let r = render::csat_question(t.id, t.number);
+            send(state, t.chat_id, Some(t.thread_id), None, &r)
+                .await
+                .map_err(classify)?;
+        }
+    }
+    Ok(())
+}
