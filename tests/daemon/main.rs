@@ -1,5 +1,11 @@
 //! The one integration-test binary: black-box tests that start the real daemon against a fake
-//! Telegram Bot API and a fresh database.
+//! Telegram Bot API and a fresh database. With `TEST_DATABASE_URL` set to a PostgreSQL admin
+//! URL the same scenarios run on PostgreSQL.
 
+mod cli;
 mod fake_tg;
 mod fake_tg_selftest;
+mod helpers;
+mod lifecycle;
+mod reliability;
+mod workspace;
