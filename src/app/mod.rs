@@ -101,7 +101,9 @@ impl Work {
     pub async fn effect(&mut self, effect: Effect) -> AppResult<()> {
         let chat = effect.chat_hint();
         let json = serde_json::to_string(&effect).map_err(|e| AppError::Unexpected(e.into()))?;
-        store::outbox::enqueue(&self.tx, chat, json, self.now).await?;
+        // Wall-clock time, not `self.now`: the dispatcher waits in real time (Telegram's
+        // retry_after is real seconds), whatever the injected clock says.
+        store::outbox::enqueue(&self.tx, chat, json, chrono::Utc::now()).await?;
         self.effects = true;
         Ok(())
     }

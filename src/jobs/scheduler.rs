@@ -38,6 +38,7 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
                 continue;
             }
         };
+        tracing::debug!(?next, now = %ctx.clock.now(), "scheduler sleeps");
         match next {
             Some(at) => {
                 tokio::select! {

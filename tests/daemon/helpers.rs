@@ -7,14 +7,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, ColumnTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use topicdesk::clock::ManualClock;
 use topicdesk::config::{LogFormat, Mode, Settings};
 use topicdesk::startup::Application;
 
-use crate::fake_tg::{BOT_TOKEN, BotRights, FakeMessage, FakeTelegram, FakeUser};
+use crate::fake_tg::{BotRights, FakeMessage, FakeTelegram, FakeUser, BOT_TOKEN};
 
 /// How long a test waits for the asynchronous daemon to do something.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -28,27 +30,46 @@ pub struct TestDb {
 /// A fresh, empty database: a SQLite file in a temp dir, or — with `TEST_DATABASE_URL` set to a
 /// PostgreSQL admin URL — a newly created database on that server.
 pub async fn fresh_database() -> TestDb {
-    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
         Some(admin) if admin.starts_with("postgres") => {
             let name = format!("topicdesk_test_{}", rand_suffix());
-            let conn = sea_orm::Database::connect(admin.as_str()).await.expect("connect to TEST_DATABASE_URL");
-            conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            let conn = sea_orm::Database::connect(admin.as_str())
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
             conn.close().await.expect("close admin connection");
             let mut url = url::Url::parse(&admin).expect("TEST_DATABASE_URL is a URL");
             url.set_path(&format!("/{name}"));
-            TestDb { url: url.to_string(), _dir: None }
+            TestDb {
+                url: url.to_string(),
+                _dir: None,
+            }
         }
         _ => {
             let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("topicdesk.db").display());
-            TestDb { url, _dir: Some(dir) }
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("topicdesk.db").display()
+            );
+            TestDb {
+                url,
+                _dir: Some(dir),
+            }
         }
     }
 }
 
 fn rand_suffix() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
     format!("{}_{}", std::process::id(), nanos)
 }
 
@@ -94,14 +115,28 @@ pub async fn spawn_app_with(tg: FakeTelegram, database: TestDb) -> TestApp {
     topicdesk::startup::init_tracing(LogFormat::Pretty);
     let clock = ManualClock::new(Utc::now());
     let settings = test_settings(&tg, &database.url);
-    let app = Application::build(settings, Arc::new(clock.clone())).await.expect("daemon builds");
+    let app = Application::build(settings, Arc::new(clock.clone()))
+        .await
+        .expect("daemon builds");
     let http = app.http_addr();
     let shutdown = CancellationToken::new();
     let handle = tokio::spawn(app.run_until_stopped(shutdown.clone()));
-    let db = topicdesk::store::connect(&database.url).await.expect("test connection");
-    let test = TestApp { tg, clock, http, db, database, shutdown, handle: Some(handle) };
+    let db = topicdesk::store::connect(&database.url)
+        .await
+        .expect("test connection");
+    let test = TestApp {
+        tg,
+        clock,
+        http,
+        db,
+        database,
+        shutdown,
+        handle: Some(handle),
+    };
     test.tg
-        .wait_until(WAIT, "the daemon polls getUpdates", |tg| tg.request_count("getupdates") > 0)
+        .wait_until(WAIT, "the daemon polls getUpdates", |tg| {
+            tg.request_count("getupdates") > 0
+        })
         .await;
     test
 }
@@ -111,7 +146,10 @@ impl TestApp {
     pub async fn stop(mut self) -> (FakeTelegram, TestDb) {
         self.shutdown.cancel();
         if let Some(h) = self.handle.take() {
-            let res = tokio::time::timeout(WAIT, h).await.expect("daemon stops in time").expect("daemon task");
+            let res = tokio::time::timeout(WAIT, h)
+                .await
+                .expect("daemon stops in time")
+                .expect("daemon task");
             res.expect("daemon exits cleanly");
         }
         let _ = self.db.clone().close().await;
@@ -126,8 +164,11 @@ impl TestApp {
 
     /// A user who created a workspace in the private chat and owns it.
     pub async fn owner(&self, first_name: &str, workspace: &str) -> FakeUser {
-        let user = self.tg.add_user(first_name, Some(&first_name.to_lowercase()));
-        self.tg.private_text(&user, &format!("/newworkspace {workspace}"));
+        let user = self
+            .tg
+            .add_user(first_name, Some(&first_name.to_lowercase()));
+        self.tg
+            .private_text(&user, &format!("/newworkspace {workspace}"));
         self.wait_private(&user, "created").await;
         user
     }
@@ -138,11 +179,19 @@ impl TestApp {
     }
 
     /// Waits for a bot message in a chat/topic containing `needle`.
-    pub async fn wait_bot_message(&self, chat: i64, thread: Option<i32>, needle: &str) -> FakeMessage {
+    pub async fn wait_bot_message(
+        &self,
+        chat: i64,
+        thread: Option<i32>,
+        needle: &str,
+    ) -> FakeMessage {
         let what = format!("a bot message containing {needle:?} in chat {chat} thread {thread:?}");
         self.tg
             .wait_for(WAIT, &what, |tg| {
-                tg.bot_messages_in(chat, thread).into_iter().rev().find(|m| m.text.contains(needle))
+                tg.bot_messages_in(chat, thread)
+                    .into_iter()
+                    .rev()
+                    .find(|m| m.text.contains(needle))
             })
             .await
     }
@@ -167,7 +216,9 @@ impl TestApp {
     pub async fn card(&self, chat: i64, thread: i32) -> FakeMessage {
         self.tg
             .wait_for(WAIT, "the ticket card", |tg| {
-                tg.bot_messages_in(chat, Some(thread)).into_iter().find(|m| m.text.contains("Ticket #"))
+                tg.bot_messages_in(chat, Some(thread))
+                    .into_iter()
+                    .find(|m| m.text.contains("Ticket #"))
             })
             .await
     }
@@ -197,9 +248,17 @@ impl TestApp {
     }
 
     /// Presses a card button and waits for the callback to be answered; returns the answer.
-    pub async fn press(&self, user: &FakeUser, chat: i64, message: i32, data: &str) -> (Option<String>, bool) {
+    pub async fn press(
+        &self,
+        user: &FakeUser,
+        chat: i64,
+        message: i32,
+        data: &str,
+    ) -> (Option<String>, bool) {
         let id = self.tg.press_button(user, chat, message, data);
-        self.tg.wait_for(WAIT, "the callback answer", |tg| tg.callback_answer(&id)).await
+        self.tg
+            .wait_for(WAIT, "the callback answer", |tg| tg.callback_answer(&id))
+            .await
     }
 
     // ----- database ---------------------------------------------------------------------------
@@ -223,7 +282,13 @@ impl TestApp {
     }
 
     /// Waits until the ticket of a topic satisfies `f`.
-    pub async fn wait_ticket(&self, chat: i64, thread: i32, what: &str, f: impl Fn(&entity::tickets::Model) -> bool) -> entity::tickets::Model {
+    pub async fn wait_ticket(
+        &self,
+        chat: i64,
+        thread: i32,
+        what: &str,
+        f: impl Fn(&entity::tickets::Model) -> bool,
+    ) -> entity::tickets::Model {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let t = entity::tickets::Entity::find()
@@ -268,8 +333,12 @@ impl TestApp {
     pub async fn settle(&self) {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let inbox = topicdesk::store::inbox::count_pending(&self.db).await.expect("inbox");
-            let outbox = topicdesk::store::outbox::count_pending(&self.db).await.expect("outbox");
+            let inbox = topicdesk::store::inbox::count_pending(&self.db)
+                .await
+                .expect("inbox");
+            let outbox = topicdesk::store::outbox::count_pending(&self.db)
+                .await
+                .expect("outbox");
             if inbox == 0 && outbox == 0 && self.tg.pending_update_ids().is_empty() {
                 return;
             }
@@ -278,5 +347,24 @@ impl TestApp {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+}
+
+/// Calls the async `check` every 20 ms until it returns `Some`; panics naming `what` after
+/// `timeout`. For conditions the fake cannot see: database rows, HTTP answers, processes.
+pub async fn eventually<T>(
+    timeout: Duration,
+    what: &str,
+    mut check: impl AsyncFnMut() -> Option<T>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
