@@ -203,11 +203,21 @@ impl Application {
             tracing::warn!(error = %e, "deleteWebhook failed; polling may be refused while a webhook is set");
         }
 
+        let poller = telegram::listener::Poller::new(
+            settings
+                .api_url
+                .clone()
+                .unwrap_or_else(telegram::default_api_url),
+            settings
+                .token
+                .clone()
+                .ok_or_else(|| anyhow::anyhow!("TELOXIDE_TOKEN: not set"))?,
+            settings.poll_timeout,
+        );
         let tasks = vec![
             tokio::spawn(telegram::listener::run(
-                raw,
+                poller,
                 ctx.clone(),
-                settings.poll_timeout,
                 telegram_ready.clone(),
                 shutdown.clone(),
             )),

@@ -1,13 +1,16 @@
 //! Our own long-polling listener. teloxide's stock listeners acknowledge a batch (by asking for
 //! the next offset) before the handlers ran, so a crash would lose updates. Here each update is
-//! written to the inbox first; only then does the next `getUpdates` acknowledge it.
+//! written to the inbox first, exactly as Telegram sent it (raw JSON: re-serializing teloxide's
+//! types is lossy, e.g. for callbacks on inaccessible messages); only then does the next
+//! `getUpdates` acknowledge it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::prelude::*;
-use teloxide::types::AllowedUpdate;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::Ctx;
@@ -15,22 +18,103 @@ use crate::metrics::Metrics;
 use crate::store;
 
 /// The update kinds the daemon handles; everything else is not even delivered.
-pub fn allowed_updates() -> Vec<AllowedUpdate> {
-    vec![
-        AllowedUpdate::Message,
-        AllowedUpdate::EditedMessage,
-        AllowedUpdate::CallbackQuery,
-        AllowedUpdate::PreCheckoutQuery,
-        AllowedUpdate::MyChatMember,
-    ]
+pub const ALLOWED_UPDATES: &[&str] = &[
+    "message",
+    "edited_message",
+    "callback_query",
+    "pre_checkout_query",
+    "my_chat_member",
+];
+
+/// Where `getUpdates` lives, and the HTTP client that holds the long poll.
+pub struct Poller {
+    client: reqwest::Client,
+    api_url: url::Url,
+    token: SecretString,
+    timeout: Duration,
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    ok: bool,
+    #[serde(default)]
+    result: Vec<Value>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    parameters: Option<Parameters>,
+}
+
+#[derive(Deserialize)]
+struct Parameters {
+    retry_after: Option<u64>,
+}
+
+enum PollError {
+    RetryAfter(Duration),
+    Other(String),
+}
+
+impl Poller {
+    pub fn new(api_url: url::Url, token: SecretString, timeout: Duration) -> Self {
+        // The client gives up a little after Telegram should have answered the long poll.
+        let client = reqwest::Client::builder()
+            .timeout(timeout + Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        Self {
+            client,
+            api_url,
+            token,
+            timeout,
+        }
+    }
+
+    async fn poll(&self, offset: Option<i64>) -> Result<Vec<Value>, PollError> {
+        let url = format!(
+            "{}bot{}/getUpdates",
+            self.api_url,
+            self.token.expose_secret()
+        );
+        let mut body = serde_json::json!({
+            "timeout": self.timeout.as_secs(),
+            "allowed_updates": ALLOWED_UPDATES,
+        });
+        if let Some(o) = offset {
+            body["offset"] = o.into();
+        }
+        let resp = self
+            .client
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| PollError::Other(format!("network: {}", e.without_url())))?;
+        let status = resp.status();
+        let answer: Answer = resp.json().await.map_err(|e| {
+            PollError::Other(format!(
+                "HTTP {status}: unexpected answer ({})",
+                e.without_url()
+            ))
+        })?;
+        if answer.ok {
+            return Ok(answer.result);
+        }
+        match answer.parameters.and_then(|p| p.retry_after) {
+            Some(secs) => Err(PollError::RetryAfter(Duration::from_secs(secs))),
+            None => Err(PollError::Other(format!(
+                "HTTP {status}: {}",
+                answer.description.unwrap_or_default()
+            ))),
+        }
+    }
 }
 
 /// Polls until `shutdown`. Errors never end the loop: 429 waits `retry_after`, anything else
 /// backs off exponentially up to 30 s.
 pub async fn run(
-    bot: Bot,
+    poller: Poller,
     ctx: Ctx,
-    poll_timeout: Duration,
     connected: Arc<AtomicBool>,
     shutdown: CancellationToken,
 ) {
@@ -43,16 +127,9 @@ pub async fn run(
     };
     let mut backoff = Duration::from_millis(500);
     loop {
-        let mut req = bot
-            .get_updates()
-            .timeout(poll_timeout.as_secs() as u32)
-            .allowed_updates(allowed_updates());
-        if let Some(o) = offset {
-            req = req.offset(o as i32);
-        }
         let res = tokio::select! {
             _ = shutdown.cancelled() => return,
-            r = req.send() => r,
+            r = poller.poll(offset) => r,
         };
         match res {
             Ok(updates) => {
@@ -60,17 +137,13 @@ pub async fn run(
                 backoff = Duration::from_millis(500);
                 let mut stored_any = false;
                 for u in &updates {
-                    let id = i64::from(u.id.0);
-                    let payload = match serde_json::to_string(u) {
-                        Ok(p) => p,
-                        Err(e) => {
-                            tracing::error!(update_id = id, error = %e, "cannot serialize update; skipping it");
-                            continue;
-                        }
+                    let Some(id) = u.get("update_id").and_then(Value::as_i64) else {
+                        tracing::error!(update = %u, "update without update_id; skipping it");
+                        continue;
                     };
                     // Not acknowledged until stored: on a database error, stop here and poll
                     // again from the same offset.
-                    match store::inbox::store(&ctx.db, id, &payload, ctx.clock.now()).await {
+                    match store::inbox::store(&ctx.db, id, &u.to_string(), ctx.clock.now()).await {
                         Ok(new) => {
                             if new {
                                 Metrics::inc(&ctx.metrics.updates_received);
@@ -88,11 +161,11 @@ pub async fn run(
                     ctx.wake.inbox.notify_one();
                 }
             }
-            Err(teloxide::RequestError::RetryAfter(s)) => {
-                tracing::warn!(seconds = s.seconds(), "getUpdates: Telegram asks to wait");
-                sleep_or_stop(s.duration(), &shutdown).await;
+            Err(PollError::RetryAfter(wait)) => {
+                tracing::warn!(?wait, "getUpdates: Telegram asks to wait");
+                sleep_or_stop(wait, &shutdown).await;
             }
-            Err(e) => {
+            Err(PollError::Other(e)) => {
                 tracing::warn!(error = %e, retry_in = ?backoff, "getUpdates failed");
                 sleep_or_stop(backoff, &shutdown).await;
                 backoff = (backoff * 2).min(Duration::from_secs(30));

@@ -54,7 +54,12 @@ impl AppState {
     }
 }
 
-/// The raw bot (for polling) with the configured API URL.
+/// Telegram's Bot API, as teloxide uses it by default.
+pub fn default_api_url() -> url::Url {
+    teloxide::Bot::new("").api_url()
+}
+
+/// The raw bot with the configured API URL.
 pub fn raw_bot(settings: &Settings) -> Option<Bot> {
     let token = settings.token.as_ref()?;
     let mut bot = Bot::new(token.expose_secret());

@@ -167,7 +167,6 @@ pub async fn command(
     let chat = msg.chat.id.0;
     let private = msg.chat.is_private();
     let group = (!private).then_some(chat);
-    let ticket_action = |a: Action| a;
     let action = match cmd {
         Cmd::Start(_) if private => return Ok(workspaces::start(ctx, origin, &caller).await?),
         Cmd::Newworkspace(name) if private && name.trim().is_empty() => {
@@ -220,7 +219,7 @@ pub async fn command(
             )
             .await?);
         }
-        Cmd::Claim => ticket_action(Action::Claim),
+        Cmd::Claim => Action::Claim,
         Cmd::Assign(args) => {
             let mut parts = args.trim().splitn(2, char::is_whitespace);
             let target = parts.next().unwrap_or_default().to_owned();
