@@ -48,6 +48,41 @@ async fn begin_as(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult<Optio
     Ok(Some(w))
 }
 
+/// The caller's current workspace when they may configure it; otherwise they are told why and
+/// `None` comes back.
+async fn configurable_workspace(
+    w: &mut Work,
+    caller: &Caller,
+) -> AppResult<Option<entity::workspaces::Model>> {
+    let Some((ws, role)) = current_workspace(&w.tx, caller.profile.id).await? else {
+        w.reply(caller, Notice::NeedWorkspace).await?;
+        return Ok(None);
+    };
+    if !role.can_configure() {
+        w.reply(caller, Notice::OnlyAdmins).await?;
+        return Ok(None);
+    }
+    Ok(Some(ws))
+}
+
+/// The connected group when the caller may configure its workspace; otherwise they are told why.
+async fn configurable_group(
+    w: &mut Work,
+    caller: &Caller,
+    chat: i64,
+) -> AppResult<Option<entity::support_groups::Model>> {
+    let Some(group) = store::groups::get(&w.tx, chat).await? else {
+        w.reply(caller, Notice::NotConnected).await?;
+        return Ok(None);
+    };
+    let role = store::users::role_in(&w.tx, group.workspace_id, caller.profile.id).await?;
+    if !role.is_some_and(Role::can_configure) {
+        w.reply(caller, Notice::OnlyAdmins).await?;
+        return Ok(None);
+    }
+    Ok(Some(group))
+}
+
 /// An update that needs no decision (a message the bot ignores): still recorded as handled.
 pub async fn ignore(
     ctx: &Ctx,
@@ -157,14 +192,9 @@ pub async fn connect_group(
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some((ws, role)) = current_workspace(&w.tx, caller.profile.id).await? else {
-        w.reply(caller, Notice::NeedWorkspace).await?;
+    let Some(ws) = configurable_workspace(&mut w, caller).await? else {
         return w.commit().await;
     };
-    if !role.can_configure() {
-        w.reply(caller, Notice::OnlyAdmins).await?;
-        return w.commit().await;
-    }
     if let Some(existing) = store::groups::get(&w.tx, chat).await? {
         let notice = if existing.workspace_id == ws.id {
             Notice::AlreadyConnected { workspace: ws.name }
@@ -211,15 +241,9 @@ pub async fn disconnect_group(
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some(group) = store::groups::get(&w.tx, chat).await? else {
-        w.reply(caller, Notice::NotConnected).await?;
+    let Some(group) = configurable_group(&mut w, caller, chat).await? else {
         return w.commit().await;
     };
-    let role = store::users::role_in(&w.tx, group.workspace_id, caller.profile.id).await?;
-    if !role.is_some_and(Role::can_configure) {
-        w.reply(caller, Notice::OnlyAdmins).await?;
-        return w.commit().await;
-    }
     store::groups::disconnect(&w.tx, chat).await?;
     w.audit(Entry {
         workspace_id: group.workspace_id,
@@ -246,14 +270,9 @@ pub async fn link_staff_chat(
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some((ws, role)) = current_workspace(&w.tx, caller.profile.id).await? else {
-        w.reply(caller, Notice::NeedWorkspace).await?;
+    let Some(ws) = configurable_workspace(&mut w, caller).await? else {
         return w.commit().await;
     };
-    if !role.can_configure() {
-        w.reply(caller, Notice::OnlyAdmins).await?;
-        return w.commit().await;
-    }
     if store::groups::get(&w.tx, chat).await?.is_some() {
         w.reply(caller, Notice::StaffChatIsSupportGroup).await?;
         return w.commit().await;
@@ -286,15 +305,9 @@ pub async fn set_topic_excluded(
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some(group) = store::groups::get(&w.tx, chat).await? else {
-        w.reply(caller, Notice::NotConnected).await?;
+    let Some(group) = configurable_group(&mut w, caller, chat).await? else {
         return w.commit().await;
     };
-    let role = store::users::role_in(&w.tx, group.workspace_id, caller.profile.id).await?;
-    if !role.is_some_and(Role::can_configure) {
-        w.reply(caller, Notice::OnlyAdmins).await?;
-        return w.commit().await;
-    }
     let Some(thread) = thread else {
         w.reply(caller, Notice::NotInTopic).await?;
         return w.commit().await;
@@ -390,14 +403,9 @@ pub async fn settings(
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some((mut ws, role)) = current_workspace(&w.tx, caller.profile.id).await? else {
-        w.reply(caller, Notice::NeedWorkspace).await?;
+    let Some(mut ws) = configurable_workspace(&mut w, caller).await? else {
         return w.commit().await;
     };
-    if !role.can_configure() {
-        w.reply(caller, Notice::OnlyAdmins).await?;
-        return w.commit().await;
-    }
     let actor = Actor::User(UserId(caller.profile.id));
     match change {
         SettingChange::Show => {}
