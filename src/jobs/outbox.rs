@@ -19,16 +19,30 @@ use crate::telegram::AppState;
 
 /// Attempts before a transiently failing effect becomes a dead letter.
 const MAX_ATTEMPTS: i32 = 12;
-const LEASE: chrono::Duration = chrono::Duration::minutes(2);
+/// How long a leased row stays ours without renewal. Short, so the rows of a daemon killed
+/// mid-batch come free quickly (on PostgreSQL, where other replicas may be alive); a heartbeat
+/// renews it while a batch runs.
+const LEASE: chrono::Duration = chrono::Duration::seconds(20);
+const HEARTBEAT: Duration = Duration::from_secs(5);
 
-/// Groups effects that must stay in order.
-fn order_key(row: &Row, effect: Option<&Effect>) -> String {
-    match effect {
-        Some(e) => match (e.ticket(), e.chat_hint()) {
-            (Some(t), _) => format!("ticket:{t}"),
-            (None, Some(c)) => format!("chat:{c}"),
-            (None, None) => format!("row:{}", row.id),
+/// Groups effects that must stay in order: one lane per chat (a ticket's effects go to its
+/// topic's chat), so at most one send per chat is ever in flight, and a crash repeats at most
+/// that one per chat.
+async fn order_key(db: &sea_orm::DatabaseConnection, row: &Row, effect: Option<&Effect>) -> String {
+    let chat = match effect {
+        Some(e) => match (e.chat_hint(), e.ticket()) {
+            (Some(c), _) => Some(c),
+            (None, Some(t)) => store::tickets::get(db, t)
+                .await
+                .ok()
+                .flatten()
+                .map(|t| t.chat_id),
+            (None, None) => None,
         },
+        None => None,
+    };
+    match chat {
+        Some(c) => format!("chat:{c}"),
         None => format!("row:{}", row.id),
     }
 }
@@ -39,6 +53,13 @@ fn backoff(attempts: i32) -> Duration {
 
 pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
     let ctx = state.ctx.clone();
+    if !store::supports_skip_locked(&ctx.db) {
+        match store::outbox::release_all(&ctx.db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "released outbox leases left by a previous run"),
+            Err(e) => tracing::error!(error = %e, "cannot release old outbox leases"),
+        }
+    }
     loop {
         if shutdown.is_cancelled() {
             return;
@@ -65,16 +86,28 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
             }
             continue;
         }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut lanes: BTreeMap<String, Vec<(Row, Option<Effect>)>> = BTreeMap::new();
         for row in rows {
             let effect = serde_json::from_str::<Effect>(&row.effect).ok();
-            lanes
-                .entry(order_key(&row, effect.as_ref()))
-                .or_default()
-                .push((row, effect));
+            let key = order_key(&ctx.db, &row, effect.as_ref()).await;
+            lanes.entry(key).or_default().push((row, effect));
         }
-        let work = lanes.into_values().map(|lane| run_lane(&state, lane));
-        futures::future::join_all(work).await;
+        let work =
+            futures::future::join_all(lanes.into_values().map(|lane| run_lane(&state, lane)));
+        tokio::pin!(work);
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        heartbeat.tick().await;
+        loop {
+            tokio::select! {
+                _ = &mut work => break,
+                _ = heartbeat.tick() => {
+                    if let Err(e) = store::outbox::renew(&ctx.db, &ids, Utc::now() + LEASE).await {
+                        tracing::error!(error = %e, "cannot renew outbox leases");
+                    }
+                }
+            }
+        }
     }
 }
 

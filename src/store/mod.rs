@@ -20,10 +20,13 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 /// proceed. PostgreSQL gets a normal pool.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
+    if !sqlite {
+        probe(url).await?;
+    }
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(30));
+        .acquire_timeout(Duration::from_secs(10));
     if sqlite {
         opts.max_connections(1)
             .min_connections(1)
@@ -40,6 +43,29 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .await?;
     }
     Ok(db)
+}
+
+/// Fails fast, with the address in the message, when a database server does not answer at all
+/// (the pool would otherwise wait out its acquire timeout and report only "timed out").
+async fn probe(url: &str) -> Result<(), DbErr> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Ok(());
+    };
+    let host = parsed.host_str().unwrap_or("localhost").to_owned();
+    let port = parsed.port().unwrap_or(5432);
+    let addr = format!("{host}:{port}");
+    match tokio::time::timeout(
+        Duration::from_secs(5),
+        tokio::net::TcpStream::connect(&addr),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(DbErr::Custom(format!("cannot reach {addr}: {e}"))),
+        Err(_) => Err(DbErr::Custom(format!(
+            "cannot reach {addr}: no answer within 5 s"
+        ))),
+    }
 }
 
 /// Whether row locks with `SKIP LOCKED` exist (PostgreSQL). On SQLite the single connection

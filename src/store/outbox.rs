@@ -71,12 +71,13 @@ pub async fn lease_due(
     Ok(rows)
 }
 
-/// When the dispatcher should look again: the earliest due time of a row not leased.
+/// When the dispatcher should look again: the earliest due time of a row not leased, or the
+/// earliest expiry of a lease (a dead dispatcher's rows come free then).
 pub async fn next_due<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let min: Option<Option<DateTime<Utc>>> = outbox::Entity::find()
+    let free: Option<Option<DateTime<Utc>>> = outbox::Entity::find()
         .select_only()
         .column_as(outbox::Column::NextAttemptAt.min(), "m")
         .filter(outbox::Column::DeadAt.is_null())
@@ -88,7 +89,18 @@ pub async fn next_due<C: ConnectionTrait>(
         .into_tuple()
         .one(db)
         .await?;
-    Ok(min.flatten())
+    let leased: Option<Option<DateTime<Utc>>> = outbox::Entity::find()
+        .select_only()
+        .column_as(outbox::Column::LeasedUntil.min(), "m")
+        .filter(outbox::Column::DeadAt.is_null())
+        .filter(outbox::Column::LeasedUntil.gte(now))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(match (free.flatten(), leased.flatten()) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
 }
 
 pub async fn complete<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
@@ -154,6 +166,39 @@ pub async fn bury<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Extends the lease of rows this dispatcher still holds (completed rows are gone, rescheduled
+/// and released ones have no lease), so a long batch keeps them while a dead one loses them fast.
+pub async fn renew<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+    until: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::LeasedUntil, Expr::value(until))
+        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+        .filter(outbox::Column::LeasedUntil.is_not_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Drops every lease. Only for SQLite at start: one file serves one daemon, so any lease found
+/// then belongs to a process that died.
+pub async fn release_all<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
+    let res = outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::LeasedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(outbox::Column::LeasedUntil.is_not_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }
 
 pub async fn count_pending<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {

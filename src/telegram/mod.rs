@@ -71,11 +71,11 @@ pub fn raw_bot(settings: &Settings) -> Option<Bot> {
 
 /// The throttled bot. Telegram documents ~20 messages a minute into one group and ~30 a second
 /// overall; teloxide's defaults (10/minute per group) would starve a busy support group for no
-/// reason, so both limits come from the configuration. Per-chat: one message a second, as
-/// Telegram recommends for private chats.
+/// reason, so both limits come from the configuration. Per chat and second: the per-minute
+/// limit spread over the minute, at least one (Telegram's advice for private chats).
 pub fn throttled(bot: Bot, settings: &Settings) -> TgBot {
     let limits = Limits {
-        messages_per_sec_chat: 1,
+        messages_per_sec_chat: settings.tg_group_per_minute.div_ceil(60).max(1),
         messages_per_min_chat: settings.tg_group_per_minute.max(1),
         messages_per_min_channel_or_supergroup: settings.tg_group_per_minute,
         messages_per_sec_overall: settings.tg_global_per_second,

@@ -146,6 +146,9 @@ pub enum Fault {
 pub enum RequestOutcome {
     /// Still being processed (a long poll in progress).
     InFlight,
+    /// The client disconnected before the answer (e.g. teloxide dropped a long poll on
+    /// shutdown); nothing was handed out.
+    Abandoned,
     Ok,
     Failed {
         code: u16,
@@ -1005,7 +1008,8 @@ impl FakeTelegram {
     }
 
     /// Queues an arbitrary update (an `update_id` is added; a non-object is wrapped as
-    /// `{"update_id": …, "garbage": value}`). Returns the update id.
+    /// `{"update_id": …, "garbage": value}`). A `callback_query`/`pre_checkout_query` in it is
+    /// registered so the bot can answer it. Returns the update id.
     pub fn inject_raw(&self, update_without_id: Value) -> i64 {
         self.mutate(|w| {
             let id = w.next_update;
@@ -1017,6 +1021,20 @@ impl FakeTelegram {
                 }
                 other => json!({ "update_id": id, "garbage": other }),
             };
+            // Queries injected raw can be answered like the ones from the typed helpers.
+            let query_id = |kind: &str| {
+                update
+                    .get(kind)
+                    .and_then(|q| q.get("id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            };
+            if let Some(q) = query_id("callback_query") {
+                w.callbacks.entry(q).or_insert(None);
+            }
+            if let Some(q) = query_id("pre_checkout_query") {
+                w.pre_checkouts.entry(q).or_insert(None);
+            }
             w.updates.insert(id, update);
             w.enqueue(id, false);
             id
@@ -1340,6 +1358,7 @@ impl FakeTelegram {
             let outcome = match &r.outcome {
                 RequestOutcome::Ok => "ok".to_owned(),
                 RequestOutcome::InFlight => "in flight".to_owned(),
+                RequestOutcome::Abandoned => "abandoned by the client".to_owned(),
                 RequestOutcome::Failed { code, description } => format!("{code} {description}"),
             };
             let faulted = if r.faulted { " [faulted]" } else { "" };
@@ -1366,13 +1385,13 @@ impl FakeTelegram {
         self.mutate(|w| {
             if let Some(fault) = w.take_fault(method) {
                 let err = fault.to_err();
-                let idx = w.log_request(method, params, true);
-                w.finish(idx, &Err(err.clone()));
+                let seq = w.log_request(method, params, true);
+                w.finish(seq, &Err(err.clone()));
                 return Err(err);
             }
-            let idx = w.log_request(method, params.clone(), false);
+            let seq = w.log_request(method, params.clone(), false);
             let res = w.call(method, &params);
-            w.finish(idx, &res);
+            w.finish(seq, &res);
             res
         })
     }
@@ -1385,11 +1404,11 @@ impl FakeTelegram {
         let start = self.mutate(|w| {
             if let Some(fault) = w.take_fault("getupdates") {
                 let err = fault.to_err();
-                let idx = w.log_request("getupdates", params.clone(), true);
-                w.finish(idx, &Err(err.clone()));
+                let seq = w.log_request("getupdates", params.clone(), true);
+                w.finish(seq, &Err(err.clone()));
                 return Err(err);
             }
-            let idx = w.log_request("getupdates", params.clone(), false);
+            let seq = w.log_request("getupdates", params.clone(), false);
             if w.webhook.is_some() {
                 let err = ApiErr {
                     code: 409,
@@ -1398,16 +1417,18 @@ impl FakeTelegram {
                         .to_owned(),
                     retry_after: None,
                 };
-                w.finish(idx, &Err(err.clone()));
+                w.finish(seq, &Err(err.clone()));
                 return Err(err);
             }
             if let Some(offset) = p_i64(&params, "offset") {
                 w.acknowledge(offset);
             }
             w.poll_gen += 1;
-            Ok((idx, w.poll_gen))
+            Ok((seq, w.poll_gen))
         });
-        let (idx, generation) = start?;
+        let (seq, generation) = start?;
+        // If the client goes away, hyper drops this future; the guard records that.
+        let _guard = AbandonGuard { fake: self, seq };
         // Wake older long polls so they notice they were superseded.
         self.inner.notify.notify_waiters();
         loop {
@@ -1423,13 +1444,13 @@ impl FakeTelegram {
                             .to_owned(),
                         retry_after: None,
                     };
-                    w.finish(idx, &Err(err.clone()));
+                    w.finish(seq, &Err(err.clone()));
                     return Some(Err(err));
                 }
                 let batch = w.take_batch(limit);
                 if !batch.is_empty() || Instant::now() >= deadline {
                     let res = Ok(Value::Array(batch));
-                    w.finish(idx, &res);
+                    w.finish(seq, &res);
                     return Some(res);
                 }
                 None
@@ -1440,6 +1461,25 @@ impl FakeTelegram {
             tokio::select! {
                 _ = &mut notified => {}
                 _ = tokio::time::sleep_until(deadline.into()) => {}
+            }
+        }
+    }
+}
+
+/// Marks a long poll as abandoned when its future is dropped before it answered.
+struct AbandonGuard<'a> {
+    fake: &'a FakeTelegram,
+    seq: u64,
+}
+
+impl Drop for AbandonGuard<'_> {
+    fn drop(&mut self) {
+        // Never panic in drop: a poisoned lock just leaves the entry as it is.
+        if let Ok(mut w) = self.fake.inner.world.lock() {
+            if let Some(e) = w.log_entry(self.seq) {
+                if e.outcome == RequestOutcome::InFlight {
+                    e.outcome = RequestOutcome::Abandoned;
+                }
             }
         }
     }
@@ -1947,7 +1987,9 @@ impl World {
 
     // ----- log, faults, updates -------------------------------------------------------------
 
-    fn log_request(&mut self, method: &str, params: Value, faulted: bool) -> usize {
+    /// Appends to the request log and returns the entry's `seq` (entries are addressed by
+    /// `seq`, not index, because `clear_log` may run while a long poll is in flight).
+    fn log_request(&mut self, method: &str, params: Value, faulted: bool) -> u64 {
         self.seq += 1;
         self.log.push(LoggedRequest {
             seq: self.seq,
@@ -1957,11 +1999,15 @@ impl World {
             faulted,
             outcome: RequestOutcome::InFlight,
         });
-        self.log.len() - 1
+        self.seq
     }
 
-    fn finish(&mut self, idx: usize, res: &Result<Value, ApiErr>) {
-        if let Some(entry) = self.log.get_mut(idx) {
+    fn log_entry(&mut self, seq: u64) -> Option<&mut LoggedRequest> {
+        self.log.iter_mut().rev().find(|r| r.seq == seq)
+    }
+
+    fn finish(&mut self, seq: u64, res: &Result<Value, ApiErr>) {
+        if let Some(entry) = self.log_entry(seq) {
             entry.outcome = match res {
                 Ok(_) => RequestOutcome::Ok,
                 Err(e) => RequestOutcome::Failed {
@@ -2586,6 +2632,16 @@ impl World {
             "sendmessage" => self.send_message(p),
             "editmessagetext" => self.edit_message_text(p),
             "editmessagereplymarkup" => self.edit_message_reply_markup(p),
+            "editmessagecaption" => self.edit_message_caption(p),
+            "setmessagereaction" => {
+                let chat = self.chat_param(p, "chat_id")?;
+                self.check_member(chat)?;
+                let id = World::message_id_param(p)?;
+                match self.chat(chat).live_msg(id) {
+                    Some(_) => Ok(json!(true)),
+                    None => Err(bad("MESSAGE_ID_INVALID")),
+                }
+            }
             "deletemessage" => self.delete_message(p),
             "deletemessages" => self.delete_messages(p),
             "copymessage" => self.copy_message(p),
@@ -2750,6 +2806,46 @@ impl World {
         m.sent_text = Some(text);
         m.parse_mode = parse_mode;
         // Like Telegram: an edit without reply_markup removes the inline keyboard.
+        m.reply_markup = markup;
+        m.edit_date = Some(now());
+        Ok(self.msg_json_by_id(chat, id, true))
+    }
+
+    fn edit_message_caption(&mut self, p: &Value) -> Result<Value, ApiErr> {
+        let chat = self.chat_param(p, "chat_id")?;
+        self.check_member(chat)?;
+        let id = self.editable(chat, p)?;
+        let caption = p_str(p, "caption").unwrap_or_default();
+        let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
+        let r = render(
+            &caption,
+            parse_mode.as_deref(),
+            p_json(p, "caption_entities"),
+        )?;
+        if utf16_len(&r.text) > MAX_CAPTION_LEN {
+            return Err(bad("message caption is too long"));
+        }
+        let markup = check_markup(p_json(p, "reply_markup"))?;
+        let m = self.msg_mut(chat, id);
+        if m.media.is_none() {
+            return Err(bad("there is no caption in the message to edit"));
+        }
+        let current = m.text.clone().unwrap_or_default();
+        if current == r.text
+            && m.entities == r.entities
+            && inline_markup(&m.reply_markup) == inline_markup(&markup)
+        {
+            return Err(bad(
+                "message is not modified: specified new message content and reply markup are \
+                 exactly the same as a current content and reply markup of the message",
+            ));
+        }
+        m.history.push((current, m.reply_markup.clone()));
+        m.text = (!r.text.is_empty()).then_some(r.text);
+        m.is_caption = true;
+        m.entities = r.entities;
+        m.sent_text = Some(caption);
+        m.parse_mode = parse_mode;
         m.reply_markup = markup;
         m.edit_date = Some(now());
         Ok(self.msg_json_by_id(chat, id, true))

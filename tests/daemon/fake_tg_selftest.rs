@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use teloxide::prelude::*;
 use teloxide::types::{
-    BotCommand, BotCommandScope, ChatFullInfoKind, ChatFullInfoPublicKind, ChatMemberKind, InlineKeyboardButton, InlineKeyboardMarkup,
-    InputFile, LabeledPrice, MessageEntityKind, MessageId, MessageKind, ParseMode,
-    PreCheckoutQueryId, Recipient, ReplyParameters, ThreadId, Update, UpdateKind,
+    BotCommand, BotCommandScope, ChatFullInfoKind, ChatFullInfoPublicKind, ChatMemberKind,
+    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LabeledPrice, MessageEntityKind,
+    MessageId, MessageKind, ParseMode, PreCheckoutQueryId, Recipient, ReplyParameters, ThreadId,
+    Update, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
 
@@ -1015,7 +1016,11 @@ async fn offsets_long_poll_and_redelivery() {
         .await
         .expect("ack")
         .is_empty());
-    assert_eq!(tg.times_delivered(first), 4, "2 drains + limit 1 + redelivery");
+    assert_eq!(
+        tg.times_delivered(first),
+        4,
+        "2 drains + limit 1 + redelivery"
+    );
 
     // Long poll wakes up as soon as something is injected.
     let (tg2, gina2) = (tg.clone(), gina.clone());
@@ -1045,6 +1050,29 @@ async fn offsets_long_poll_and_redelivery() {
         .expect("empty poll");
     assert!(empty.is_empty());
     assert!(started.elapsed() >= Duration::from_millis(900));
+
+    // Raw callback queries can be answered.
+    let raw_query = tg.inject_raw(json!({"callback_query": {
+        "id": "777",
+        "from": {"id": gina.id, "is_bot": false, "first_name": "Gina"},
+        "chat_instance": "1",
+        "data": "x",
+    }}));
+    let got = bot
+        .get_updates()
+        .offset(offset)
+        .timeout(0)
+        .await
+        .expect("raw query");
+    assert_eq!(i64::from(got[0].id.0), raw_query);
+    let UpdateKind::CallbackQuery(q) = &got[0].kind else {
+        panic!("expected callback_query, got {:?}", got[0].kind);
+    };
+    bot.answer_callback_query(q.id.clone())
+        .await
+        .expect("raw query answerable");
+    assert_eq!(tg.callback_answer("777"), Some((None, false)));
+    let offset = got[0].id.as_offset();
 
     // Garbage updates still carry their id (teloxide: UpdateKind::Error).
     let raw = tg.inject_raw(json!({"something_new": {"x": 1}}));
@@ -1120,6 +1148,20 @@ async fn documents_photos_and_copies() {
     let stored = tg.message(chat, doc.id.0).expect("stored");
     assert_eq!(stored.media.as_deref(), Some("document"));
     assert_eq!(stored.text, "the report");
+
+    let recaptioned = bot
+        .edit_message_caption(ChatId(chat), doc.id)
+        .caption("final report")
+        .await
+        .expect("editMessageCaption");
+    assert_eq!(recaptioned.caption(), Some("final report"));
+    assert_eq!(
+        tg.message(chat, doc.id.0).map(|m| m.edits),
+        Some(vec!["the report".to_owned()])
+    );
+    bot.set_message_reaction(ChatId(chat), doc.id)
+        .await
+        .expect("setMessageReaction");
 
     let photo = bot
         .send_photo(
@@ -1230,4 +1272,28 @@ async fn wait_until_panics_with_description() {
         |_| false,
     )
     .await;
+}
+
+/// teloxide drops its in-flight long poll when it stops; the fake notices and hands nothing out.
+#[tokio::test]
+async fn abandoned_long_poll() {
+    let tg = FakeTelegram::start().await;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .expect("client");
+    let url = format!("{}bot1:X/getUpdates", tg.api_url());
+    let res = http.post(&url).json(&json!({"timeout": 5})).send().await;
+    assert!(res.is_err(), "the client gives up first");
+    tg.wait_until(T, "the poll is marked abandoned", |tg| {
+        tg.full_request_log()
+            .iter()
+            .any(|r| r.outcome == crate::fake_tg::RequestOutcome::Abandoned)
+    })
+    .await;
+    let user = tg.add_user("Jo", None);
+    tg.private_text(&user, "hi");
+    let id = tg.last_update_id().expect("update");
+    assert_eq!(tg.times_delivered(id), 0);
+    assert_eq!(tg.pending_update_ids(), vec![id]);
 }

@@ -73,10 +73,6 @@ fn rand_suffix() -> String {
     format!("{}_{}", std::process::id(), nanos)
 }
 
-pub fn is_postgres() -> bool {
-    std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
-}
-
 /// Settings for a daemon talking to `tg`, with rate limits raised so tests are not throttled.
 pub fn test_settings(tg: &FakeTelegram, database_url: &str) -> Settings {
     Settings {
