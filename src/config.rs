@@ -81,6 +81,33 @@ pub struct Cli {
         default_value = "8"
     )]
     pub poll_timeout: String,
+
+    /// Invoice currency for seats (ignored for Telegram Stars).
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_PAYMENT_CURRENCY",
+        default_value = "EUR"
+    )]
+    pub payment_currency: String,
+
+    /// Monthly price of a Basic seat in the currency's minor units (Stars: whole stars).
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_PRICE_BASIC",
+        default_value = "2900"
+    )]
+    pub price_basic: String,
+
+    /// Monthly price of a Pro seat.
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_PRICE_PRO",
+        default_value = "3900"
+    )]
+    pub price_pro: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,6 +118,33 @@ pub enum Command {
     Migrate {
         #[arg(value_enum, default_value = "up")]
         action: MigrateAction,
+    },
+    /// List workspaces (id, name, owner, seats).
+    Workspaces,
+    /// Manage seats for installations that bill elsewhere.
+    Seats {
+        #[command(subcommand)]
+        action: SeatsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeatsAction {
+    /// Add (or renew expired) seats, paid until a date.
+    Grant {
+        /// Workspace id or exact name.
+        #[arg(long)]
+        workspace: String,
+        #[arg(long, default_value_t = 0)]
+        basic: u32,
+        #[arg(long, default_value_t = 0)]
+        pro: u32,
+        /// Paid for this many months from now.
+        #[arg(long, conflicts_with = "until", required_unless_present = "until")]
+        months: Option<u32>,
+        /// Paid until this instant (RFC 3339).
+        #[arg(long)]
+        until: Option<String>,
     },
 }
 
@@ -132,6 +186,11 @@ pub struct Settings {
     pub tg_group_per_minute: u32,
     pub tg_global_per_second: u32,
     pub poll_timeout: Duration,
+    /// HMAC secret of the billing webhook; `None` = the endpoint answers 404.
+    pub billing_secret: Option<SecretString>,
+    /// Payment provider token for seat invoices; `None` = Telegram Stars (`XTR`).
+    pub payment_provider_token: Option<SecretString>,
+    pub pricing: crate::app::team::Pricing,
 }
 
 /// A configuration problem, displayed as one line naming the variable.
@@ -232,7 +291,46 @@ impl Settings {
         if poll > 9 {
             return Err(bad("TOPICDESK_POLL_TIMEOUT", "must be at most 9 seconds"));
         }
+        let secret = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(SecretString::from)
+        };
+        let payment_provider_token = secret("TOPICDESK_PAYMENT_PROVIDER_TOKEN");
+        let price = |variable: &'static str, raw: &str| -> Result<u32, ConfigError> {
+            raw.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    bad(
+                        variable,
+                        format!("{raw:?} is not a positive price in minor units"),
+                    )
+                })
+        };
+        let currency = if payment_provider_token.is_none() {
+            "XTR".to_owned()
+        } else {
+            let c = cli.payment_currency.trim().to_uppercase();
+            if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_alphabetic()) {
+                return Err(bad(
+                    "TOPICDESK_PAYMENT_CURRENCY",
+                    format!("{c:?} is not a three-letter currency code"),
+                ));
+            }
+            c
+        };
+        let pricing = crate::app::team::Pricing {
+            currency,
+            basic: price("TOPICDESK_PRICE_BASIC", &cli.price_basic)?,
+            pro: price("TOPICDESK_PRICE_PRO", &cli.price_pro)?,
+        };
         Ok(Self {
+            billing_secret: secret("TOPICDESK_BILLING_SECRET"),
+            payment_provider_token,
+            pricing,
             token: token.map(SecretString::from),
             api_url,
             database_url,

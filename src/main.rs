@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Run) {
             Command::Run => topicdesk::startup::run(settings).await,
             Command::Migrate { action } => topicdesk::startup::migrate(&settings, action).await,
+            Command::Workspaces => topicdesk::startup::list_workspaces(&settings).await,
+            Command::Seats { action } => topicdesk::startup::seats(&settings, action).await,
         }
     });
     match result {

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::{Ctx, Wake};
 use crate::clock::{Clock, SystemClock};
-use crate::config::{LogFormat, MigrateAction, Settings};
+use crate::config::{LogFormat, MigrateAction, SeatsAction, Settings};
 use crate::metrics::Metrics;
 use crate::telegram::{self, AppState};
 use crate::{http, jobs, store};
@@ -58,6 +58,82 @@ pub async fn migrate(settings: &Settings, action: MigrateAction) -> anyhow::Resu
         }
     }
     println!("migrate {action:?}: done");
+    Ok(())
+}
+
+/// A context for one-shot operator commands (no Telegram, wall clock).
+async fn operator_ctx(settings: &Settings) -> anyhow::Result<Ctx> {
+    let db = connect(settings).await?;
+    Migrator::up(&db, None)
+        .await
+        .context("applying database migrations")?;
+    Ok(Ctx {
+        db,
+        clock: Arc::new(SystemClock),
+        wake: Wake::default(),
+        metrics: Arc::new(Metrics::default()),
+    })
+}
+
+/// `topicdesk workspaces`: id, name, owner and seat counts, tab-separated.
+pub async fn list_workspaces(settings: &Settings) -> anyhow::Result<()> {
+    let ctx = operator_ctx(settings).await?;
+    let now = ctx.clock.now();
+    println!("id\tname\towner\tbasic\tpro\texpired");
+    for ws in store::team::all_workspaces(&ctx.db).await? {
+        let seats = store::team::seats_of(&ctx.db, ws.id).await?;
+        let count = |tier: &str| {
+            seats
+                .iter()
+                .filter(|s| s.tier == tier && s.paid_until > now)
+                .count()
+        };
+        let expired = seats.iter().filter(|s| s.paid_until <= now).count();
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{expired}",
+            ws.id,
+            ws.name,
+            ws.owner_id,
+            count("basic"),
+            count("pro")
+        );
+    }
+    Ok(())
+}
+
+/// `topicdesk seats grant …`
+pub async fn seats(settings: &Settings, action: SeatsAction) -> anyhow::Result<()> {
+    let SeatsAction::Grant {
+        workspace,
+        basic,
+        pro,
+        months,
+        until,
+    } = action;
+    if basic == 0 && pro == 0 {
+        anyhow::bail!("--basic and --pro are both 0: nothing to grant");
+    }
+    let ctx = operator_ctx(settings).await?;
+    let until = match (months, until) {
+        (_, Some(raw)) => chrono::DateTime::parse_from_rfc3339(&raw)
+            .map_err(|e| anyhow::anyhow!("--until {raw:?} is not an RFC 3339 instant ({e})"))?
+            .with_timezone(&chrono::Utc),
+        (Some(m), None) if m > 0 => crate::domain::seats::extend(None, ctx.clock.now(), m),
+        _ => anyhow::bail!("give --months N (N > 0) or --until <RFC 3339>"),
+    };
+    if until <= ctx.clock.now() {
+        anyhow::bail!("--until {until} is in the past");
+    }
+    let Some(ws) = crate::app::team::find_workspace(&ctx, &workspace).await? else {
+        anyhow::bail!("no workspace {workspace:?} (see `topicdesk workspaces`)");
+    };
+    let ids = crate::app::team::grant(&ctx, ws.id, basic, pro, until).await?;
+    println!(
+        "granted {} seat(s) to workspace {} ({}) until {until}: seats {ids:?}",
+        ids.len(),
+        ws.id,
+        ws.name
+    );
     Ok(())
 }
 
@@ -153,7 +229,8 @@ impl Application {
             ..
         } = self;
         let http_state = http::HttpState {
-            db: ctx.db.clone(),
+            ctx: ctx.clone(),
+            billing_secret: settings.billing_secret.clone(),
             metrics: ctx.metrics.clone(),
             telegram_ready: telegram_ready.clone(),
         };
@@ -182,6 +259,8 @@ impl Application {
             bot: bot.clone(),
             me,
             dialogues: Default::default(),
+            pricing: settings.pricing.clone(),
+            provider_token: settings.payment_provider_token.clone(),
         });
         let commands_bot = bot.clone();
         let commands_stop = shutdown.clone();

@@ -2,10 +2,15 @@
 //! structs only mirror it for queries.
 
 pub mod audit_log;
+pub mod billing_events;
 pub mod excluded_topics;
 pub mod inbox;
+pub mod invites;
+pub mod leave_requests;
 pub mod members;
 pub mod outbox;
+pub mod payments;
+pub mod seats;
 pub mod support_groups;
 pub mod ticket_messages;
 pub mod tickets;

@@ -10,6 +10,8 @@ pub struct Model {
     pub workspace_id: i64,
     pub user_id: i64,
     pub role: String,
+    /// The seat the member works on; the Owner needs none.
+    pub seat_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

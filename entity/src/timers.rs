@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub kind: String,
-    pub ticket_id: i64,
+    pub subject_id: i64,
     pub due_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
 }

@@ -14,6 +14,9 @@ pub struct Model {
     pub auto_close_hours: i32,
     pub store_message_bodies: bool,
     pub created_at: DateTimeUtc,
+    /// The Owner's permission toggles as a JSON object; missing keys mean the default.
+    #[sea_orm(column_type = "Text")]
+    pub permission_toggles: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_core;
+mod m20261121_000002_create_team;
 
 /// The ordered list of every migration the daemon knows.
 pub struct Migrator;
@@ -12,6 +13,9 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261121_000001_create_core::Migration)]
+        vec![
+            Box::new(m20261121_000001_create_core::Migration),
+            Box::new(m20261121_000002_create_team::Migration),
+        ]
     }
 }

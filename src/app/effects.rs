@@ -83,6 +83,20 @@ pub enum Effect {
     AskCsat {
         ticket: i64,
     },
+    /// A Telegram invoice for seats (prices and provider come from the operator's settings).
+    SendInvoice {
+        chat: i64,
+        payload: String,
+        pro: bool,
+        count: u32,
+        months: u32,
+        total: u32,
+    },
+    /// Accepts (`error: None`) or refuses a pre-checkout query; Telegram needs it within 10 s.
+    AnswerPreCheckout {
+        id: String,
+        error: Option<String>,
+    },
 }
 
 impl Effect {
@@ -92,6 +106,7 @@ impl Effect {
         match self {
             Effect::Send { chat, .. } | Effect::Edit { chat, .. } => Some(*chat),
             Effect::SendPrivate { user, .. } => Some(*user),
+            Effect::SendInvoice { chat, .. } => Some(*chat),
             _ => None,
         }
     }
@@ -242,6 +257,112 @@ pub enum Notice {
     },
     SettingsSaved,
     Ok,
+    /// A permission refusal, worded by the domain (`permissions::Denied`).
+    Denied {
+        reason: String,
+    },
+    Seats {
+        rows: Vec<SeatRow>,
+        currency: String,
+        basic_price: u32,
+        pro_price: u32,
+    },
+    InviteLink {
+        token: String,
+        pro: bool,
+        expires: String,
+    },
+    NoFreeSeat {
+        pro: bool,
+    },
+    InviteUsage,
+    InviteRefused {
+        reason: String,
+    },
+    Joined {
+        workspace: String,
+        pro: bool,
+    },
+    MemberJoined {
+        name: String,
+        pro: bool,
+    },
+    Members {
+        workspace: String,
+        rows: Vec<MemberRow>,
+        manage: bool,
+    },
+    MemberActions {
+        member: MemberRow,
+    },
+    MemberUpdated {
+        name: String,
+    },
+    RemovedFromWorkspace {
+        workspace: String,
+    },
+    CannotChangeOwner,
+    LeaveAsked {
+        request: i64,
+        name: String,
+        reason: Option<String>,
+    },
+    LeaveSent,
+    LeaveAlreadyPending,
+    LeaveApproved {
+        workspace: String,
+    },
+    LeaveDenied {
+        workspace: String,
+    },
+    LeaveAlreadyDecided,
+    OwnerCannotLeave,
+    TransferAsk {
+        user: i64,
+        name: String,
+    },
+    TransferUsage,
+    Transferred {
+        workspace: String,
+        name: String,
+    },
+    BecameOwner {
+        workspace: String,
+    },
+    Permissions {
+        toggles: Vec<(String, bool)>,
+    },
+    PaymentApplied {
+        pro: bool,
+        count: u32,
+        until: String,
+    },
+    SeatExpired {
+        pro: bool,
+        until: String,
+    },
+}
+
+/// One line of `/seats`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatRow {
+    /// "Owner", "Basic" or "Pro".
+    pub kind: String,
+    /// "Filled", "Pending", "Available", "Expired" (the Owner slot: "Filled").
+    pub state: String,
+    pub holder: Option<String>,
+    pub until: Option<String>,
+}
+
+/// One person in `/members`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    /// "Owner slot", "Basic", "Pro" or "no seat".
+    pub seat: String,
+    pub seat_active: bool,
 }
 
 impl Notice {
@@ -258,6 +379,10 @@ impl Notice {
                 | Notice::ButtonExpired
                 | Notice::NotATicket
                 | Notice::NeedWorkspace
+                | Notice::Denied { .. }
+                | Notice::CannotChangeOwner
+                | Notice::LeaveAlreadyDecided
+                | Notice::NoFreeSeat { .. }
         )
     }
 }

@@ -4,6 +4,7 @@
 //! the commit, so a crash repeats at most the one send that was in flight.
 
 pub mod effects;
+pub mod team;
 pub mod tickets;
 pub mod workspaces;
 

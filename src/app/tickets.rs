@@ -8,7 +8,7 @@ use tracing::instrument;
 use super::effects::{CardMenu, Change, Effect, Notice, TicketSummary};
 use super::{display_name, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
-use crate::domain::team::Role;
+use crate::domain::permissions::Perm;
 use crate::domain::ticket::{
     Actor, Command, Event, Priority, Status, TicketState, TransitionError,
 };
@@ -418,9 +418,11 @@ pub async fn act(
     let ticket = store::tickets::get_locked(&w.tx, ticket.id)
         .await?
         .unwrap_or(ticket);
-    let role = store::users::role_in(&w.tx, ticket.workspace_id, caller.profile.id).await?;
-    if !role.is_some_and(Role::can_work_tickets) {
-        w.reply(caller, Notice::OnlyAgents).await?;
+    let Some(ws) = store::workspaces::get(&w.tx, ticket.workspace_id).await? else {
+        return w.commit().await;
+    };
+    // Every press and command: a member, with an active seat.
+    if !super::team::authorize(&mut w, caller, &ws, Perm::WorkTickets).await? {
         return w.commit().await;
     }
     let me = UserId(caller.profile.id);

@@ -6,6 +6,7 @@ use tracing::instrument;
 use super::effects::{Effect, Missing, Notice};
 use super::{current_workspace, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
+use crate::domain::permissions::Perm;
 use crate::domain::team::Role;
 use crate::domain::ticket::Actor;
 use crate::store::{self, audit::Entry};
@@ -54,33 +55,34 @@ async fn configurable_workspace(
     w: &mut Work,
     caller: &Caller,
 ) -> AppResult<Option<entity::workspaces::Model>> {
-    let Some((ws, role)) = current_workspace(&w.tx, caller.profile.id).await? else {
+    let Some((ws, _)) = current_workspace(&w.tx, caller.profile.id).await? else {
         w.reply(caller, Notice::NeedWorkspace).await?;
         return Ok(None);
     };
-    if !role.can_configure() {
-        w.reply(caller, Notice::OnlyAdmins).await?;
-        return Ok(None);
-    }
-    Ok(Some(ws))
+    Ok(
+        super::team::authorize(w, caller, &ws, Perm::ConfigureWorkspace)
+            .await?
+            .then_some(ws),
+    )
 }
 
-/// The connected group when the caller may configure its workspace; otherwise they are told why.
+/// The connected group when the caller has `perm` in its workspace; otherwise they are told why.
 async fn configurable_group(
     w: &mut Work,
     caller: &Caller,
     chat: i64,
+    perm: Perm,
 ) -> AppResult<Option<entity::support_groups::Model>> {
     let Some(group) = store::groups::get(&w.tx, chat).await? else {
         w.reply(caller, Notice::NotConnected).await?;
         return Ok(None);
     };
-    let role = store::users::role_in(&w.tx, group.workspace_id, caller.profile.id).await?;
-    if !role.is_some_and(Role::can_configure) {
-        w.reply(caller, Notice::OnlyAdmins).await?;
+    let Some(ws) = store::workspaces::get(&w.tx, group.workspace_id).await? else {
         return Ok(None);
-    }
-    Ok(Some(group))
+    };
+    Ok(super::team::authorize(w, caller, &ws, perm)
+        .await?
+        .then_some(group))
 }
 
 /// An update that needs no decision (a message the bot ignores): still recorded as handled.
@@ -241,7 +243,8 @@ pub async fn disconnect_group(
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some(group) = configurable_group(&mut w, caller, chat).await? else {
+    let Some(group) = configurable_group(&mut w, caller, chat, Perm::ConfigureWorkspace).await?
+    else {
         return w.commit().await;
     };
     store::groups::disconnect(&w.tx, chat).await?;
@@ -305,7 +308,8 @@ pub async fn set_topic_excluded(
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some(group) = configurable_group(&mut w, caller, chat).await? else {
+    let Some(group) = configurable_group(&mut w, caller, chat, Perm::ManageExcludedTopics).await?
+    else {
         return w.commit().await;
     };
     let Some(thread) = thread else {

@@ -7,5 +7,7 @@
 //! without touching the bot.
 
 pub mod ids;
+pub mod permissions;
+pub mod seats;
 pub mod team;
 pub mod ticket;

@@ -287,6 +287,11 @@ pub enum Command {
     /// priority again is `Ok(vec![])`, not an error — double-tapped buttons
     /// shouldn't produce error messages.
     SetPriority { to: Priority, by: UserId },
+    /// Not a command an agent types: the assignee left the workspace (or their seat was
+    /// removed), so a ticket still being worked — `assigned`, `in_progress`, `pending` — goes
+    /// back to the queue (`open`, no assignee). Anywhere else nothing moves. Never refused,
+    /// because the person is already gone.
+    Release { by: Actor },
 }
 
 impl Command {
@@ -302,7 +307,9 @@ impl Command {
             Command::Close { .. } => Some(Action::Close),
             Command::Reopen { .. } => Some(Action::Reopen),
             Command::SetPriority { .. } => Some(Action::SetPriority),
-            Command::AgentReplied { .. } | Command::CustomerReplied => None,
+            Command::AgentReplied { .. } | Command::CustomerReplied | Command::Release { .. } => {
+                None
+            }
         }
     }
 }
@@ -495,6 +502,10 @@ impl TicketState {
                 };
                 self.change(self.assignee, None, to)
             }
+            Command::Release { .. } => match self.status {
+                Assigned | InProgress | Pending => self.change(None, None, Open),
+                Open | Resolved | Closed => Vec::new(),
+            },
             Command::SetPriority { to, .. } if *to == self.priority => Vec::new(),
             Command::SetPriority { to, .. } => vec![Event::PriorityChanged {
                 from: self.priority,
@@ -1013,6 +1024,8 @@ mod tests {
                 | (Open | Assigned | InProgress | Pending, Resolved)
                 | (Resolved, InProgress | Open | Closed)
                 | (Closed, Assigned | Open)
+                // Release: the assignee left the workspace.
+                | (InProgress | Pending, Open)
         )
     }
 
@@ -1038,6 +1051,7 @@ mod tests {
                 .prop_map(|by| Command::Close { by }),
             actor().prop_map(|by| Command::Reopen { by }),
             (priority(), actor()).prop_map(|(to, by)| Command::SetPriority { to, by }),
+            Just(Command::Release { by: Actor::System }),
         ]
     }
 
@@ -1110,6 +1124,65 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[cfg(test)]
+    mod release_tests {
+        use super::*;
+
+        fn worked(status: Status) -> TicketState {
+            TicketState {
+                status,
+                assignee: Some(UserId(7)),
+                priority: Priority::High,
+            }
+        }
+
+        #[test]
+        fn release_returns_worked_tickets_to_the_queue() {
+            for status in [Status::Assigned, Status::InProgress, Status::Pending] {
+                let s = worked(status);
+                let events = s
+                    .apply(&Command::Release { by: Actor::System })
+                    .expect("never refused");
+                assert_eq!(
+                    events,
+                    vec![
+                        Event::AssigneeChanged {
+                            from: Some(UserId(7)),
+                            to: None,
+                            note: None
+                        },
+                        Event::StatusChanged {
+                            from: status,
+                            to: Status::Open
+                        },
+                    ]
+                );
+                let next = s.evolve(&events);
+                assert_eq!(
+                    (next.status, next.assignee, next.priority),
+                    (Status::Open, None, Priority::High)
+                );
+            }
+        }
+
+        #[test]
+        fn release_leaves_other_tickets_alone() {
+            for status in [Status::Open, Status::Resolved, Status::Closed] {
+                let s = TicketState {
+                    status,
+                    assignee: None,
+                    priority: Priority::Normal,
+                };
+                assert_eq!(s.apply(&Command::Release { by: Actor::System }), Ok(vec![]));
+            }
+            let resolved = worked(Status::Resolved);
+            assert_eq!(
+                resolved.apply(&Command::Release { by: Actor::System }),
+                Ok(vec![])
+            );
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP server: `/healthz` (the process answers), `/readyz` (database reachable and
-//! Telegram's `getMe` succeeded) and `/metrics` (Prometheus text). The REST API joins here later.
+//! Telegram's `getMe` succeeded), `/metrics` (Prometheus text) and the billing webhook. The REST
+//! API joins here later.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -7,16 +8,21 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use sea_orm::DatabaseConnection;
+use secrecy::SecretString;
 
+use crate::app::Ctx;
 use crate::metrics::Metrics;
 use crate::store;
 
+pub mod billing;
+
 #[derive(Clone)]
 pub struct HttpState {
-    pub db: DatabaseConnection,
+    pub ctx: Ctx,
+    /// `None`: the billing webhook answers 404.
+    pub billing_secret: Option<SecretString>,
     pub metrics: Arc<Metrics>,
     /// Set once `getMe` succeeded.
     pub telegram_ready: Arc<AtomicBool>,
@@ -27,6 +33,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/api/v1/billing/webhook", post(billing::webhook))
         .with_state(state)
 }
 
@@ -35,7 +42,7 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
-    let database = store::ping(&s.db).await.is_ok();
+    let database = store::ping(&s.ctx.db).await.is_ok();
     let telegram = s.telegram_ready.load(Ordering::Relaxed);
     let code = if database && telegram {
         StatusCode::OK
@@ -49,9 +56,9 @@ async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
 }
 
 async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
-    let inbox = store::inbox::count_pending(&s.db).await.unwrap_or(0);
-    let outbox = store::outbox::count_pending(&s.db).await.unwrap_or(0);
-    let timers = store::timers::count(&s.db).await.unwrap_or(0);
+    let inbox = store::inbox::count_pending(&s.ctx.db).await.unwrap_or(0);
+    let outbox = store::outbox::count_pending(&s.ctx.db).await.unwrap_or(0);
+    let timers = store::timers::count(&s.ctx.db).await.unwrap_or(0);
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         s.metrics.render(inbox, outbox, timers),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{tickets, Ctx, Origin, Work};
+use crate::app::{team, tickets, Ctx, Origin, Work};
 use crate::metrics::Metrics;
 use crate::store::{self, timers::TimerKind};
 
@@ -67,7 +67,8 @@ async fn fire_one(ctx: &Ctx) -> crate::app::AppResult<bool> {
         return Ok(false);
     };
     match TimerKind::parse(&timer.kind) {
-        Some(TimerKind::AutoClose) => tickets::auto_close(&mut w, timer.ticket_id).await?,
+        Some(TimerKind::AutoClose) => tickets::auto_close(&mut w, timer.subject_id).await?,
+        Some(TimerKind::SeatExpiry) => team::seat_expired(&mut w, timer.subject_id).await?,
         None => tracing::warn!(kind = %timer.kind, "unknown timer kind dropped"),
     }
     w.commit().await?;

@@ -1,4 +1,4 @@
-//! Durable timers: one row per (kind, ticket) with an indexed due time. The scheduler asks for
+//! Durable timers: one row per (kind, subject) with an indexed due time. The scheduler asks for
 //! the earliest due time and sleeps until then; it never scans tickets.
 
 use chrono::{DateTime, Utc};
@@ -13,20 +13,24 @@ use sea_orm::{
 /// What a timer does when it fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimerKind {
-    /// Close a resolved ticket after the workspace's `auto_close_hours`.
+    /// Close a resolved ticket after the workspace's `auto_close_hours` (subject: ticket id).
     AutoClose,
+    /// A seat's paid period ends (subject: seat id).
+    SeatExpiry,
 }
 
 impl TimerKind {
     pub fn as_str(self) -> &'static str {
         match self {
             TimerKind::AutoClose => "auto_close",
+            TimerKind::SeatExpiry => "seat_expiry",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "auto_close" => Some(TimerKind::AutoClose),
+            "seat_expiry" => Some(TimerKind::SeatExpiry),
             _ => None,
         }
     }
@@ -36,14 +40,14 @@ impl TimerKind {
 pub async fn set<C: ConnectionTrait>(
     db: &C,
     kind: TimerKind,
-    ticket_id: i64,
+    subject: i64,
     due: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    cancel(db, kind, ticket_id).await?;
+    cancel(db, kind, subject).await?;
     timers::Entity::insert(timers::ActiveModel {
         kind: Set(kind.as_str().to_owned()),
-        ticket_id: Set(ticket_id),
+        subject_id: Set(subject),
         due_at: Set(due),
         created_at: Set(now),
         ..Default::default()
@@ -56,11 +60,11 @@ pub async fn set<C: ConnectionTrait>(
 pub async fn cancel<C: ConnectionTrait>(
     db: &C,
     kind: TimerKind,
-    ticket_id: i64,
+    subject: i64,
 ) -> Result<(), DbErr> {
     timers::Entity::delete_many()
         .filter(timers::Column::Kind.eq(kind.as_str()))
-        .filter(timers::Column::TicketId.eq(ticket_id))
+        .filter(timers::Column::SubjectId.eq(subject))
         .exec(db)
         .await?;
     Ok(())
@@ -99,11 +103,11 @@ pub async fn take_due<C: ConnectionTrait>(
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     kind: TimerKind,
-    ticket_id: i64,
+    subject: i64,
 ) -> Result<Option<timers::Model>, DbErr> {
     timers::Entity::find()
         .filter(timers::Column::Kind.eq(kind.as_str()))
-        .filter(timers::Column::TicketId.eq(ticket_id))
+        .filter(timers::Column::SubjectId.eq(subject))
         .one(db)
         .await
 }

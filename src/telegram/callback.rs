@@ -49,6 +49,17 @@ mod tag {
     pub const CREATE_WORKSPACE: &str = "ws";
     pub const SETTINGS_TOGGLE_BODIES: &str = "tb";
     pub const SETTINGS_AUTO_CLOSE: &str = "ac";
+    pub const BUY_SEAT: &str = "by";
+    pub const MEMBERS_LIST: &str = "ml";
+    pub const MEMBER_MENU: &str = "mm";
+    pub const MEMBER_ROLE: &str = "mr";
+    pub const MEMBER_SEAT: &str = "ms";
+    pub const MEMBER_REMOVE: &str = "mx";
+    pub const LEAVE_DECISION: &str = "ld";
+    pub const TRANSFER_CONFIRM: &str = "tc";
+    pub const SETTINGS_HOME: &str = "sh";
+    pub const SETTINGS_PERMISSIONS: &str = "sm";
+    pub const PERMISSION_TOGGLE: &str = "pt";
 }
 
 /// Everything an inline button can ask the bot to do.
@@ -107,6 +118,47 @@ pub enum CallbackData {
     /// offered (and whether 0 means "never") is the settings handler's call.
     SettingsAutoClose {
         hours: u16,
+    },
+    /// `/seats`, `/invite` with no free seat: buy one Basic (`pro: false`) or Pro seat.
+    BuySeat {
+        pro: bool,
+    },
+    /// `/members`: back to the list.
+    MembersList,
+    /// `/members`: the actions for one member.
+    MemberMenu {
+        user: UserId,
+    },
+    /// Make a member an Admin (`admin: true`) or a Member.
+    MemberRole {
+        user: UserId,
+        admin: bool,
+    },
+    /// Move a member to a Pro (`pro: true`) or Basic seat.
+    MemberSeat {
+        user: UserId,
+        pro: bool,
+    },
+    /// Remove a member from the workspace.
+    MemberRemove {
+        user: UserId,
+    },
+    /// Approve or deny a leave request.
+    LeaveDecision {
+        request: i64,
+        approve: bool,
+    },
+    /// Confirm handing the workspace to `user`.
+    TransferConfirm {
+        user: UserId,
+    },
+    /// `/settings`: the main screen.
+    SettingsHome,
+    /// `/settings` → Permissions.
+    SettingsPermissions,
+    /// Flip the Owner's permission toggle number `index` (its position in the toggle list).
+    PermissionToggle {
+        index: u8,
     },
 }
 
@@ -244,6 +296,65 @@ impl CallbackData {
                 let [h] = arity(tag::SETTINGS_AUTO_CLOSE, fields)?;
                 CallbackData::SettingsAutoClose { hours: int(h)? }
             }
+            tag::BUY_SEAT => {
+                let [p] = arity(tag::BUY_SEAT, fields)?;
+                CallbackData::BuySeat { pro: flag(p)? }
+            }
+            tag::MEMBERS_LIST => {
+                let [] = arity(tag::MEMBERS_LIST, fields)?;
+                CallbackData::MembersList
+            }
+            tag::MEMBER_MENU => {
+                let [u] = arity(tag::MEMBER_MENU, fields)?;
+                CallbackData::MemberMenu {
+                    user: UserId(int(u)?),
+                }
+            }
+            tag::MEMBER_ROLE => {
+                let [u, a] = arity(tag::MEMBER_ROLE, fields)?;
+                CallbackData::MemberRole {
+                    user: UserId(int(u)?),
+                    admin: flag(a)?,
+                }
+            }
+            tag::MEMBER_SEAT => {
+                let [u, p] = arity(tag::MEMBER_SEAT, fields)?;
+                CallbackData::MemberSeat {
+                    user: UserId(int(u)?),
+                    pro: flag(p)?,
+                }
+            }
+            tag::MEMBER_REMOVE => {
+                let [u] = arity(tag::MEMBER_REMOVE, fields)?;
+                CallbackData::MemberRemove {
+                    user: UserId(int(u)?),
+                }
+            }
+            tag::LEAVE_DECISION => {
+                let [r, a] = arity(tag::LEAVE_DECISION, fields)?;
+                CallbackData::LeaveDecision {
+                    request: int(r)?,
+                    approve: flag(a)?,
+                }
+            }
+            tag::TRANSFER_CONFIRM => {
+                let [u] = arity(tag::TRANSFER_CONFIRM, fields)?;
+                CallbackData::TransferConfirm {
+                    user: UserId(int(u)?),
+                }
+            }
+            tag::SETTINGS_HOME => {
+                let [] = arity(tag::SETTINGS_HOME, fields)?;
+                CallbackData::SettingsHome
+            }
+            tag::SETTINGS_PERMISSIONS => {
+                let [] = arity(tag::SETTINGS_PERMISSIONS, fields)?;
+                CallbackData::SettingsPermissions
+            }
+            tag::PERMISSION_TOGGLE => {
+                let [i] = arity(tag::PERMISSION_TOGGLE, fields)?;
+                CallbackData::PermissionToggle { index: int(i)? }
+            }
             other => return Err(E::UnknownTag(other.to_owned())),
         };
 
@@ -272,7 +383,18 @@ impl CallbackData {
             | CallbackData::Csat { ticket, .. } => Some(*ticket),
             CallbackData::CreateWorkspace
             | CallbackData::SettingsToggleBodies
-            | CallbackData::SettingsAutoClose { .. } => None,
+            | CallbackData::SettingsAutoClose { .. }
+            | CallbackData::BuySeat { .. }
+            | CallbackData::MembersList
+            | CallbackData::MemberMenu { .. }
+            | CallbackData::MemberRole { .. }
+            | CallbackData::MemberSeat { .. }
+            | CallbackData::MemberRemove { .. }
+            | CallbackData::LeaveDecision { .. }
+            | CallbackData::TransferConfirm { .. }
+            | CallbackData::SettingsHome
+            | CallbackData::SettingsPermissions
+            | CallbackData::PermissionToggle { .. } => None,
         }
     }
 
@@ -306,6 +428,31 @@ impl CallbackData {
             C::SettingsAutoClose { hours } => (
                 tag::SETTINGS_AUTO_CLOSE,
                 Some(Field::Int(i64::from(*hours))),
+                None,
+            ),
+            C::BuySeat { pro } => (tag::BUY_SEAT, Some(bit(*pro)), None),
+            C::MembersList => (tag::MEMBERS_LIST, None, None),
+            C::MemberMenu { user } => (tag::MEMBER_MENU, Some(Field::Int(user.0)), None),
+            C::MemberRole { user, admin } => (
+                tag::MEMBER_ROLE,
+                Some(Field::Int(user.0)),
+                Some(bit(*admin)),
+            ),
+            C::MemberSeat { user, pro } => {
+                (tag::MEMBER_SEAT, Some(Field::Int(user.0)), Some(bit(*pro)))
+            }
+            C::MemberRemove { user } => (tag::MEMBER_REMOVE, Some(Field::Int(user.0)), None),
+            C::LeaveDecision { request, approve } => (
+                tag::LEAVE_DECISION,
+                Some(Field::Int(*request)),
+                Some(bit(*approve)),
+            ),
+            C::TransferConfirm { user } => (tag::TRANSFER_CONFIRM, Some(Field::Int(user.0)), None),
+            C::SettingsHome => (tag::SETTINGS_HOME, None, None),
+            C::SettingsPermissions => (tag::SETTINGS_PERMISSIONS, None, None),
+            C::PermissionToggle { index } => (
+                tag::PERMISSION_TOGGLE,
+                Some(Field::Int(i64::from(*index))),
                 None,
             ),
         }
@@ -354,6 +501,19 @@ fn int<T: std::str::FromStr>(field: &str) -> Result<T, CallbackDecodeError> {
         .map_err(|_| CallbackDecodeError::BadField(field.to_owned()))
 }
 
+/// A yes/no field: exactly "0" or "1".
+fn flag(field: &str) -> Result<bool, CallbackDecodeError> {
+    match field {
+        "0" => Ok(false),
+        "1" => Ok(true),
+        other => Err(CallbackDecodeError::BadField(other.to_owned())),
+    }
+}
+
+fn bit(b: bool) -> Field {
+    Field::Int(i64::from(b))
+}
+
 fn ticket(field: &str) -> Result<TicketId, CallbackDecodeError> {
     int(field).map(TicketId)
 }
@@ -365,7 +525,7 @@ mod tests {
 
     /// How many variants `CallbackData` has. Bump together with
     /// `variant_index` when adding one.
-    const VARIANTS: usize = 14;
+    const VARIANTS: usize = 25;
 
     /// A distinct index per variant. The match has no wildcard, so adding a
     /// variant doesn't compile until it gets an index here; the index must
@@ -388,6 +548,17 @@ mod tests {
             C::CreateWorkspace => 11,
             C::SettingsToggleBodies => 12,
             C::SettingsAutoClose { .. } => 13,
+            C::BuySeat { .. } => 14,
+            C::MembersList => 15,
+            C::MemberMenu { .. } => 16,
+            C::MemberRole { .. } => 17,
+            C::MemberSeat { .. } => 18,
+            C::MemberRemove { .. } => 19,
+            C::LeaveDecision { .. } => 20,
+            C::TransferConfirm { .. } => 21,
+            C::SettingsHome => 22,
+            C::SettingsPermissions => 23,
+            C::PermissionToggle { .. } => 24,
         }
     }
 
@@ -426,6 +597,32 @@ mod tests {
         out.extend([C::CreateWorkspace, C::SettingsToggleBodies]);
         for hours in [0, 1, 24, 72, u16::MAX] {
             out.push(C::SettingsAutoClose { hours });
+        }
+        out.extend([C::MembersList, C::SettingsHome, C::SettingsPermissions]);
+        for b in [false, true] {
+            out.push(C::BuySeat { pro: b });
+            for n in [i64::MIN, -1, 0, 42, i64::MAX] {
+                out.extend([
+                    C::MemberMenu { user: UserId(n) },
+                    C::MemberRole {
+                        user: UserId(n),
+                        admin: b,
+                    },
+                    C::MemberSeat {
+                        user: UserId(n),
+                        pro: b,
+                    },
+                    C::MemberRemove { user: UserId(n) },
+                    C::LeaveDecision {
+                        request: n,
+                        approve: b,
+                    },
+                    C::TransferConfirm { user: UserId(n) },
+                ]);
+            }
+        }
+        for index in [0, 6, u8::MAX] {
+            out.push(C::PermissionToggle { index });
         }
         out
     }
@@ -504,6 +701,35 @@ mod tests {
             (C::CreateWorkspace, "1|ws"),
             (C::SettingsToggleBodies, "1|tb"),
             (C::SettingsAutoClose { hours: 48 }, "1|ac|48"),
+            (C::BuySeat { pro: true }, "1|by|1"),
+            (C::MembersList, "1|ml"),
+            (C::MemberMenu { user: UserId(7) }, "1|mm|7"),
+            (
+                C::MemberRole {
+                    user: UserId(7),
+                    admin: false,
+                },
+                "1|mr|7|0",
+            ),
+            (
+                C::MemberSeat {
+                    user: UserId(7),
+                    pro: true,
+                },
+                "1|ms|7|1",
+            ),
+            (C::MemberRemove { user: UserId(7) }, "1|mx|7"),
+            (
+                C::LeaveDecision {
+                    request: 3,
+                    approve: true,
+                },
+                "1|ld|3|1",
+            ),
+            (C::TransferConfirm { user: UserId(7) }, "1|tc|7"),
+            (C::SettingsHome, "1|sh"),
+            (C::SettingsPermissions, "1|sm"),
+            (C::PermissionToggle { index: 2 }, "1|pt|2"),
         ];
         assert_eq!(cases.len(), VARIANTS);
         for (d, s) in cases {
@@ -575,10 +801,22 @@ mod tests {
     #[test]
     fn ticket_accessor() {
         for d in samples() {
+            // Ticket buttons are exactly those whose first field is a ticket id.
+            let ticket_tags = [
+                tag::CLAIM,
+                tag::ASSIGN_MENU,
+                tag::ASSIGN_TO,
+                tag::PENDING,
+                tag::RESOLVE,
+                tag::CLOSE,
+                tag::REOPEN,
+                tag::PRIORITY_MENU,
+                tag::SET_PRIORITY,
+                tag::BACK_TO_CARD,
+                tag::CSAT,
+            ];
             let expected = match d.fields().1 {
-                Some(Field::Int(n)) if d.fields().0 != tag::SETTINGS_AUTO_CLOSE => {
-                    Some(TicketId(n))
-                }
+                Some(Field::Int(n)) if ticket_tags.contains(&d.fields().0) => Some(TicketId(n)),
                 _ => None,
             };
             assert_eq!(d.ticket(), expected, "{d:?}");
@@ -607,6 +845,24 @@ mod tests {
             Just(C::CreateWorkspace),
             Just(C::SettingsToggleBodies),
             any::<u16>().prop_map(|hours| C::SettingsAutoClose { hours }),
+            any::<bool>().prop_map(|pro| C::BuySeat { pro }),
+            Just(C::MembersList),
+            any::<i64>().prop_map(|u| C::MemberMenu { user: UserId(u) }),
+            (any::<i64>(), any::<bool>()).prop_map(|(u, admin)| C::MemberRole {
+                user: UserId(u),
+                admin
+            }),
+            (any::<i64>(), any::<bool>()).prop_map(|(u, pro)| C::MemberSeat {
+                user: UserId(u),
+                pro
+            }),
+            any::<i64>().prop_map(|u| C::MemberRemove { user: UserId(u) }),
+            (any::<i64>(), any::<bool>())
+                .prop_map(|(request, approve)| C::LeaveDecision { request, approve }),
+            any::<i64>().prop_map(|u| C::TransferConfirm { user: UserId(u) }),
+            Just(C::SettingsHome),
+            Just(C::SettingsPermissions),
+            any::<u8>().prop_map(|index| C::PermissionToggle { index }),
         ]
     }
 

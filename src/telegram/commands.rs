@@ -31,6 +31,11 @@ pub enum Cmd {
     Reopen,
     Priority(String),
     Info,
+    Seats,
+    Invite(String),
+    Members,
+    Leave(String),
+    Transfer(String),
 }
 
 fn list(items: &[(&str, &str)]) -> Vec<BotCommand> {
@@ -68,6 +73,11 @@ pub fn private_commands() -> Vec<BotCommand> {
     list(&[
         ("start", "Start / create a workspace"),
         ("newworkspace", "Create a workspace: /newworkspace <name>"),
+        ("invite", "Invite a teammate: /invite basic|pro"),
+        ("members", "People, roles and seats"),
+        ("seats", "Seats and buying more (Owner)"),
+        ("leave", "Ask to leave the workspace"),
+        ("transfer", "Hand the workspace to a member (Owner)"),
         ("settings", "Workspace settings"),
         ("help", "What you can do"),
     ])

@@ -45,6 +45,10 @@ pub struct AppState {
     /// Dialogue steps keyed by user id. In memory on purpose: losing one on restart only means
     /// pressing the button again. Never hold a guard across `.await`.
     pub dialogues: Arc<DashMap<i64, (Dialogue, Instant)>>,
+    /// Seat prices, to validate checkouts.
+    pub pricing: crate::app::team::Pricing,
+    /// Payment provider for invoices; `None` = Telegram Stars.
+    pub provider_token: Option<secrecy::SecretString>,
 }
 
 impl AppState {

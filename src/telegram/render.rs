@@ -356,6 +356,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
                     format!("Store message bodies: {}", if *store_bodies { "turn off" } else { "turn on" }),
                     CallbackData::SettingsToggleBodies,
                 )],
+                vec![Button::Callback("🔐 Permissions".into(), CallbackData::SettingsPermissions)],
                 [24u16, 48, 72, 168]
                     .iter()
                     .map(|h| Button::Callback(format!("{}{h} h", if i32::from(*h) == *auto_close_hours { "• " } else { "" }), CallbackData::SettingsAutoClose { hours: *h }))
@@ -364,6 +365,160 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         },
         Notice::SettingsSaved => t("Saved."),
         Notice::Ok => t(""),
+        Notice::Denied { reason } => t(esc(reason)),
+        Notice::Seats { rows, currency, basic_price, pro_price } => {
+            let mut text = String::from("💺 <b>Seats</b>\n");
+            for r in rows {
+                let holder = r.holder.as_deref().map(|h| format!(" — {}", esc(h))).unwrap_or_default();
+                let until = r.until.as_deref().map(|u| format!(" (until {})", esc(u))).unwrap_or_default();
+                text.push_str(&format!("\n{} · <b>{}</b>{holder}{until}", esc(&r.kind), esc(&r.state)));
+            }
+            text.push_str(&format!(
+                "\n\nBasic {} · Pro {} per seat and month.",
+                price(*basic_price, currency),
+                price(*pro_price, currency)
+            ));
+            Rendered {
+                text,
+                keyboard: Some(vec![vec![
+                    Button::Callback("Buy a Basic seat".into(), CallbackData::BuySeat { pro: false }),
+                    Button::Callback("Buy a Pro seat".into(), CallbackData::BuySeat { pro: true }),
+                ]]),
+            }
+        }
+        Notice::InviteLink { token, pro, expires } => t(format!(
+            "Invite link for a {} seat (single use, valid until {}):\nhttps://t.me/{}?start=join_{}",
+            tier_name(*pro),
+            esc(expires),
+            esc(bot_username),
+            esc(token)
+        )),
+        Notice::NoFreeSeat { pro } => Rendered {
+            text: format!("There is no free {} seat. Buy one first.", tier_name(*pro)),
+            keyboard: Some(vec![vec![Button::Callback(
+                format!("Buy a {} seat", tier_name(*pro)),
+                CallbackData::BuySeat { pro: *pro },
+            )]]),
+        },
+        Notice::InviteUsage => t("Usage: /invite basic|pro"),
+        Notice::InviteRefused { reason } => t(esc(reason)),
+        Notice::Joined { workspace, pro } => t(format!(
+            "✅ Welcome to <b>{}</b>! You are a Member on a {} seat: you can now work tickets. /help lists what you can do.",
+            esc(workspace),
+            tier_name(*pro)
+        )),
+        Notice::MemberJoined { name, pro } => t(format!("{} joined on a {} seat.", esc(name), tier_name(*pro))),
+        Notice::Members { workspace, rows, manage } => {
+            let mut text = format!("👥 <b>Members of {}</b>\n", esc(workspace));
+            for r in rows {
+                let expired = if r.seat_active { "" } else { " ⚠️ seat expired" };
+                text.push_str(&format!("\n{} — {} · {}{expired}", esc(&r.name), r.role, esc(&r.seat)));
+            }
+            let keyboard = manage.then(|| {
+                rows.iter()
+                    .filter(|r| r.role != Role::Owner)
+                    .map(|r| vec![Button::Callback(format!("⚙ {}", r.name), CallbackData::MemberMenu { user: UserId(r.user_id) })])
+                    .collect::<Vec<_>>()
+            });
+            Rendered { text, keyboard: keyboard.filter(|k| !k.is_empty()) }
+        }
+        Notice::MemberActions { member } => {
+            let u = UserId(member.user_id);
+            let role = if member.role == Role::Admin {
+                Button::Callback("Make Member".into(), CallbackData::MemberRole { user: u, admin: false })
+            } else {
+                Button::Callback("Make Admin".into(), CallbackData::MemberRole { user: u, admin: true })
+            };
+            let seat = if member.seat == "Pro" {
+                Button::Callback("Move to Basic".into(), CallbackData::MemberSeat { user: u, pro: false })
+            } else {
+                Button::Callback("Move to Pro".into(), CallbackData::MemberSeat { user: u, pro: true })
+            };
+            Rendered {
+                text: format!("<b>{}</b>\nRole: {}\nSeat: {}", esc(&member.name), member.role, esc(&member.seat)),
+                keyboard: Some(vec![
+                    vec![role, seat],
+                    vec![Button::Callback("Remove".into(), CallbackData::MemberRemove { user: u })],
+                    vec![Button::Callback("« Back".into(), CallbackData::MembersList)],
+                ]),
+            }
+        }
+        Notice::MemberUpdated { name } => t(format!("{} updated.", esc(name))),
+        Notice::RemovedFromWorkspace { workspace } => t(format!("You were removed from <b>{}</b>.", esc(workspace))),
+        Notice::CannotChangeOwner => t("The Owner changes only by /transfer, and you can't change your own role or seat here."),
+        Notice::LeaveAsked { request, name, reason } => Rendered {
+            text: format!(
+                "🚪 {} asks to leave the workspace.{}",
+                esc(name),
+                reason.as_deref().map(|r| format!("\nReason: {}", esc(r))).unwrap_or_default()
+            ),
+            keyboard: Some(vec![vec![
+                Button::Callback("Approve".into(), CallbackData::LeaveDecision { request: *request, approve: true }),
+                Button::Callback("Deny".into(), CallbackData::LeaveDecision { request: *request, approve: false }),
+            ]]),
+        },
+        Notice::LeaveSent => t("Your request to leave was sent to the Admins."),
+        Notice::LeaveAlreadyPending => t("You already asked to leave; the Admins will decide."),
+        Notice::LeaveApproved { workspace } => t(format!("Your request to leave <b>{}</b> was approved. Thank you for your work!", esc(workspace))),
+        Notice::LeaveDenied { workspace } => t(format!("Your request to leave <b>{}</b> was denied. Talk to an Admin.", esc(workspace))),
+        Notice::LeaveAlreadyDecided => t("This request was already decided."),
+        Notice::OwnerCannotLeave => t("The Owner can't leave: /transfer the workspace to a member first."),
+        Notice::TransferAsk { user, name } => Rendered {
+            text: format!("Hand the workspace to <b>{}</b>? You will become an Admin.", esc(name)),
+            keyboard: Some(vec![vec![Button::Callback(
+                format!("Yes, make {} the Owner", name),
+                CallbackData::TransferConfirm { user: UserId(*user) },
+            )]]),
+        },
+        Notice::TransferUsage => t("Usage: /transfer @member (someone already in the workspace)"),
+        Notice::Transferred { workspace, name } => t(format!("<b>{}</b> is now the Owner of <b>{}</b>. You are an Admin.", esc(name), esc(workspace))),
+        Notice::BecameOwner { workspace } => t(format!("You are now the Owner of <b>{}</b>.", esc(workspace))),
+        Notice::Permissions { toggles } => {
+            let mut text = String::from("🔐 <b>Permissions for Members</b>\n");
+            for (label, on) in toggles {
+                text.push_str(&format!("\n{} {}", if *on { "✅" } else { "❌" }, esc(label)));
+            }
+            let mut rows: Vec<Vec<Button>> = toggles
+                .iter()
+                .enumerate()
+                .map(|(i, (label, on))| {
+                    vec![Button::Callback(
+                        format!("{} {label}", if *on { "Turn off:" } else { "Turn on:" }),
+                        CallbackData::PermissionToggle { index: u8::try_from(i).unwrap_or(u8::MAX) },
+                    )]
+                })
+                .collect();
+            rows.push(vec![Button::Callback("« Settings".into(), CallbackData::SettingsHome)]);
+            Rendered { text, keyboard: Some(rows) }
+        }
+        Notice::PaymentApplied { pro, count, until } => t(format!(
+            "✅ Payment received: {count} {} seat(s), paid until {}. Invite people with /invite {}.",
+            tier_name(*pro),
+            esc(until),
+            if *pro { "pro" } else { "basic" }
+        )),
+        Notice::SeatExpired { pro, until } => t(format!(
+            "⚠️ A {} seat expired on {}. Its holder can't work tickets until it is renewed (no data is lost): /seats",
+            tier_name(*pro),
+            esc(until)
+        )),
+    }
+}
+
+fn tier_name(pro: bool) -> &'static str {
+    if pro {
+        "Pro"
+    } else {
+        "Basic"
+    }
+}
+
+/// A price in minor units: "29.00 EUR", or "2900 ⭐" for Telegram Stars.
+fn price(amount: u32, currency: &str) -> String {
+    if currency == "XTR" {
+        format!("{amount} ⭐")
+    } else {
+        format!("{}.{:02} {}", amount / 100, amount % 100, esc(currency))
     }
 }
 

@@ -325,6 +325,44 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                 Err(e) => return Err(classify(e)),
             }
         }
+        Effect::SendInvoice {
+            chat,
+            payload,
+            pro,
+            count,
+            months,
+            total,
+        } => {
+            let tier = if *pro { "Pro" } else { "Basic" };
+            let title = format!("topicdesk {tier} seat");
+            let description = format!("{count} {tier} seat(s) for {months} month(s)");
+            let prices = vec![teloxide::types::LabeledPrice::new(
+                description.clone(),
+                *total,
+            )];
+            let mut req = state.bot.send_invoice(
+                ChatId(*chat),
+                title,
+                description,
+                payload.clone(),
+                state.pricing.currency.clone(),
+                prices,
+            );
+            if let Some(token) = &state.provider_token {
+                req = req.provider_token(secrecy::ExposeSecret::expose_secret(token).to_owned());
+            }
+            req.await.map_err(classify)?;
+        }
+        Effect::AnswerPreCheckout { id, error } => {
+            let mut req = state.bot.answer_pre_checkout_query(
+                teloxide::types::PreCheckoutQueryId(id.clone()),
+                error.is_none(),
+            );
+            if let Some(e) = error {
+                req = req.error_message(e.clone());
+            }
+            req.await.map_err(classify)?;
+        }
         Effect::AskCsat { ticket } => {
             let Some(t) = store::tickets::get(db, *ticket).await? else {
                 return Ok(());

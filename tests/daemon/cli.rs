@@ -216,9 +216,9 @@ async fn migrate_up_status_down_fresh() {
     let status_line = |out: &Output| {
         stdout_of(out)
             .lines()
-            .find(|l| l.contains("m20261121_000001_create_core"))
+            .find(|l| l.contains("m20261121_000002_create_team"))
             .map(str::to_owned)
-            .unwrap_or_else(|| panic!("status lists the core migration:\n{}", stdout_of(out)))
+            .unwrap_or_else(|| panic!("status lists the newest migration:\n{}", stdout_of(out)))
     };
 
     for (action, expected) in [("up", "Applied"), ("down", "Pending"), ("fresh", "Applied")] {
@@ -238,6 +238,15 @@ async fn migrate_up_status_down_fresh() {
         );
         let line = status_line(&status);
         assert!(line.contains(expected), "after {action}: {line}");
+        // `down` rolls back one migration only: the core schema stays.
+        let core = stdout_of(&status)
+            .lines()
+            .find(|l| l.contains("m20261121_000001_create_core"))
+            .map(str::to_owned);
+        assert!(
+            core.as_deref().is_some_and(|l| l.contains("Applied")),
+            "after {action}: {core:?}"
+        );
     }
 
     // `fresh` left a working schema: the daemon's own queries run on it.

@@ -18,6 +18,9 @@ use topicdesk::startup::Application;
 
 use crate::fake_tg::{BotRights, FakeMessage, FakeTelegram, FakeUser, BOT_TOKEN};
 
+/// The billing webhook secret every test daemon uses.
+pub const BILLING_SECRET: &str = "test-billing-secret";
+
 /// How long a test waits for the asynchronous daemon to do something.
 pub const WAIT: Duration = Duration::from_secs(10);
 
@@ -85,6 +88,13 @@ pub fn test_settings(tg: &FakeTelegram, database_url: &str) -> Settings {
         tg_group_per_minute: 6000,
         tg_global_per_second: 1000,
         poll_timeout: Duration::from_secs(1),
+        billing_secret: Some(BILLING_SECRET.to_owned().into()),
+        payment_provider_token: None,
+        pricing: topicdesk::app::team::Pricing {
+            currency: "XTR".into(),
+            basic: 2900,
+            pro: 3900,
+        },
     }
 }
 
@@ -362,5 +372,81 @@ pub async fn eventually<T>(
             panic!("timed out after {timeout:?} waiting for: {what}");
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+impl TestApp {
+    /// Posts a signed billing event; returns the HTTP status and body.
+    pub async fn billing(
+        &self,
+        body: &serde_json::Value,
+        secret: &str,
+        at: i64,
+    ) -> (u16, serde_json::Value) {
+        use hmac::Mac;
+        let raw = body.to_string();
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+        mac.update(format!("{at}.{raw}").as_bytes());
+        let sig = format!("t={at},v1={}", hex::encode(mac.finalize().into_bytes()));
+        let resp = reqwest::Client::new()
+            .post(self.url("/api/v1/billing/webhook"))
+            .header("X-Topicdesk-Signature", sig)
+            .header("Content-Type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .expect("billing webhook answers");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// The id of the workspace `owner` created (their first).
+    pub async fn workspace_of(&self, owner: &FakeUser) -> i64 {
+        entity::workspaces::Entity::find()
+            .filter(entity::workspaces::Column::OwnerId.eq(owner.id))
+            .order_by_asc(entity::workspaces::Column::Id)
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("workspace")
+            .id
+    }
+
+    /// Buys seats through the signed billing webhook (as an installation billing elsewhere).
+    pub async fn grant_seats(&self, workspace: i64, basic: u32, pro: u32) {
+        let event = serde_json::json!({
+            "id": format!("evt_{}_{}", workspace, rand_suffix()),
+            "type": "seats.purchased",
+            "created": Utc::now().timestamp(),
+            "data": { "workspace_id": workspace, "basic": basic, "pro": pro,
+                      "period_end": (Utc::now() + chrono::Duration::days(30)).to_rfc3339() }
+        });
+        let (status, body) = self
+            .billing(&event, BILLING_SECRET, Utc::now().timestamp())
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// `owner` invites a new person on a free seat and they join with the deep link; returns them.
+    pub async fn invite_agent(&self, owner: &FakeUser, first_name: &str, pro: bool) -> FakeUser {
+        let tier = if pro { "pro" } else { "basic" };
+        self.tg.private_text(owner, &format!("/invite {tier}"));
+        let link = self.wait_private(owner, "start=join_").await;
+        let token = link
+            .text
+            .split("start=join_")
+            .nth(1)
+            .expect("token")
+            .split_whitespace()
+            .next()
+            .expect("token")
+            .to_owned();
+        let agent = self
+            .tg
+            .add_user(first_name, Some(&first_name.to_lowercase()));
+        self.tg
+            .private_text(&agent, &format!("/start join_{token}"));
+        self.wait_private(&agent, "Welcome to").await;
+        agent
     }
 }

@@ -508,18 +508,11 @@ async fn info_is_answered_privately_or_with_a_start_hint() {
         info.text
     );
 
-    // An admin who never opened a private chat with the bot gets a hint in the topic instead.
-    let admin = app.tg.add_user("Adam", Some("adam"));
-    entity::members::Entity::insert(entity::members::ActiveModel {
-        workspace_id: sea_orm::ActiveValue::Set(app.ticket(chat, thread).await.workspace_id),
-        user_id: sea_orm::ActiveValue::Set(admin.id),
-        role: sea_orm::ActiveValue::Set("admin".into()),
-        created_at: sea_orm::ActiveValue::Set(chrono::Utc::now()),
-        ..Default::default()
-    })
-    .exec(&app.db)
-    .await
-    .expect("add admin");
+    // An agent who can't be messaged privately (they blocked the bot) gets a hint in the topic.
+    let ws = app.workspace_of(&owner).await;
+    app.grant_seats(ws, 1, 0).await;
+    let admin = app.invite_agent(&owner, "Adam", false).await;
+    app.tg.block_bot(&admin);
     app.tg.group_text(chat, Some(thread), &admin, "/info");
     app.wait_bot_message(chat, Some(thread), "can't message you privately")
         .await;

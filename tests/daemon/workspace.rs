@@ -186,12 +186,8 @@ async fn excluded_topics_are_never_tickets_and_include_reverses_it() {
     // A customer can't include it back.
     app.tg
         .group_text(chat, Some(announcements), &customer, "/include");
-    app.wait_bot_message(
-        chat,
-        Some(announcements),
-        "Only the workspace's Owner and Admins",
-    )
-    .await;
+    app.wait_bot_message(chat, Some(announcements), "Only members of this workspace")
+        .await;
     app.tg
         .group_text(chat, Some(announcements), &owner, "/include");
     app.wait_bot_message(chat, Some(announcements), "included again")
@@ -271,7 +267,7 @@ async fn a_disconnected_group_makes_no_more_tickets() {
     app.open_ticket(chat, &customer, "First").await;
 
     app.tg.group_text(chat, None, &customer, "/disconnect");
-    app.wait_bot_message(chat, None, "Only the workspace's Owner and Admins")
+    app.wait_bot_message(chat, None, "Only Admins and the Owner")
         .await;
     app.tg.group_text(chat, None, &owner, "/disconnect");
     app.wait_bot_message(chat, None, "is disconnected").await;

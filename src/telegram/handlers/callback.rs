@@ -8,9 +8,12 @@ use teloxide::types::CallbackQuery;
 
 use super::{profile, HandlerResult};
 use crate::app::effects::{CardMenu, Notice, ReplyTo};
+use crate::app::team::{self, MemberAction};
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef};
 use crate::app::workspaces::{self, SettingChange};
 use crate::app::{Caller, Origin};
+use crate::domain::seats::Tier;
+use crate::domain::team::Role;
 use crate::telegram::callback::CallbackData;
 use crate::telegram::{AppState, Dialogue};
 
@@ -28,6 +31,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
     let Some(Ok(data)) = decoded else {
         return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
     };
+    let screen = message.map(|(chat, id, _)| (chat, id));
     let on = |ticket: crate::domain::ids::TicketId| TicketRef::Id(ticket.0);
     let (target, action) = match data {
         CallbackData::Claim { ticket } => (on(ticket), Action::Claim),
@@ -63,12 +67,63 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 .insert(caller.profile.id, (Dialogue::WorkspaceName, Instant::now()));
             return Ok(workspaces::ask_workspace_name(ctx, origin, &caller, chat).await?);
         }
+        CallbackData::BuySeat { pro } => {
+            return Ok(team::buy_seat(ctx, origin, &caller, pro, &state.pricing).await?);
+        }
+        CallbackData::MembersList => return Ok(team::members(ctx, origin, &caller, screen).await?),
+        CallbackData::MemberMenu { user } => {
+            return Ok(team::member_action(
+                ctx,
+                origin,
+                &caller,
+                user.0,
+                MemberAction::Show,
+                screen,
+            )
+            .await?);
+        }
+        CallbackData::MemberRole { user, admin } => {
+            let role = if admin { Role::Admin } else { Role::Member };
+            let action = MemberAction::SetRole(role);
+            return Ok(team::member_action(ctx, origin, &caller, user.0, action, screen).await?);
+        }
+        CallbackData::MemberSeat { user, pro } => {
+            let action = MemberAction::MoveSeat(if pro { Tier::Pro } else { Tier::Basic });
+            return Ok(team::member_action(ctx, origin, &caller, user.0, action, screen).await?);
+        }
+        CallbackData::MemberRemove { user } => {
+            return Ok(team::member_action(
+                ctx,
+                origin,
+                &caller,
+                user.0,
+                MemberAction::Remove,
+                screen,
+            )
+            .await?);
+        }
+        CallbackData::LeaveDecision { request, approve } => {
+            return Ok(team::decide_leave(ctx, origin, &caller, request, approve).await?);
+        }
+        CallbackData::TransferConfirm { user } => {
+            return Ok(team::transfer_confirm(ctx, origin, &caller, user.0, screen).await?);
+        }
+        CallbackData::SettingsPermissions => {
+            return Ok(team::permissions_screen(ctx, origin, &caller, None, screen).await?);
+        }
+        CallbackData::PermissionToggle { index } => {
+            return Ok(team::permissions_screen(ctx, origin, &caller, Some(index), screen).await?);
+        }
+        CallbackData::SettingsHome => {
+            return Ok(
+                workspaces::settings(ctx, origin, &caller, SettingChange::Show, screen).await?,
+            );
+        }
         CallbackData::SettingsToggleBodies | CallbackData::SettingsAutoClose { .. } => {
             let change = match data {
                 CallbackData::SettingsAutoClose { hours } => SettingChange::AutoCloseHours(hours),
                 _ => SettingChange::ToggleBodies,
             };
-            let screen = message.map(|(chat, id, _)| (chat, id));
             return Ok(workspaces::settings(ctx, origin, &caller, change, screen).await?);
         }
     };

@@ -14,6 +14,7 @@ use teloxide::types::{ChatMemberKind, Me, User};
 use super::commands::Cmd;
 use super::{AppState, Dialogue};
 use crate::app::effects::ReplyTo;
+use crate::app::team;
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef, TopicMessage};
 use crate::app::workspaces::{self, BotRights, SettingChange};
 use crate::app::{Caller, Origin};
@@ -58,6 +59,19 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
     };
     if msg.chat.is_private() {
         let caller = caller_in_chat(&msg, from);
+        if let Some(p) = msg.successful_payment() {
+            let charge = p.telegram_payment_charge_id.0.clone();
+            return Ok(team::payment(
+                ctx,
+                origin,
+                &caller,
+                &charge,
+                &p.invoice_payload,
+                &p.currency,
+                p.total_amount,
+            )
+            .await?);
+        }
         if let (Some(Dialogue::WorkspaceName), Some(text)) =
             (state.take_dialogue(caller.profile.id), msg.text())
         {
@@ -168,7 +182,46 @@ pub async fn command(
     let private = msg.chat.is_private();
     let group = (!private).then_some(chat);
     let action = match cmd {
-        Cmd::Start(_) if private => return Ok(workspaces::start(ctx, origin, &caller).await?),
+        Cmd::Start(payload) if private => {
+            if let Some(token) = payload.trim().strip_prefix("join_") {
+                return Ok(team::join(ctx, origin, &caller, token).await?);
+            }
+            return Ok(workspaces::start(ctx, origin, &caller).await?);
+        }
+        Cmd::Seats | Cmd::Invite(_) | Cmd::Members | Cmd::Leave(_) | Cmd::Transfer(_)
+            if !private =>
+        {
+            return Ok(tickets::usage(
+                ctx,
+                origin,
+                &caller,
+                crate::app::effects::Notice::NotPrivate,
+            )
+            .await?);
+        }
+        Cmd::Seats => return Ok(team::seats_overview(ctx, origin, &caller, &state.pricing).await?),
+        Cmd::Invite(tier) => {
+            let pro = match tier.trim().to_lowercase().as_str() {
+                "" | "basic" => false,
+                "pro" => true,
+                _ => {
+                    return Ok(tickets::usage(
+                        ctx,
+                        origin,
+                        &caller,
+                        crate::app::effects::Notice::InviteUsage,
+                    )
+                    .await?)
+                }
+            };
+            return Ok(team::invite(ctx, origin, &caller, pro).await?);
+        }
+        Cmd::Members => return Ok(team::members(ctx, origin, &caller, None).await?),
+        Cmd::Leave(reason) => {
+            let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+            return Ok(team::leave(ctx, origin, &caller, reason).await?);
+        }
+        Cmd::Transfer(who) => return Ok(team::transfer_ask(ctx, origin, &caller, &who).await?),
         Cmd::Newworkspace(name) if private && name.trim().is_empty() => {
             state
                 .dialogues
@@ -267,4 +320,28 @@ pub async fn command(
         )
         .await?),
     }
+}
+
+/// Telegram asks whether a seat checkout may proceed.
+pub async fn pre_checkout(
+    state: Arc<AppState>,
+    origin: Origin,
+    q: teloxide::types::PreCheckoutQuery,
+) -> HandlerResult {
+    let caller = Caller {
+        profile: profile(&q.from),
+        private: true,
+        reply: ReplyTo::Chat {
+            chat: q.from.id.0 as i64,
+            thread: None,
+            message: None,
+        },
+    };
+    let checkout = team::Checkout {
+        query_id: q.id.0.clone(),
+        payload: q.invoice_payload.clone(),
+        currency: q.currency.clone(),
+        total: q.total_amount,
+    };
+    Ok(team::pre_checkout(&state.ctx, origin, &caller, &checkout, &state.pricing).await?)
 }

@@ -1,0 +1,188 @@
+//! `POST /api/v1/billing/webhook`: seats bought, renewed or ended by a billing system outside
+//! Telegram. Signed like our outgoing webhooks (`X-Topicdesk-Signature: t=<unix>,v1=<hex
+//! HMAC-SHA256(secret, "<t>.<body>")>`), refused when older than five minutes, applied once per
+//! event id (a replay is acknowledged and ignored).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use sha2::Sha256;
+
+use super::HttpState;
+use crate::app::team::{self, BillingEvent, BillingOutcome};
+
+/// How old a signed timestamp may be (either way, for clock skew).
+const TOLERANCE_SECS: i64 = 300;
+
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(serde_json::json!({ "error": { "code": code, "message": message.into() } })),
+    )
+        .into_response()
+}
+
+/// Checks `t=…,v1=…` against the body; the comparison is constant-time.
+pub fn verify(
+    secret: &[u8],
+    header: &str,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(), &'static str> {
+    let mut t = None;
+    let mut v1 = None;
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", v)) => t = v.parse::<i64>().ok(),
+            Some(("v1", v)) => v1 = hex::decode(v).ok(),
+            _ => {}
+        }
+    }
+    let (Some(t), Some(sig)) = (t, v1) else {
+        return Err("malformed signature header");
+    };
+    if (now.timestamp() - t).abs() > TOLERANCE_SECS {
+        return Err("timestamp outside the 5-minute window");
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| "bad secret")?;
+    mac.update(t.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac.verify_slice(&sig).map_err(|_| "signature mismatch")
+}
+
+#[derive(Deserialize)]
+struct Payload {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    data: Data,
+}
+
+#[derive(Deserialize)]
+struct Data {
+    workspace_id: i64,
+    #[serde(default)]
+    basic: u32,
+    #[serde(default)]
+    pro: u32,
+    period_end: DateTime<Utc>,
+}
+
+pub async fn webhook(State(s): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = &s.billing_secret else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "billing webhook is not configured",
+        );
+    };
+    let header = headers
+        .get("x-topicdesk-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if let Err(why) = verify(secret.expose_secret().as_bytes(), header, &body, Utc::now()) {
+        tracing::warn!(why, "billing webhook refused");
+        return error(StatusCode::UNAUTHORIZED, "unauthorized", why);
+    }
+    let payload: Payload = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("body is not a billing event: {e}"),
+            )
+        }
+    };
+    if payload.id.trim().is_empty() {
+        return error(StatusCode::BAD_REQUEST, "bad_request", "event id is empty");
+    }
+    let event = BillingEvent {
+        id: payload.id,
+        kind: payload.kind,
+        workspace_id: payload.data.workspace_id,
+        basic: payload.data.basic,
+        pro: payload.data.pro,
+        period_end: payload.data.period_end,
+    };
+    match team::billing_event(&s.ctx, &event).await {
+        Ok(BillingOutcome::Applied) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "applied" })),
+        )
+            .into_response(),
+        Ok(BillingOutcome::Replayed) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "duplicate" })),
+        )
+            .into_response(),
+        Ok(BillingOutcome::UnknownWorkspace) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_workspace",
+            format!("no workspace {}", event.workspace_id),
+        ),
+        Ok(BillingOutcome::UnknownType) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_type",
+            format!("unknown event type {:?}", event.kind),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "billing webhook failed");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "could not apply the event; retry later",
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign(secret: &[u8], t: i64, body: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("key");
+        mac.update(format!("{t}.").as_bytes());
+        mac.update(body);
+        format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    #[test]
+    fn a_correct_fresh_signature_verifies() {
+        let now = Utc::now();
+        let h = sign(b"s3cret", now.timestamp(), b"{}");
+        assert_eq!(verify(b"s3cret", &h, b"{}", now), Ok(()));
+    }
+
+    #[test]
+    fn wrong_secret_tampered_body_stale_or_malformed_are_refused() {
+        let now = Utc::now();
+        let h = sign(b"s3cret", now.timestamp(), b"{}");
+        assert_eq!(verify(b"other", &h, b"{}", now), Err("signature mismatch"));
+        assert_eq!(
+            verify(b"s3cret", &h, b"{\"x\":1}", now),
+            Err("signature mismatch")
+        );
+        let old = sign(b"s3cret", now.timestamp() - 301, b"{}");
+        assert_eq!(
+            verify(b"s3cret", &old, b"{}", now),
+            Err("timestamp outside the 5-minute window")
+        );
+        assert_eq!(
+            verify(b"s3cret", "", b"{}", now),
+            Err("malformed signature header")
+        );
+        assert_eq!(
+            verify(b"s3cret", "t=1,v1=zz", b"{}", now),
+            Err("malformed signature header")
+        );
+    }
+}
