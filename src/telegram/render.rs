@@ -220,8 +220,16 @@ fn help_text(role: Option<Role>, in_group: bool) -> String {
             s.push_str(&format!("\nYour role: <b>{role}</b>\n\n<b>In a ticket topic</b>\n/claim — take the ticket\n/assign @agent [note] — hand it over\n/unassign — back to the queue\n/pending — waiting on the customer\n/resolve — mark resolved\n/close — close a resolved ticket\n/reopen — reopen\n/priority low|normal|high|urgent\n/info — details, sent privately\n"));
             if role.can_configure() {
                 s.push_str("\n<b>Configuration</b>\n/connect — in a forum group: turn its topics into tickets\n/disconnect — stop\n/staffchat — in a group: send staff notifications there\n/exclude, /include — in a topic: not a ticket / a ticket again\n/settings — in private: privacy and auto-close\n");
+                s.push_str("\n<b>Team</b>\n/invite basic|pro — a single-use link to a free seat\n/members — people, roles and seats\n");
             }
-            s.push_str("\n<b>In private</b>\n/newworkspace &lt;name&gt; — create another workspace\n/help — this message");
+            if role == Role::Owner {
+                s.push_str("/seats — seats and buying more\n/transfer @member — hand the workspace over\n/settings → Permissions — what Members may do\n");
+            }
+            s.push_str("\n<b>In private</b>\n/members — who is in the team\n");
+            if role != Role::Owner {
+                s.push_str("/leave [reason] — ask to leave the workspace\n");
+            }
+            s.push_str("/newworkspace &lt;name&gt; — create another workspace\n/help — this message");
         }
     }
     s
@@ -581,5 +589,9 @@ mod tests {
         assert!(!help_text(Some(Role::Member), false).contains("/connect"));
         assert!(help_text(Some(Role::Admin), false).contains("/connect"));
         assert!(!help_text(None, true).contains("/claim"));
+        assert!(!help_text(Some(Role::Admin), false).contains("/seats"));
+        assert!(help_text(Some(Role::Owner), false).contains("/seats"));
+        assert!(help_text(Some(Role::Member), false).contains("/leave"));
+        assert!(!help_text(Some(Role::Owner), false).contains("/leave"));
     }
 }
