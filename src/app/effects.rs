@@ -274,7 +274,9 @@ pub enum Notice {
     },
     NoFreeSeat {
         pro: bool,
+        can_buy: bool,
     },
+    OwnLeaveRequest,
     InviteUsage,
     InviteRefused {
         reason: String,
@@ -383,6 +385,7 @@ impl Notice {
                 | Notice::CannotChangeOwner
                 | Notice::LeaveAlreadyDecided
                 | Notice::NoFreeSeat { .. }
+                | Notice::OwnLeaveRequest
         )
     }
 }

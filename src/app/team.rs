@@ -492,12 +492,23 @@ pub async fn seat_expired(w: &mut Work, seat_id: i64) -> AppResult<()> {
 }
 
 /// A workspace named by id or by exact name (for the operator CLI).
+/// Names are not unique (anyone may create "Acme"), so a name that matches several
+/// workspaces is refused with their ids rather than guessed.
 pub async fn find_workspace(ctx: &Ctx, key: &str) -> AppResult<Option<Workspace>> {
     let all = store::team::all_workspaces(&ctx.db).await?;
-    Ok(match key.parse::<i64>() {
-        Ok(id) => all.into_iter().find(|w| w.id == id),
-        Err(_) => all.into_iter().find(|w| w.name == key),
-    })
+    if let Ok(id) = key.parse::<i64>() {
+        return Ok(all.into_iter().find(|w| w.id == id));
+    }
+    let mut named: Vec<Workspace> = all.into_iter().filter(|w| w.name == key).collect();
+    if named.len() > 1 {
+        let ids: Vec<String> = named.iter().map(|w| w.id.to_string()).collect();
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "{} workspaces are named {key:?} (ids {}); name one by id",
+            named.len(),
+            ids.join(", ")
+        )));
+    }
+    Ok(named.pop())
 }
 
 /// `topicdesk seats grant`: seats paid elsewhere, until a date.
@@ -643,6 +654,8 @@ pub async fn billing_event(ctx: &Ctx, e: &BillingEvent) -> AppResult<BillingOutc
                         .collect();
                 for id in seats::pick_to_expire(&candidates, count) {
                     store::team::set_paid_until(&w.tx, id, w.now).await?;
+                    // A link to a seat that ended must not come back to life on renewal.
+                    store::team::revoke_invites(&w.tx, id, w.now).await?;
                     w.set_timer(store::timers::TimerKind::SeatExpiry, id, w.now)
                         .await?;
                     w.audit(Entry {
@@ -683,7 +696,14 @@ pub async fn invite(ctx: &Ctx, origin: Origin, caller: &Caller, pro: bool) -> Ap
                 && seats::state(&facts(s, &pending), w.now) == SeatState::Available
         });
     let Some(seat) = free else {
-        w.reply(caller, Notice::NoFreeSeat { pro }).await?;
+        w.reply(
+            caller,
+            Notice::NoFreeSeat {
+                pro,
+                can_buy: ws.owner_id == caller.profile.id,
+            },
+        )
+        .await?;
         return w.commit().await;
     };
     let token = Alphanumeric.sample_string(&mut rand::rng(), 24);
@@ -969,6 +989,7 @@ pub async fn member_action(
                         caller,
                         Notice::NoFreeSeat {
                             pro: tier == Tier::Pro,
+                            can_buy: ws.owner_id == caller.profile.id,
                         },
                     )
                     .await?;
@@ -1152,6 +1173,10 @@ pub async fn decide_leave(
     if !authorize(&mut w, caller, &ws, Perm::ManageMembers).await? {
         return w.commit().await;
     }
+    if req.user_id == caller.profile.id {
+        w.reply(caller, Notice::OwnLeaveRequest).await?;
+        return w.commit().await;
+    }
     if !store::team::decide_leave(&w.tx, req.id, approve, caller.profile.id, w.now).await? {
         w.reply(caller, Notice::LeaveAlreadyDecided).await?;
         return w.commit().await;
@@ -1244,11 +1269,16 @@ pub async fn transfer_confirm(
     let Some(ws) = workspace_for(&mut w, caller, Perm::TransferOwnership).await? else {
         return w.commit().await;
     };
-    let Some(m) = store::team::member(&w.tx, ws.id, target).await? else {
+    let me = caller.profile.id;
+    // Only to someone else who is in the workspace (a forged button could name anyone).
+    let member = match store::team::member(&w.tx, ws.id, target).await? {
+        Some(m) if target != me && m.role != Role::Owner.as_str() => Some(m),
+        _ => None,
+    };
+    let Some(m) = member else {
         w.reply(caller, Notice::ButtonExpired).await?;
         return w.commit().await;
     };
-    let me = caller.profile.id;
     store::team::set_owner(&w.tx, ws.id, target).await?;
     store::team::set_role(&w.tx, ws.id, target, Role::Owner).await?;
     store::team::set_member_seat(&w.tx, ws.id, target, None).await?;

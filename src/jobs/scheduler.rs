@@ -10,6 +10,9 @@ use crate::app::{team, tickets, Ctx, Origin, Work};
 use crate::metrics::Metrics;
 use crate::store::{self, timers::TimerKind};
 
+/// The longest the scheduler sleeps without looking at the timers table again.
+const RECHECK: chrono::Duration = chrono::Duration::minutes(1);
+
 pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
     loop {
         if shutdown.is_cancelled() {
@@ -38,21 +41,14 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
                 continue;
             }
         };
-        tracing::debug!(?next, now = %ctx.clock.now(), "scheduler sleeps");
-        match next {
-            Some(at) => {
-                tokio::select! {
-                    _ = shutdown.cancelled() => return,
-                    _ = ctx.wake.timers.notified() => {}
-                    _ = ctx.clock.sleep_until(at) => {}
-                }
-            }
-            None => {
-                tokio::select! {
-                    _ = shutdown.cancelled() => return,
-                    _ = ctx.wake.timers.notified() => {}
-                }
-            }
+        // Timers written by another process (the `seats grant` CLI, another replica) send no
+        // wake-up, so the sleep is capped: one indexed MIN() query a minute, never a scan.
+        let cap = ctx.clock.now() + RECHECK;
+        let until = next.map_or(cap, |at| at.min(cap));
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = ctx.wake.timers.notified() => {}
+            _ = ctx.clock.sleep_until(until) => {}
         }
     }
 }

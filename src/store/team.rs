@@ -142,6 +142,21 @@ pub async fn use_invite<C: ConnectionTrait>(
     Ok(res.rows_affected == 1)
 }
 
+/// Voids the unused invites of a seat (its paid period ended).
+pub async fn revoke_invites<C: ConnectionTrait>(
+    db: &C,
+    seat: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    invites::Entity::update_many()
+        .col_expr(invites::Column::UsedAt, Expr::value(now))
+        .filter(invites::Column::SeatId.eq(seat))
+        .filter(invites::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub struct NewPayment<'a> {
     pub charge_id: &'a str,
     pub workspace_id: i64,

@@ -401,13 +401,20 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             esc(bot_username),
             esc(token)
         )),
-        Notice::NoFreeSeat { pro } => Rendered {
-            text: format!("There is no free {} seat. Buy one first.", tier_name(*pro)),
-            keyboard: Some(vec![vec![Button::Callback(
-                format!("Buy a {} seat", tier_name(*pro)),
-                CallbackData::BuySeat { pro: *pro },
-            )]]),
+        Notice::NoFreeSeat { pro, can_buy } => Rendered {
+            text: if *can_buy {
+                format!("There is no free {} seat. Buy one first.", tier_name(*pro))
+            } else {
+                format!("There is no free {} seat. Ask the Owner to buy one.", tier_name(*pro))
+            },
+            keyboard: can_buy.then(|| {
+                vec![vec![Button::Callback(
+                    format!("Buy a {} seat", tier_name(*pro)),
+                    CallbackData::BuySeat { pro: *pro },
+                )]]
+            }),
         },
+        Notice::OwnLeaveRequest => t("Another Admin or the Owner must decide your own request."),
         Notice::InviteUsage => t("Usage: /invite basic|pro"),
         Notice::InviteRefused { reason } => t(esc(reason)),
         Notice::Joined { workspace, pro } => t(format!(

@@ -339,17 +339,20 @@ impl TestApp {
     pub async fn settle(&self) {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
+            // Read in causal order: an update Telegram no longer holds was stored in the inbox
+            // first; an inbox row marked handled enqueued its effects in the same transaction.
+            let unacked = self.tg.pending_update_ids().len();
             let inbox = topicdesk::store::inbox::count_pending(&self.db)
                 .await
                 .expect("inbox");
             let outbox = topicdesk::store::outbox::count_pending(&self.db)
                 .await
                 .expect("outbox");
-            if inbox == 0 && outbox == 0 && self.tg.pending_update_ids().is_empty() {
+            if unacked == 0 && inbox == 0 && outbox == 0 {
                 return;
             }
             if tokio::time::Instant::now() >= deadline {
-                panic!("daemon did not settle: inbox {inbox}, outbox {outbox}");
+                panic!("daemon did not settle: {unacked} unacknowledged updates, inbox {inbox}, outbox {outbox}");
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -430,8 +433,18 @@ impl TestApp {
     /// `owner` invites a new person on a free seat and they join with the deep link; returns them.
     pub async fn invite_agent(&self, owner: &FakeUser, first_name: &str, pro: bool) -> FakeUser {
         let tier = if pro { "pro" } else { "basic" };
+        let before = self.tg.bot_messages_in(owner.id, None).len();
         self.tg.private_text(owner, &format!("/invite {tier}"));
-        let link = self.wait_private(owner, "start=join_").await;
+        // The answer to this /invite, not an earlier link.
+        let link = self
+            .tg
+            .wait_for(WAIT, "the invite link", |tg| {
+                tg.bot_messages_in(owner.id, None)
+                    .into_iter()
+                    .skip(before)
+                    .find(|m| m.text.contains("start=join_"))
+            })
+            .await;
         let token = link
             .text
             .split("start=join_")

@@ -8,4 +8,5 @@ mod fake_tg_selftest;
 mod helpers;
 mod lifecycle;
 mod reliability;
+mod team;
 mod workspace;
