@@ -13,7 +13,31 @@ use crate::store::{self, timers::TimerKind};
 /// The longest the scheduler sleeps without looking at the timers table again.
 const RECHECK: chrono::Duration = chrono::Duration::minutes(1);
 
+/// How long handled updates and dead letters are kept.
+const KEEP_UPDATES: chrono::Duration = chrono::Duration::days(7);
+const KEEP_DEAD_LETTERS: chrono::Duration = chrono::Duration::days(30);
+const HOUSEKEEPING_EVERY: chrono::Duration = chrono::Duration::days(1);
+
 pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
+    // One housekeeping timer per database; it re-arms itself when it fires.
+    match store::timers::find(&ctx.db, TimerKind::Housekeeping, 0).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            let now = ctx.clock.now();
+            if let Err(e) = store::timers::set(
+                &ctx.db,
+                TimerKind::Housekeeping,
+                0,
+                now + HOUSEKEEPING_EVERY,
+                now,
+            )
+            .await
+            {
+                tracing::error!(error = %e, "cannot arm the housekeeping timer");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "cannot read the housekeeping timer"),
+    }
     loop {
         if shutdown.is_cancelled() {
             return;
@@ -65,6 +89,13 @@ async fn fire_one(ctx: &Ctx) -> crate::app::AppResult<bool> {
     match TimerKind::parse(&timer.kind) {
         Some(TimerKind::AutoClose) => tickets::auto_close(&mut w, timer.subject_id).await?,
         Some(TimerKind::SeatExpiry) => team::seat_expired(&mut w, timer.subject_id).await?,
+        Some(TimerKind::Housekeeping) => {
+            let updates = store::inbox::prune(&w.tx, w.now - KEEP_UPDATES).await?;
+            let dead = store::outbox::prune_dead(&w.tx, w.now - KEEP_DEAD_LETTERS).await?;
+            tracing::info!(updates, dead, "housekeeping pruned old rows");
+            w.set_timer(TimerKind::Housekeeping, 0, w.now + HOUSEKEEPING_EVERY)
+                .await?;
+        }
         None => tracing::warn!(kind = %timer.kind, "unknown timer kind dropped"),
     }
     w.commit().await?;

@@ -122,3 +122,17 @@ pub async fn count_pending<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
         .count(db)
         .await
 }
+
+/// Deletes updates handled before `before`, always keeping the newest row: its id is where
+/// polling resumes after a restart.
+pub async fn prune<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let Some(newest) = next_offset(db).await?.map(|o| o - 1) else {
+        return Ok(0);
+    };
+    let res = inbox::Entity::delete_many()
+        .filter(inbox::Column::ProcessedAt.lt(before))
+        .filter(inbox::Column::UpdateId.lt(newest))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}

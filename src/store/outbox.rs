@@ -207,3 +207,12 @@ pub async fn count_pending<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
         .count(db)
         .await
 }
+
+/// Deletes dead letters older than `before` (they are kept a while for inspection).
+pub async fn prune_dead<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let res = outbox::Entity::delete_many()
+        .filter(outbox::Column::DeadAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}

@@ -17,6 +17,8 @@ pub enum TimerKind {
     AutoClose,
     /// A seat's paid period ends (subject: seat id).
     SeatExpiry,
+    /// Daily pruning of handled updates and old dead letters (subject: 0; one per database).
+    Housekeeping,
 }
 
 impl TimerKind {
@@ -24,6 +26,7 @@ impl TimerKind {
         match self {
             TimerKind::AutoClose => "auto_close",
             TimerKind::SeatExpiry => "seat_expiry",
+            TimerKind::Housekeeping => "housekeeping",
         }
     }
 
@@ -31,6 +34,7 @@ impl TimerKind {
         match s {
             "auto_close" => Some(TimerKind::AutoClose),
             "seat_expiry" => Some(TimerKind::SeatExpiry),
+            "housekeeping" => Some(TimerKind::Housekeeping),
             _ => None,
         }
     }

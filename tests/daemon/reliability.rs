@@ -456,3 +456,53 @@ async fn healthz_readyz_and_metrics_answer() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn handled_updates_are_pruned_after_a_week_keeping_where_polling_resumes() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = spawn_app().await;
+    let owner = app.owner("Olga", "Acme").await;
+    let chat = app.connected_forum(&owner, "Acme Support").await;
+    let customer = app.tg.add_user("Carl", None);
+    app.open_ticket(chat, &customer, "Old news").await;
+    app.settle().await;
+    let stored = entity::inbox::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert!(stored >= 3, "updates were stored: {stored}");
+
+    // The daily housekeeping runs; a week later the handled updates go, but the newest stays.
+    app.clock.advance(chrono::Duration::days(8));
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let left = entity::inbox::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count");
+        if left == 1 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "inbox still has {left} rows"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let newest = app.tg.last_update_id().expect("updates were sent");
+    let kept = entity::inbox::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("row");
+    assert_eq!(kept.update_id, newest);
+
+    // After a restart polling resumes after the newest update: nothing is handled twice.
+    let (tg, db) = app.stop().await;
+    let app = spawn_app_with(tg, db).await;
+    app.tg.group_text(chat, None, &owner, "/help");
+    app.wait_bot_message(chat, None, "Your role").await;
+    app.settle().await;
+    assert_eq!(app.tickets().await.len(), 1);
+    app.stop().await;
+}
