@@ -131,6 +131,28 @@ impl Work {
         self.effect(effect).await
     }
 
+    /// Replaces the screen a button was pressed on (and answers the press with a toast), or
+    /// answers a command with the screen as a new message.
+    pub async fn show(
+        &mut self,
+        caller: &Caller,
+        screen: Option<(i64, i32)>,
+        notice: Notice,
+    ) -> AppResult<()> {
+        match screen {
+            Some((chat, message_id)) => {
+                self.effect(Effect::Edit {
+                    chat,
+                    message_id,
+                    notice,
+                })
+                .await?;
+                self.reply(caller, Notice::Ok).await
+            }
+            None => self.reply(caller, notice).await,
+        }
+    }
+
     pub async fn audit(&mut self, entry: audit::Entry) -> AppResult<()> {
         audit::record(&self.tx, entry, self.now).await?;
         Ok(())

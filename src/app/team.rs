@@ -451,6 +451,22 @@ pub async fn add_seats(
     Ok(ids)
 }
 
+/// The oldest Available seat of `tier` (paid, empty, no live invite).
+async fn free_seat(
+    w: &Work,
+    workspace: i64,
+    tier: Tier,
+) -> AppResult<Option<entity::seats::Model>> {
+    let pending = store::team::seats_with_pending_invites(&w.tx, workspace, w.now).await?;
+    Ok(store::team::seats_of(&w.tx, workspace)
+        .await?
+        .into_iter()
+        .find(|s| {
+            s.tier == tier.as_str()
+                && seats::state(&facts(s, &pending), w.now) == SeatState::Available
+        }))
+}
+
 /// The seat-expiry timer fired: tell the holder and the Owner, once, and audit it. The seat's
 /// state itself follows from `paid_until`, so checks are exact even before this runs.
 pub async fn seat_expired(w: &mut Work, seat_id: i64) -> AppResult<()> {
@@ -687,14 +703,7 @@ pub async fn invite(ctx: &Ctx, origin: Origin, caller: &Caller, pro: bool) -> Ap
         return w.commit().await;
     };
     let tier = tier_of(pro);
-    let pending = store::team::seats_with_pending_invites(&w.tx, ws.id, w.now).await?;
-    let free = store::team::seats_of(&w.tx, ws.id)
-        .await?
-        .into_iter()
-        .find(|s| {
-            s.tier == tier.as_str()
-                && seats::state(&facts(s, &pending), w.now) == SeatState::Available
-        });
+    let free = free_seat(&w, ws.id, tier).await?;
     let Some(seat) = free else {
         w.reply(
             caller,
@@ -893,29 +902,8 @@ pub async fn members(
         rows,
         manage,
     };
-    show(&mut w, caller, screen, notice).await?;
+    w.show(caller, screen, notice).await?;
     w.commit().await
-}
-
-/// Replaces the screen a button was pressed on, or answers with a new message.
-async fn show(
-    w: &mut Work,
-    caller: &Caller,
-    screen: Option<(i64, i32)>,
-    notice: Notice,
-) -> AppResult<()> {
-    match screen {
-        Some((chat, message_id)) => {
-            w.effect(Effect::Edit {
-                chat,
-                message_id,
-                notice,
-            })
-            .await?;
-            w.reply(caller, Notice::Ok).await
-        }
-        None => w.reply(caller, notice).await,
-    }
 }
 
 /// What an Admin can do to a member from `/members`.
@@ -976,14 +964,7 @@ pub async fn member_action(
                 None => None,
             };
             if current.as_ref().is_none_or(|s| s.tier != tier.as_str()) {
-                let pending = store::team::seats_with_pending_invites(&w.tx, ws.id, w.now).await?;
-                let free = store::team::seats_of(&w.tx, ws.id)
-                    .await?
-                    .into_iter()
-                    .find(|s| {
-                        s.tier == tier.as_str()
-                            && seats::state(&facts(s, &pending), w.now) == SeatState::Available
-                    });
+                let free = free_seat(&w, ws.id, tier).await?;
                 let Some(free) = free else {
                     w.reply(
                         caller,
@@ -1029,8 +1010,7 @@ pub async fn member_action(
             })
             .await?;
             let rows = member_rows(&w.tx, &ws, w.now).await?;
-            show(
-                &mut w,
+            w.show(
                 caller,
                 screen,
                 Notice::Members {
@@ -1048,7 +1028,10 @@ pub async fn member_action(
         .into_iter()
         .find(|r| r.user_id == target);
     match member {
-        Some(member) => show(&mut w, caller, screen, Notice::MemberActions { member }).await?,
+        Some(member) => {
+            w.show(caller, screen, Notice::MemberActions { member })
+                .await?
+        }
         None => w.reply(caller, Notice::MemberUpdated { name }).await?,
     }
     w.commit().await
@@ -1296,8 +1279,7 @@ pub async fn transfer_confirm(
     ))
     .await?;
     let name = display_name(store::users::get(&w.tx, target).await?.as_ref(), target);
-    show(
-        &mut w,
+    w.show(
         caller,
         screen,
         Notice::Transferred {
@@ -1355,6 +1337,7 @@ pub async fn permissions_screen(
         .iter()
         .map(|k| (k.label().to_owned(), k.get(&t)))
         .collect();
-    show(&mut w, caller, screen, Notice::Permissions { toggles }).await?;
+    w.show(caller, screen, Notice::Permissions { toggles })
+        .await?;
     w.commit().await
 }

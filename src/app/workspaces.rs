@@ -162,7 +162,8 @@ pub async fn create_workspace(
         return w.commit().await;
     }
     let ws = store::workspaces::create(&w.tx, name, caller.profile.id, w.now).await?;
-    store::users::add_member(&w.tx, ws.id, caller.profile.id, Role::Owner, w.now).await?;
+    store::team::add_member_with_seat(&w.tx, ws.id, caller.profile.id, Role::Owner, None, w.now)
+        .await?;
     store::users::set_current_workspace(&w.tx, caller.profile.id, ws.id).await?;
     w.audit(Entry {
         workspace_id: ws.id,
@@ -451,17 +452,6 @@ pub async fn settings(
         store_bodies: ws.store_message_bodies,
         auto_close_hours: ws.auto_close_hours,
     };
-    match screen {
-        Some((chat, message_id)) => {
-            w.effect(Effect::Edit {
-                chat,
-                message_id,
-                notice,
-            })
-            .await?;
-            w.reply(caller, Notice::SettingsSaved).await?;
-        }
-        None => w.reply(caller, notice).await?,
-    }
+    w.show(caller, screen, notice).await?;
     w.commit().await
 }

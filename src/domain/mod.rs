@@ -8,6 +8,7 @@
 
 pub mod ids;
 pub mod permissions;
+pub mod routing;
 pub mod seats;
 pub mod team;
 pub mod ticket;

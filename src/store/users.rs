@@ -84,25 +84,6 @@ pub async fn set_current_workspace<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn add_member<C: ConnectionTrait>(
-    db: &C,
-    workspace: i64,
-    user: i64,
-    role: Role,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    members::Entity::insert(members::ActiveModel {
-        workspace_id: Set(workspace),
-        user_id: Set(user),
-        role: Set(role.as_str().to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
-}
-
 /// The person's role in the workspace, if they belong to it.
 pub async fn role_in<C: ConnectionTrait>(
     db: &C,
