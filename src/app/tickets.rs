@@ -227,6 +227,21 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
         .await?
         .unwrap_or(ticket);
     let cmd = if is_agent {
+        // Staff whose seat lapsed (or who lack the right) are logged as staff, but their
+        // message neither answers for the team nor takes the ticket.
+        let may_work = match super::team::subject(&w.tx, &ws, m.from.id, w.now).await? {
+            Some(s) => crate::domain::permissions::check(
+                &s,
+                Perm::WorkTickets,
+                &store::team::toggles_of(&ws),
+            )
+            .is_ok(),
+            None => false,
+        };
+        if !may_work {
+            store::tickets::save(&w.tx, ticket).await?;
+            return w.commit().await;
+        }
         if ticket.first_response_at.is_none() {
             ticket.first_response_at = Some(w.now);
         }

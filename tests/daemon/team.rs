@@ -1646,3 +1646,29 @@ async fn cli_refuses_an_ambiguous_workspace_name() {
     );
     db.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn a_member_with_an_expired_seat_writing_in_a_topic_moves_nothing() {
+    let app = spawn_app().await;
+    let owner = app.owner("Olga", "Acme").await;
+    let chat = app.connected_forum(&owner, "Acme Support").await;
+    let ws = app.workspace_of(&owner).await;
+    app.grant_seats(ws, 1, 0).await;
+    let mia = app.invite_agent(&owner, "Mia", false).await;
+    let customer = app.tg.add_user("Carl", None);
+    let thread = app.open_ticket(chat, &customer, "Help").await;
+
+    app.clock.advance(chrono::Duration::days(31));
+    app.tg
+        .group_text(chat, Some(thread), &mia, "Let me look into it");
+    app.settle().await;
+    let t = app.ticket(chat, thread).await;
+    assert_eq!(
+        (t.status.as_str(), t.assignee_id, t.first_response_at),
+        ("open", None, None)
+    );
+    let log = app.messages(t.id).await;
+    assert_eq!(log.len(), 1, "the message is still logged");
+    assert_eq!((log[0].role.as_str(), log[0].sender_id), ("agent", mia.id));
+    app.stop().await;
+}
