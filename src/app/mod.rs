@@ -131,6 +131,17 @@ impl Work {
         self.effect(effect).await
     }
 
+    /// A private message to someone who is not the caller (they may never have started the
+    /// bot; then Telegram refuses it and nothing else is tried).
+    pub async fn tell(&mut self, user: i64, notice: Notice) -> AppResult<()> {
+        self.effect(Effect::SendPrivate {
+            user,
+            notice,
+            fallback: None,
+        })
+        .await
+    }
+
     /// Replaces the screen a button was pressed on (and answers the press with a toast), or
     /// answers a command with the screen as a new message.
     pub async fn show(

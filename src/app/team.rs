@@ -497,12 +497,7 @@ pub async fn seat_expired(w: &mut Work, seat_id: i64) -> AppResult<()> {
     let mut people = vec![ws.owner_id];
     people.extend(seat.holder_id.filter(|h| *h != ws.owner_id));
     for user in people {
-        w.effect(Effect::SendPrivate {
-            user,
-            notice: notice.clone(),
-            fallback: None,
-        })
-        .await?;
+        w.tell(user, notice.clone()).await?;
     }
     Ok(())
 }
@@ -840,12 +835,8 @@ pub async fn join(ctx: &Ctx, origin: Origin, caller: &Caller, token: &str) -> Ap
         store::users::get(&w.tx, caller.profile.id).await?.as_ref(),
         caller.profile.id,
     );
-    w.effect(Effect::SendPrivate {
-        user: invite.created_by,
-        notice: Notice::MemberJoined { name, pro },
-        fallback: None,
-    })
-    .await?;
+    w.tell(invite.created_by, Notice::MemberJoined { name, pro })
+        .await?;
     w.commit().await
 }
 
@@ -1001,13 +992,12 @@ pub async fn member_action(
                 None,
             ))
             .await?;
-            w.effect(Effect::SendPrivate {
-                user: target,
-                notice: Notice::RemovedFromWorkspace {
+            w.tell(
+                target,
+                Notice::RemovedFromWorkspace {
                     workspace: ws.name.clone(),
                 },
-                fallback: None,
-            })
+            )
             .await?;
             let rows = member_rows(&w.tx, &ws, w.now).await?;
             w.show(
@@ -1113,12 +1103,7 @@ pub async fn leave(
     for (m, _) in store::users::members_of(&w.tx, ws.id).await? {
         let admin = m.role.parse::<Role>().is_ok_and(Role::can_configure);
         if admin && m.user_id != caller.profile.id {
-            w.effect(Effect::SendPrivate {
-                user: m.user_id,
-                notice: notice.clone(),
-                fallback: None,
-            })
-            .await?;
+            w.tell(m.user_id, notice.clone()).await?;
         }
     }
     if let Some(staff) = ws.staff_chat_id {
@@ -1184,12 +1169,7 @@ pub async fn decide_leave(
             workspace: ws.name.clone(),
         }
     };
-    w.effect(Effect::SendPrivate {
-        user: req.user_id,
-        notice,
-        fallback: None,
-    })
-    .await?;
+    w.tell(req.user_id, notice).await?;
     w.reply(caller, Notice::SettingsSaved).await?;
     w.commit().await
 }
@@ -1288,13 +1268,12 @@ pub async fn transfer_confirm(
         },
     )
     .await?;
-    w.effect(Effect::SendPrivate {
-        user: target,
-        notice: Notice::BecameOwner {
+    w.tell(
+        target,
+        Notice::BecameOwner {
             workspace: ws.name.clone(),
         },
-        fallback: None,
-    })
+    )
     .await?;
     w.commit().await
 }
