@@ -185,7 +185,6 @@ pub enum Notice {
         in_group: bool,
     },
     OnlyAgents,
-    OnlyAdmins,
     ConnectMissing {
         missing: Vec<Missing>,
     },
@@ -240,9 +239,6 @@ pub enum Notice {
     /// Posted where someone spoke when their private chat is closed to the bot.
     StartBotFirst {
         name: String,
-    },
-    CsatAsk {
-        number: i64,
     },
     CsatThanks {
         score: u8,
@@ -373,7 +369,6 @@ impl Notice {
         matches!(
             self,
             Notice::OnlyAgents
-                | Notice::OnlyAdmins
                 | Notice::Refused { .. }
                 | Notice::AlreadyAssigned { .. }
                 | Notice::CsatOnlyCustomer

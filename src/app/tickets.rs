@@ -199,10 +199,14 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
     let Some(ws) = store::workspaces::get(&w.tx, ticket.workspace_id).await? else {
         return w.commit().await;
     };
-    let is_agent = m.from.id != ticket.customer_id
-        && store::users::role_in(&w.tx, ws.id, m.from.id)
-            .await?
-            .is_some();
+    // Staff are the workspace's members other than this ticket's customer; whether they may
+    // work tickets (an active seat) decides below if their message moves the ticket.
+    let staff = if m.from.id == ticket.customer_id {
+        None
+    } else {
+        super::team::subject(&w.tx, &ws, m.from.id, w.now).await?
+    };
+    let is_agent = staff.is_some();
     let logged = store::tickets::log_message(
         &w.tx,
         store::tickets::LoggedMessage {
@@ -229,15 +233,10 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
     let cmd = if is_agent {
         // Staff whose seat lapsed (or who lack the right) are logged as staff, but their
         // message neither answers for the team nor takes the ticket.
-        let may_work = match super::team::subject(&w.tx, &ws, m.from.id, w.now).await? {
-            Some(s) => crate::domain::permissions::check(
-                &s,
-                Perm::WorkTickets,
-                &store::team::toggles_of(&ws),
-            )
-            .is_ok(),
-            None => false,
-        };
+        let may_work = staff.is_some_and(|s| {
+            crate::domain::permissions::check(&s, Perm::WorkTickets, &store::team::toggles_of(&ws))
+                .is_ok()
+        });
         if !may_work {
             store::tickets::save(&w.tx, ticket).await?;
             return w.commit().await;

@@ -421,14 +421,7 @@ impl InvoicePayload {
             .ok_or_else(|| PayloadError::UnknownTier((*tier).to_owned()))?;
         let count: u32 = canonical(count)?;
         let months: u32 = canonical(months)?;
-        let p = InvoicePayload {
-            workspace_id,
-            tier,
-            count,
-            months,
-        };
-        p.validate()?;
-        Ok(p)
+        Self::new(workspace_id, tier, count, months)
     }
 }
 

@@ -1,6 +1,5 @@
-//! Who someone is in a workspace. The full permission table (role × action, the Owner's
-//! toggles) comes with seats; for now the rule is: everyone in the workspace works tickets,
-//! Owners and Admins also configure it.
+//! Who someone is in a workspace. What each role may do is decided by the permission table
+//! in [`super::permissions`]; `can_configure` is its shorthand for Admin-or-Owner.
 
 use std::fmt;
 use std::str::FromStr;
@@ -27,11 +26,6 @@ impl Role {
     /// Connecting groups, linking the staff chat, excluding topics, changing settings.
     pub fn can_configure(self) -> bool {
         matches!(self, Role::Admin | Role::Owner)
-    }
-
-    /// Claiming, assigning and moving tickets.
-    pub fn can_work_tickets(self) -> bool {
-        true
     }
 }
 
@@ -74,6 +68,5 @@ mod tests {
         assert!(!Role::Member.can_configure());
         assert!(Role::Admin.can_configure());
         assert!(Role::Owner.can_configure());
-        assert!(Role::Member.can_work_tickets());
     }
 }

@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::audit_log;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 use crate::domain::ticket::Actor;
 
@@ -41,26 +39,4 @@ pub async fn record<C: ConnectionTrait>(db: &C, e: Entry, now: DateTime<Utc>) ->
     .exec_without_returning(db)
     .await?;
     Ok(())
-}
-
-pub async fn for_ticket<C: ConnectionTrait>(
-    db: &C,
-    ticket: i64,
-) -> Result<Vec<audit_log::Model>, DbErr> {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::TicketId.eq(ticket))
-        .order_by_asc(audit_log::Column::Id)
-        .all(db)
-        .await
-}
-
-pub async fn for_workspace<C: ConnectionTrait>(
-    db: &C,
-    workspace: i64,
-) -> Result<Vec<audit_log::Model>, DbErr> {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::WorkspaceId.eq(workspace))
-        .order_by_asc(audit_log::Column::Id)
-        .all(db)
-        .await
 }

@@ -79,29 +79,6 @@ pub async fn by_topic<C: ConnectionTrait>(
         .await
 }
 
-pub async fn by_number<C: ConnectionTrait>(
-    db: &C,
-    workspace: i64,
-    number: i64,
-) -> Result<Option<tickets::Model>, DbErr> {
-    tickets::Entity::find()
-        .filter(tickets::Column::WorkspaceId.eq(workspace))
-        .filter(tickets::Column::Number.eq(number))
-        .one(db)
-        .await
-}
-
-pub async fn for_workspace<C: ConnectionTrait>(
-    db: &C,
-    workspace: i64,
-) -> Result<Vec<tickets::Model>, DbErr> {
-    tickets::Entity::find()
-        .filter(tickets::Column::WorkspaceId.eq(workspace))
-        .order_by_asc(tickets::Column::Number)
-        .all(db)
-        .await
-}
-
 /// Writes every field of the (changed) model back.
 pub async fn save<C: ConnectionTrait>(db: &C, t: tickets::Model) -> Result<tickets::Model, DbErr> {
     let mut am: tickets::ActiveModel = t.into();

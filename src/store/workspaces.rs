@@ -88,14 +88,3 @@ pub async fn set_auto_close_hours<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
-
-/// The workspace whose staff chat this is, if any.
-pub async fn by_staff_chat<C: ConnectionTrait>(
-    db: &C,
-    chat: i64,
-) -> Result<Option<workspaces::Model>, DbErr> {
-    workspaces::Entity::find()
-        .filter(workspaces::Column::StaffChatId.eq(chat))
-        .one(db)
-        .await
-}

@@ -290,7 +290,6 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         Notice::NeedWorkspace => t(format!("You are not in a workspace yet. Open a private chat with @{} and send /newworkspace &lt;name&gt;.", esc(bot_username))),
         Notice::Help { role, in_group } => t(help_text(*role, *in_group)),
         Notice::OnlyAgents => t("Only agents can do this."),
-        Notice::OnlyAdmins => t("Only the workspace's Owner and Admins can do this."),
         Notice::ConnectMissing { missing } => t(format!(
             "I can't connect this group yet. Missing:\n{}\n\nFix these and send /connect again.",
             missing.iter().map(|m| missing_line(*m)).collect::<Vec<_>>().join("\n")
@@ -347,7 +346,6 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             text: format!("{}, I can't message you privately yet: open a chat with @{} and press Start, then try again.", esc(name), esc(bot_username)),
             keyboard: Some(vec![vec![Button::Url("Start the bot".into(), format!("https://t.me/{bot_username}"))]]),
         },
-        Notice::CsatAsk { number } => t(format!("How did we do on ticket #{number}?")),
         Notice::CsatThanks { score } => t(format!("Thank you! You rated us {score}/5.")),
         Notice::CsatOnlyCustomer => t("Only the customer who opened this ticket can rate it."),
         Notice::CsatAlready => t("You already rated this ticket. Thank you!"),
