@@ -345,9 +345,13 @@ async fn a_5xx_from_telegram_is_retried() {
         0,
         "the card post met the 500"
     );
-    let ticket = app.ticket(chat, thread).await;
+    // The fake answers the send before the outbox records the card's id: wait for the record.
+    let ticket = app
+        .wait_ticket(chat, thread, "the card's message id to be recorded", |t| {
+            t.card_message_id.is_some()
+        })
+        .await;
     assert!(ticket.topic_deleted_at.is_none());
-    assert!(ticket.card_message_id.is_some());
     app.settle().await;
     app.stop().await;
 }
