@@ -3,9 +3,11 @@
 
 pub mod audit_log;
 pub mod billing_events;
+pub mod categories;
 pub mod excluded_topics;
 pub mod inbox;
 pub mod invites;
+pub mod keyword_rules;
 pub mod leave_requests;
 pub mod members;
 pub mod outbox;

@@ -13,6 +13,15 @@ pub struct Model {
     /// The seat the member works on; the Owner needs none.
     pub seat_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// `/available` (true) or `/away` (false): only available agents are routed tickets.
+    pub available: bool,
+    /// Capacity: routing skips them while they hold this many open tickets.
+    pub max_open: i32,
+    /// Lower-cased skill names, comma-separated.
+    #[sea_orm(column_type = "Text")]
+    pub skills: String,
+    /// The rotation turn they last got (0 = never); see `workspaces.next_turn`.
+    pub last_turn: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

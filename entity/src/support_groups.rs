@@ -11,6 +11,8 @@ pub struct Model {
     pub title: String,
     pub connected_by: i64,
     pub connected_at: DateTimeUtc,
+    /// Overrides the workspace's routing strategy for this group's tickets when set.
+    pub routing_strategy: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

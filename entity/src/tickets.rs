@@ -26,6 +26,13 @@ pub struct Model {
     pub resolved_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub last_customer_message_at: Option<DateTimeUtc>,
+    /// Lower-cased skill from the intake category or a keyword rule, for skill routing.
+    pub skill: Option<String>,
+    pub category_id: Option<i64>,
+    /// Set while the category buttons await the customer's pick: routing waits until then.
+    pub intake_until: Option<DateTimeUtc>,
+    /// The staff chat was told this ticket is waiting unassigned (once per wait).
+    pub unassigned_alerted: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,18 @@ pub struct Model {
     /// The Owner's permission toggles as a JSON object; missing keys mean the default.
     #[sea_orm(column_type = "Text")]
     pub permission_toggles: String,
+    /// `manual`, `round_robin`, `least_loaded` or `skill` (SPEC §5).
+    pub routing_strategy: String,
+    /// Distribution paused: new tickets wait until it resumes.
+    pub routing_paused: bool,
+    /// Skill routing with nobody skilled falls back to every eligible agent.
+    pub skill_fallback: bool,
+    /// Announce tickets unassigned this long in the staff chat; 0 = never.
+    pub unassigned_alert_minutes: i32,
+    /// How long a new ticket waits for its customer to pick a category.
+    pub intake_timeout_minutes: i32,
+    /// The next rotation turn to hand out; an agent's `last_turn` is the turn they last got.
+    pub next_turn: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_core;
 mod m20261121_000002_create_team;
+mod m20261121_000003_create_routing;
 
 /// The ordered list of every migration the daemon knows.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_create_core::Migration),
             Box::new(m20261121_000002_create_team::Migration),
+            Box::new(m20261121_000003_create_routing::Migration),
         ]
     }
 }

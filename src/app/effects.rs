@@ -339,6 +339,151 @@ pub enum Notice {
         pro: bool,
         until: String,
     },
+    /// To the new assignee, privately, with a button to the topic.
+    AssignedToYou {
+        ticket: TicketSummary,
+        /// Who assigned it; `None` = routing.
+        by: Option<String>,
+        /// The transfer note of `/assign @x note`.
+        note: Option<String>,
+    },
+    /// The staff chat's line per assignment.
+    StaffAssigned {
+        number: i64,
+        subject: String,
+        to: String,
+        by: Option<String>,
+        claimed: bool,
+        chat_id: i64,
+        thread_id: i32,
+    },
+    /// The staff chat: a ticket has waited unassigned longer than the workspace allows.
+    UnassignedAlert {
+        ticket: TicketSummary,
+        minutes: i32,
+    },
+    Availability {
+        workspace: String,
+        available: bool,
+    },
+    Queue {
+        workspace: String,
+        strategy: String,
+        paused: bool,
+        depth: u64,
+        overdue: usize,
+        unassigned: Vec<QueueTicket>,
+        agents: Vec<AgentLoad>,
+    },
+    /// Agents to give a ticket to (from `/queue`).
+    AssignPicker {
+        ticket: i64,
+        number: i64,
+        agents: Vec<AgentLoad>,
+    },
+    MyTickets {
+        workspace: String,
+        available: bool,
+        tickets: Vec<QueueTicket>,
+    },
+    RoutingSettings {
+        view: RoutingView,
+    },
+    AgentsSettings {
+        agents: Vec<AgentLoad>,
+    },
+    AgentSettings {
+        agent: AgentLoad,
+    },
+    IntakeSettings {
+        categories: Vec<CategoryRow>,
+        keywords: Vec<KeywordRow>,
+        timeout_minutes: i32,
+    },
+    /// Asks for a free-text value, with a Cancel button.
+    Prompt {
+        what: PromptKind,
+    },
+    PromptCancelled,
+    /// A typed value was refused; `reason` says what is expected.
+    InvalidInput {
+        reason: String,
+    },
+    /// Posted in a new topic: the customer picks what the ticket is about.
+    IntakeQuestion {
+        ticket: i64,
+        categories: Vec<(i64, String)>,
+    },
+    IntakeChosen {
+        category: String,
+    },
+    IntakeOnlyCustomer,
+}
+
+/// One ticket in `/queue` or `/mytickets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueTicket {
+    pub id: i64,
+    pub number: i64,
+    pub subject: String,
+    pub status: String,
+    pub priority: String,
+    pub waiting_minutes: i64,
+    pub overdue: bool,
+    pub chat_id: i64,
+    pub thread_id: i32,
+}
+
+/// One agent with their load, for `/queue`, pickers and the agents settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentLoad {
+    pub user_id: i64,
+    pub name: String,
+    pub load: u32,
+    pub max_open: u32,
+    pub available: bool,
+    pub seat_active: bool,
+    pub skills: Vec<String>,
+}
+
+/// The Routing settings screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutingView {
+    /// The machine name (`round_robin`).
+    pub strategy: String,
+    pub paused: bool,
+    pub fallback: bool,
+    pub alert_minutes: i32,
+    /// (chat id, title, override strategy).
+    pub groups: Vec<(i64, String, Option<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRow {
+    pub id: i64,
+    pub name: String,
+    pub skill: Option<String>,
+    pub priority: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeywordRow {
+    pub id: i64,
+    pub keyword: String,
+    pub skill: String,
+}
+
+/// What a free-text prompt asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "prompt", rename_all = "snake_case")]
+pub enum PromptKind {
+    Skills {
+        user: i64,
+        name: String,
+        current: String,
+    },
+    Category,
+    Keyword,
 }
 
 /// One line of `/seats`.
@@ -381,6 +526,7 @@ impl Notice {
                 | Notice::LeaveAlreadyDecided
                 | Notice::NoFreeSeat { .. }
                 | Notice::OwnLeaveRequest
+                | Notice::IntakeOnlyCustomer
         )
     }
 }

@@ -4,6 +4,7 @@
 //! the commit, so a crash repeats at most the one send that was in flight.
 
 pub mod effects;
+pub mod routing;
 pub mod team;
 pub mod tickets;
 pub mod workspaces;
@@ -76,6 +77,8 @@ pub struct Work {
     wake: Wake,
     effects: bool,
     timers: bool,
+    /// Workspaces whose waiting tickets may now find an agent; drained before the commit.
+    reroute: std::collections::BTreeSet<i64>,
 }
 
 impl Work {
@@ -96,6 +99,7 @@ impl Work {
             wake: ctx.wake.clone(),
             effects: false,
             timers: false,
+            reroute: Default::default(),
         }))
     }
 
@@ -185,8 +189,21 @@ impl Work {
         Ok(())
     }
 
-    /// Commits, then wakes the loops that have new work.
-    pub async fn commit(self) -> AppResult<()> {
+    /// Something in this workspace made room for a ticket or a ticket to route (a new ticket, a
+    /// resolve, an agent back, a seat filled, a setting changed): routing runs before the commit.
+    pub fn reroute(&mut self, workspace: i64) {
+        self.reroute.insert(workspace);
+    }
+
+    /// Routes what became routable, commits, then wakes the loops that have new work.
+    pub async fn commit(mut self) -> AppResult<()> {
+        // Assignments made by a drain never make more room, so this ends; the bound is a guard.
+        for _ in 0..8 {
+            let Some(ws) = self.reroute.pop_first() else {
+                break;
+            };
+            routing::drain(&mut self, ws).await?;
+        }
         self.tx.commit().await?;
         if self.effects {
             self.wake.outbox.notify_one();

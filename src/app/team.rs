@@ -129,7 +129,7 @@ pub async fn authorize(
     }
 }
 
-async fn begin(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult<Option<Work>> {
+pub(crate) async fn begin(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult<Option<Work>> {
     let Some(w) = Work::begin(ctx, origin).await? else {
         return Ok(None);
     };
@@ -138,7 +138,11 @@ async fn begin(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult<Option<W
 }
 
 /// The caller's current workspace if `perm` is granted; otherwise they were told why.
-async fn workspace_for(w: &mut Work, caller: &Caller, perm: Perm) -> AppResult<Option<Workspace>> {
+pub(crate) async fn workspace_for(
+    w: &mut Work,
+    caller: &Caller,
+    perm: Perm,
+) -> AppResult<Option<Workspace>> {
     let Some((ws, _)) = current_workspace(&w.tx, caller.profile.id).await? else {
         w.reply(caller, Notice::NeedWorkspace).await?;
         return Ok(None);
@@ -146,7 +150,7 @@ async fn workspace_for(w: &mut Work, caller: &Caller, perm: Perm) -> AppResult<O
     Ok(authorize(w, caller, &ws, perm).await?.then_some(ws))
 }
 
-fn audit(
+pub(crate) fn audit(
     ws: i64,
     actor: i64,
     action: &'static str,
@@ -448,6 +452,8 @@ pub async fn add_seats(
         .await?;
         ids.push(seat.id);
     }
+    // Renewed seats bring their holders back into routing.
+    w.reroute(workspace);
     Ok(ids)
 }
 
@@ -837,6 +843,8 @@ pub async fn join(ctx: &Ctx, origin: Origin, caller: &Caller, token: &str) -> Ap
     );
     w.tell(invite.created_by, Notice::MemberJoined { name, pro })
         .await?;
+    // A filled seat is a new agent: waiting tickets may go to them now.
+    w.reroute(ws.id);
     w.commit().await
 }
 

@@ -163,7 +163,7 @@ async fn create(
         .await?;
     }
     Metrics::inc(&metrics.tickets_created);
-    Ok(ticket)
+    super::routing::intake(w, ticket).await
 }
 
 /// A message in a topic: creates the ticket if the bot never saw the topic created, logs the
@@ -307,6 +307,7 @@ pub async fn apply(
     actor: Actor,
     opts: ApplyOpts,
 ) -> AppResult<Result<(Ticket, Vec<Event>), TransitionError>> {
+    let before = ticket.clone();
     let state = state_of(&ticket);
     let events = match state.apply(cmd) {
         Ok(e) => e,
@@ -400,6 +401,11 @@ pub async fn apply(
         .await?;
     }
     let saved = store::tickets::save(&w.tx, ticket).await?;
+    let note = events.iter().find_map(|e| match e {
+        Event::AssigneeChanged { note, .. } => note.as_deref(),
+        _ => None,
+    });
+    super::routing::after_change(w, &before, &saved, actor, note).await?;
     Ok(Ok((saved, events)))
 }
 

@@ -271,15 +271,27 @@ pub fn plan(
     skill_fallback: bool,
     next_turn: i64,
 ) -> Vec<(i64, UserId)> {
-    if strategy == Strategy::Manual {
-        return Vec::new();
-    }
+    let each: Vec<(i64, Option<String>, Strategy)> = tickets
+        .iter()
+        .map(|(id, skill)| (*id, skill.clone(), strategy))
+        .collect();
+    plan_each(candidates, &each, skill_fallback, next_turn)
+}
+
+/// [`plan`] where each ticket brings its own strategy: a group can override the workspace's,
+/// and one backlog spans every group, so loads and turns must carry across strategies.
+pub fn plan_each(
+    candidates: &[Candidate],
+    tickets: &[(i64, Option<String>, Strategy)],
+    skill_fallback: bool,
+    next_turn: i64,
+) -> Vec<(i64, UserId)> {
     let mut team = candidates.to_vec();
     let mut turn = next_turn;
     let mut out = Vec::new();
-    for (ticket, skill) in tickets {
+    for (ticket, skill, strategy) in tickets {
         let req = Request {
-            strategy,
+            strategy: *strategy,
             skill: skill.as_deref(),
             skill_fallback,
         };

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{team, tickets, Ctx, Origin, Work};
+use crate::app::{routing, team, tickets, Ctx, Origin, Work};
 use crate::metrics::Metrics;
 use crate::store::{self, timers::TimerKind};
 
@@ -89,6 +89,10 @@ async fn fire_one(ctx: &Ctx) -> crate::app::AppResult<bool> {
     match TimerKind::parse(&timer.kind) {
         Some(TimerKind::AutoClose) => tickets::auto_close(&mut w, timer.subject_id).await?,
         Some(TimerKind::SeatExpiry) => team::seat_expired(&mut w, timer.subject_id).await?,
+        Some(TimerKind::IntakeTimeout) => routing::intake_timeout(&mut w, timer.subject_id).await?,
+        Some(TimerKind::UnassignedAlert) => {
+            routing::unassigned_alert(&mut w, timer.subject_id).await?
+        }
         Some(TimerKind::Housekeeping) => {
             let updates = store::inbox::prune(&w.tx, w.now - KEEP_UPDATES).await?;
             let dead = store::outbox::prune_dead(&w.tx, w.now - KEEP_DEAD_LETTERS).await?;

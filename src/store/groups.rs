@@ -25,6 +25,7 @@ pub async fn connect<C: ConnectionTrait>(
         title: Set(title.to_owned()),
         connected_by: Set(by),
         connected_at: Set(now),
+        routing_strategy: Set(None),
     })
     .exec_without_returning(db)
     .await?;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod groups;
 pub mod inbox;
 pub mod outbox;
+pub mod routing;
 pub mod team;
 pub mod tickets;
 pub mod timers;

@@ -19,6 +19,10 @@ pub enum TimerKind {
     SeatExpiry,
     /// Daily pruning of handled updates and old dead letters (subject: 0; one per database).
     Housekeeping,
+    /// The customer did not pick an intake category in time: route without one (subject: ticket).
+    IntakeTimeout,
+    /// Announce a ticket still unassigned in the staff chat (subject: ticket).
+    UnassignedAlert,
 }
 
 impl TimerKind {
@@ -27,6 +31,8 @@ impl TimerKind {
             TimerKind::AutoClose => "auto_close",
             TimerKind::SeatExpiry => "seat_expiry",
             TimerKind::Housekeeping => "housekeeping",
+            TimerKind::IntakeTimeout => "intake_timeout",
+            TimerKind::UnassignedAlert => "unassigned_alert",
         }
     }
 
@@ -35,6 +41,8 @@ impl TimerKind {
             "auto_close" => Some(TimerKind::AutoClose),
             "seat_expiry" => Some(TimerKind::SeatExpiry),
             "housekeeping" => Some(TimerKind::Housekeeping),
+            "intake_timeout" => Some(TimerKind::IntakeTimeout),
+            "unassigned_alert" => Some(TimerKind::UnassignedAlert),
             _ => None,
         }
     }

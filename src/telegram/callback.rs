@@ -19,6 +19,7 @@
 //! sitting in chats.
 
 use crate::domain::ids::{TicketId, UserId};
+use crate::domain::routing::Strategy;
 use crate::domain::ticket::Priority;
 
 /// The most bytes Telegram accepts in `callback_data`.
@@ -60,6 +61,25 @@ mod tag {
     pub const SETTINGS_HOME: &str = "sh";
     pub const SETTINGS_PERMISSIONS: &str = "sm";
     pub const PERMISSION_TOGGLE: &str = "pt";
+    pub const SETTINGS_ROUTING: &str = "rt";
+    pub const ROUTING_STRATEGY: &str = "rg";
+    pub const ROUTING_PAUSE: &str = "rp";
+    pub const ROUTING_FALLBACK: &str = "rf";
+    pub const ROUTING_ALERT: &str = "ra";
+    pub const GROUP_STRATEGY: &str = "gs";
+    pub const SETTINGS_AGENTS: &str = "ag";
+    pub const AGENT_MENU: &str = "au";
+    pub const AGENT_CAPACITY: &str = "ax";
+    pub const AGENT_SKILLS: &str = "ak";
+    pub const SETTINGS_INTAKE: &str = "ic";
+    pub const CATEGORY_ADD: &str = "ia";
+    pub const CATEGORY_DELETE: &str = "id";
+    pub const KEYWORD_ADD: &str = "ka";
+    pub const KEYWORD_DELETE: &str = "kd";
+    pub const PICK_CATEGORY: &str = "pc";
+    pub const PROMPT_CANCEL: &str = "px";
+    pub const QUEUE: &str = "qu";
+    pub const QUEUE_ASSIGN: &str = "qa";
 }
 
 /// Everything an inline button can ask the bot to do.
@@ -159,6 +179,75 @@ pub enum CallbackData {
     /// Flip the Owner's permission toggle number `index` (its position in the toggle list).
     PermissionToggle {
         index: u8,
+    },
+    /// `/settings` → Routing.
+    SettingsRouting,
+    /// Pick the workspace's routing strategy.
+    RoutingStrategy {
+        strategy: Strategy,
+    },
+    /// Pause automatic assignment (`paused: true`) or resume it.
+    RoutingPause {
+        paused: bool,
+    },
+    /// Whether skill routing falls back to every eligible agent when nobody
+    /// has the ticket's skill.
+    RoutingFallback {
+        on: bool,
+    },
+    /// Pick `unassigned_alert_minutes`. Any `u16` round-trips; which values
+    /// are offered (and whether 0 means "off") is the settings handler's call.
+    RoutingAlert {
+        minutes: u16,
+    },
+    /// Override the strategy for one group (`chat`, a supergroup id, so
+    /// negative); `None` drops the override so the group inherits the
+    /// workspace's strategy.
+    GroupStrategy {
+        chat: i64,
+        strategy: Option<Strategy>,
+    },
+    /// `/settings` → Agents & skills: the list of agents.
+    SettingsAgents,
+    /// Agents & skills: the routing settings of one agent.
+    AgentMenu {
+        user: UserId,
+    },
+    /// Set how many open tickets routing may give an agent at once.
+    AgentCapacity {
+        user: UserId,
+        max_open: u16,
+    },
+    /// Ask for an agent's skills as free text (too open-ended for buttons).
+    AgentSkills {
+        user: UserId,
+    },
+    /// `/settings` → Intake: categories and keyword rules.
+    SettingsIntake,
+    /// Ask for a new intake category's name as free text.
+    CategoryAdd,
+    /// Delete intake category `id`.
+    CategoryDelete {
+        id: i64,
+    },
+    /// Ask for a new keyword rule as free text.
+    KeywordAdd,
+    /// Delete keyword rule `id`.
+    KeywordDelete {
+        id: i64,
+    },
+    /// The customer's intake choice: file `ticket` under `category`.
+    PickCategory {
+        ticket: TicketId,
+        category: i64,
+    },
+    /// Cancel the pending free-text prompt (a skill list, category, keyword…).
+    PromptCancel,
+    /// `/queue`: refresh the list.
+    Queue,
+    /// `/queue`: show the agents eligible to take `ticket`.
+    QueueAssign {
+        ticket: TicketId,
     },
 }
 
@@ -355,6 +444,97 @@ impl CallbackData {
                 let [i] = arity(tag::PERMISSION_TOGGLE, fields)?;
                 CallbackData::PermissionToggle { index: int(i)? }
             }
+            tag::SETTINGS_ROUTING => {
+                let [] = arity(tag::SETTINGS_ROUTING, fields)?;
+                CallbackData::SettingsRouting
+            }
+            tag::ROUTING_STRATEGY => {
+                let [st] = arity(tag::ROUTING_STRATEGY, fields)?;
+                CallbackData::RoutingStrategy {
+                    strategy: strategy_from_code(st)?,
+                }
+            }
+            tag::ROUTING_PAUSE => {
+                let [p] = arity(tag::ROUTING_PAUSE, fields)?;
+                CallbackData::RoutingPause { paused: flag(p)? }
+            }
+            tag::ROUTING_FALLBACK => {
+                let [o] = arity(tag::ROUTING_FALLBACK, fields)?;
+                CallbackData::RoutingFallback { on: flag(o)? }
+            }
+            tag::ROUTING_ALERT => {
+                let [m] = arity(tag::ROUTING_ALERT, fields)?;
+                CallbackData::RoutingAlert { minutes: int(m)? }
+            }
+            tag::GROUP_STRATEGY => {
+                let [c, st] = arity(tag::GROUP_STRATEGY, fields)?;
+                CallbackData::GroupStrategy {
+                    chat: int(c)?,
+                    strategy: group_strategy_from_code(st)?,
+                }
+            }
+            tag::SETTINGS_AGENTS => {
+                let [] = arity(tag::SETTINGS_AGENTS, fields)?;
+                CallbackData::SettingsAgents
+            }
+            tag::AGENT_MENU => {
+                let [u] = arity(tag::AGENT_MENU, fields)?;
+                CallbackData::AgentMenu {
+                    user: UserId(int(u)?),
+                }
+            }
+            tag::AGENT_CAPACITY => {
+                let [u, m] = arity(tag::AGENT_CAPACITY, fields)?;
+                CallbackData::AgentCapacity {
+                    user: UserId(int(u)?),
+                    max_open: int(m)?,
+                }
+            }
+            tag::AGENT_SKILLS => {
+                let [u] = arity(tag::AGENT_SKILLS, fields)?;
+                CallbackData::AgentSkills {
+                    user: UserId(int(u)?),
+                }
+            }
+            tag::SETTINGS_INTAKE => {
+                let [] = arity(tag::SETTINGS_INTAKE, fields)?;
+                CallbackData::SettingsIntake
+            }
+            tag::CATEGORY_ADD => {
+                let [] = arity(tag::CATEGORY_ADD, fields)?;
+                CallbackData::CategoryAdd
+            }
+            tag::CATEGORY_DELETE => {
+                let [i] = arity(tag::CATEGORY_DELETE, fields)?;
+                CallbackData::CategoryDelete { id: int(i)? }
+            }
+            tag::KEYWORD_ADD => {
+                let [] = arity(tag::KEYWORD_ADD, fields)?;
+                CallbackData::KeywordAdd
+            }
+            tag::KEYWORD_DELETE => {
+                let [i] = arity(tag::KEYWORD_DELETE, fields)?;
+                CallbackData::KeywordDelete { id: int(i)? }
+            }
+            tag::PICK_CATEGORY => {
+                let [t, c] = arity(tag::PICK_CATEGORY, fields)?;
+                CallbackData::PickCategory {
+                    ticket: ticket(t)?,
+                    category: int(c)?,
+                }
+            }
+            tag::PROMPT_CANCEL => {
+                let [] = arity(tag::PROMPT_CANCEL, fields)?;
+                CallbackData::PromptCancel
+            }
+            tag::QUEUE => {
+                let [] = arity(tag::QUEUE, fields)?;
+                CallbackData::Queue
+            }
+            tag::QUEUE_ASSIGN => {
+                let [t] = arity(tag::QUEUE_ASSIGN, fields)?;
+                CallbackData::QueueAssign { ticket: ticket(t)? }
+            }
             other => return Err(E::UnknownTag(other.to_owned())),
         };
 
@@ -380,7 +560,9 @@ impl CallbackData {
             | CallbackData::PriorityMenu { ticket }
             | CallbackData::SetPriority { ticket, .. }
             | CallbackData::BackToCard { ticket }
-            | CallbackData::Csat { ticket, .. } => Some(*ticket),
+            | CallbackData::Csat { ticket, .. }
+            | CallbackData::PickCategory { ticket, .. }
+            | CallbackData::QueueAssign { ticket } => Some(*ticket),
             CallbackData::CreateWorkspace
             | CallbackData::SettingsToggleBodies
             | CallbackData::SettingsAutoClose { .. }
@@ -394,7 +576,24 @@ impl CallbackData {
             | CallbackData::TransferConfirm { .. }
             | CallbackData::SettingsHome
             | CallbackData::SettingsPermissions
-            | CallbackData::PermissionToggle { .. } => None,
+            | CallbackData::PermissionToggle { .. }
+            | CallbackData::SettingsRouting
+            | CallbackData::RoutingStrategy { .. }
+            | CallbackData::RoutingPause { .. }
+            | CallbackData::RoutingFallback { .. }
+            | CallbackData::RoutingAlert { .. }
+            | CallbackData::GroupStrategy { .. }
+            | CallbackData::SettingsAgents
+            | CallbackData::AgentMenu { .. }
+            | CallbackData::AgentCapacity { .. }
+            | CallbackData::AgentSkills { .. }
+            | CallbackData::SettingsIntake
+            | CallbackData::CategoryAdd
+            | CallbackData::CategoryDelete { .. }
+            | CallbackData::KeywordAdd
+            | CallbackData::KeywordDelete { .. }
+            | CallbackData::PromptCancel
+            | CallbackData::Queue => None,
         }
     }
 
@@ -455,6 +654,43 @@ impl CallbackData {
                 Some(Field::Int(i64::from(*index))),
                 None,
             ),
+            C::SettingsRouting => (tag::SETTINGS_ROUTING, None, None),
+            C::RoutingStrategy { strategy } => (
+                tag::ROUTING_STRATEGY,
+                Some(Field::Code(strategy_code(*strategy))),
+                None,
+            ),
+            C::RoutingPause { paused } => (tag::ROUTING_PAUSE, Some(bit(*paused)), None),
+            C::RoutingFallback { on } => (tag::ROUTING_FALLBACK, Some(bit(*on)), None),
+            C::RoutingAlert { minutes } => (
+                tag::ROUTING_ALERT,
+                Some(Field::Int(i64::from(*minutes))),
+                None,
+            ),
+            C::GroupStrategy { chat, strategy } => (
+                tag::GROUP_STRATEGY,
+                Some(Field::Int(*chat)),
+                Some(Field::Code(group_strategy_code(*strategy))),
+            ),
+            C::SettingsAgents => (tag::SETTINGS_AGENTS, None, None),
+            C::AgentMenu { user } => (tag::AGENT_MENU, Some(Field::Int(user.0)), None),
+            C::AgentCapacity { user, max_open } => (
+                tag::AGENT_CAPACITY,
+                Some(Field::Int(user.0)),
+                Some(Field::Int(i64::from(*max_open))),
+            ),
+            C::AgentSkills { user } => (tag::AGENT_SKILLS, Some(Field::Int(user.0)), None),
+            C::SettingsIntake => (tag::SETTINGS_INTAKE, None, None),
+            C::CategoryAdd => (tag::CATEGORY_ADD, None, None),
+            C::CategoryDelete { id } => (tag::CATEGORY_DELETE, Some(Field::Int(*id)), None),
+            C::KeywordAdd => (tag::KEYWORD_ADD, None, None),
+            C::KeywordDelete { id } => (tag::KEYWORD_DELETE, Some(Field::Int(*id)), None),
+            C::PickCategory { ticket, category } => {
+                (tag::PICK_CATEGORY, id(ticket), Some(Field::Int(*category)))
+            }
+            C::PromptCancel => (tag::PROMPT_CANCEL, None, None),
+            C::Queue => (tag::QUEUE, None, None),
+            C::QueueAssign { ticket } => (tag::QUEUE_ASSIGN, id(ticket), None),
         }
     }
 }
@@ -481,6 +717,44 @@ fn priority_from_code(code: &str) -> Result<Priority, CallbackDecodeError> {
         .into_iter()
         .find(|&p| priority_code(p) == code)
         .ok_or_else(|| CallbackDecodeError::BadField(code.to_owned()))
+}
+
+/// One-letter strategy codes. Deliberately not `Strategy::as_str`, so
+/// renaming a strategy's storage name can't break old buttons.
+const fn strategy_code(s: Strategy) -> &'static str {
+    match s {
+        Strategy::Manual => "m",
+        Strategy::RoundRobin => "r",
+        Strategy::LeastLoaded => "l",
+        Strategy::Skill => "s",
+    }
+}
+
+fn strategy_from_code(code: &str) -> Result<Strategy, CallbackDecodeError> {
+    Strategy::ALL
+        .into_iter()
+        .find(|&s| strategy_code(s) == code)
+        .ok_or_else(|| CallbackDecodeError::BadField(code.to_owned()))
+}
+
+/// Code for "no per-group override: inherit the workspace's strategy".
+/// Must differ from every [`strategy_code`].
+const INHERIT_CODE: &str = "i";
+
+/// A group's strategy override: a [`strategy_code`], or [`INHERIT_CODE`].
+const fn group_strategy_code(s: Option<Strategy>) -> &'static str {
+    match s {
+        Some(s) => strategy_code(s),
+        None => INHERIT_CODE,
+    }
+}
+
+fn group_strategy_from_code(code: &str) -> Result<Option<Strategy>, CallbackDecodeError> {
+    if code == INHERIT_CODE {
+        Ok(None)
+    } else {
+        strategy_from_code(code).map(Some)
+    }
 }
 
 /// Checks the field count for `tag` and hands the fields back as an array.
@@ -522,10 +796,14 @@ fn ticket(field: &str) -> Result<TicketId, CallbackDecodeError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    // Both globs above bring a `Strategy` (routing's enum, proptest's
+    // trait); naming them explicitly keeps either from being ambiguous.
+    use crate::domain::routing::Strategy as Routing;
+    use proptest::strategy::Strategy;
 
     /// How many variants `CallbackData` has. Bump together with
     /// `variant_index` when adding one.
-    const VARIANTS: usize = 25;
+    const VARIANTS: usize = 44;
 
     /// A distinct index per variant. The match has no wildcard, so adding a
     /// variant doesn't compile until it gets an index here; the index must
@@ -559,6 +837,25 @@ mod tests {
             C::SettingsHome => 22,
             C::SettingsPermissions => 23,
             C::PermissionToggle { .. } => 24,
+            C::SettingsRouting => 25,
+            C::RoutingStrategy { .. } => 26,
+            C::RoutingPause { .. } => 27,
+            C::RoutingFallback { .. } => 28,
+            C::RoutingAlert { .. } => 29,
+            C::GroupStrategy { .. } => 30,
+            C::SettingsAgents => 31,
+            C::AgentMenu { .. } => 32,
+            C::AgentCapacity { .. } => 33,
+            C::AgentSkills { .. } => 34,
+            C::SettingsIntake => 35,
+            C::CategoryAdd => 36,
+            C::CategoryDelete { .. } => 37,
+            C::KeywordAdd => 38,
+            C::KeywordDelete { .. } => 39,
+            C::PickCategory { .. } => 40,
+            C::PromptCancel => 41,
+            C::Queue => 42,
+            C::QueueAssign { .. } => 43,
         }
     }
 
@@ -593,6 +890,17 @@ mod tests {
             for score in 1..=5 {
                 out.push(C::Csat { ticket, score });
             }
+            out.extend([
+                C::PickCategory {
+                    ticket,
+                    category: n,
+                },
+                C::PickCategory {
+                    ticket,
+                    category: i64::MIN,
+                },
+                C::QueueAssign { ticket },
+            ]);
         }
         out.extend([C::CreateWorkspace, C::SettingsToggleBodies]);
         for hours in [0, 1, 24, 72, u16::MAX] {
@@ -623,6 +931,48 @@ mod tests {
         }
         for index in [0, 6, u8::MAX] {
             out.push(C::PermissionToggle { index });
+        }
+        out.extend([
+            C::SettingsRouting,
+            C::SettingsAgents,
+            C::SettingsIntake,
+            C::CategoryAdd,
+            C::KeywordAdd,
+            C::PromptCancel,
+            C::Queue,
+        ]);
+        for strategy in Routing::ALL {
+            out.push(C::RoutingStrategy { strategy });
+        }
+        for b in [false, true] {
+            out.extend([C::RoutingPause { paused: b }, C::RoutingFallback { on: b }]);
+        }
+        for minutes in [0, 15, 60, u16::MAX] {
+            out.push(C::RoutingAlert { minutes });
+        }
+        for n in [i64::MIN, -1_001_234_567_890, -1, 0, 42, i64::MAX] {
+            out.push(C::GroupStrategy {
+                chat: n,
+                strategy: None,
+            });
+            for strategy in Routing::ALL {
+                out.push(C::GroupStrategy {
+                    chat: n,
+                    strategy: Some(strategy),
+                });
+            }
+            out.extend([
+                C::AgentMenu { user: UserId(n) },
+                C::AgentSkills { user: UserId(n) },
+                C::CategoryDelete { id: n },
+                C::KeywordDelete { id: n },
+            ]);
+            for max_open in [0, 5, u16::MAX] {
+                out.push(C::AgentCapacity {
+                    user: UserId(n),
+                    max_open,
+                });
+            }
         }
         out
     }
@@ -730,12 +1080,64 @@ mod tests {
             (C::SettingsHome, "1|sh"),
             (C::SettingsPermissions, "1|sm"),
             (C::PermissionToggle { index: 2 }, "1|pt|2"),
+            (C::SettingsRouting, "1|rt"),
+            (
+                C::RoutingStrategy {
+                    strategy: Routing::LeastLoaded,
+                },
+                "1|rg|l",
+            ),
+            (C::RoutingPause { paused: true }, "1|rp|1"),
+            (C::RoutingFallback { on: false }, "1|rf|0"),
+            (C::RoutingAlert { minutes: 30 }, "1|ra|30"),
+            (
+                C::GroupStrategy {
+                    chat: -1001234567890,
+                    strategy: None,
+                },
+                "1|gs|-1001234567890|i",
+            ),
+            (C::SettingsAgents, "1|ag"),
+            (C::AgentMenu { user: UserId(7) }, "1|au|7"),
+            (
+                C::AgentCapacity {
+                    user: UserId(7),
+                    max_open: 5,
+                },
+                "1|ax|7|5",
+            ),
+            (C::AgentSkills { user: UserId(7) }, "1|ak|7"),
+            (C::SettingsIntake, "1|ic"),
+            (C::CategoryAdd, "1|ia"),
+            (C::CategoryDelete { id: 3 }, "1|id|3"),
+            (C::KeywordAdd, "1|ka"),
+            (C::KeywordDelete { id: 3 }, "1|kd|3"),
+            (
+                C::PickCategory {
+                    ticket: t,
+                    category: 3,
+                },
+                "1|pc|42|3",
+            ),
+            (C::PromptCancel, "1|px"),
+            (C::Queue, "1|qu"),
+            (C::QueueAssign { ticket: t }, "1|qa|42"),
         ];
         assert_eq!(cases.len(), VARIANTS);
         for (d, s) in cases {
             assert_eq!(d.encode(), s);
             assert_eq!(CallbackData::decode(s), Ok(d));
         }
+    }
+
+    /// Each strategy (and "inherit") has its own code, so none decodes as another.
+    #[test]
+    fn strategy_codes_are_distinct() {
+        let mut codes: Vec<&str> = Routing::ALL.into_iter().map(strategy_code).collect();
+        codes.push(INHERIT_CODE);
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Routing::ALL.len() + 1);
     }
 
     #[test]
@@ -790,6 +1192,21 @@ mod tests {
             ("1|cm|01", E::NonCanonical),
             ("1|cm|-0", E::NonCanonical),
             ("1|cs|1|05", E::NonCanonical),
+            ("1|rg|i", E::BadField("i".into())),
+            ("1|rg|manual", E::BadField("manual".into())),
+            ("1|gs|-100|x", E::BadField("x".into())),
+            ("1|gs|-100|", E::BadField(String::new())),
+            (
+                "1|gs|-100",
+                E::WrongFieldCount {
+                    tag: "gs",
+                    expected: 2,
+                    found: 1,
+                },
+            ),
+            ("1|rp|2", E::BadField("2".into())),
+            ("1|ax|7|65536", E::BadField("65536".into())),
+            ("1|gs|-0100|i", E::NonCanonical),
         ];
         for (input, want) in cases {
             assert_eq!(CallbackData::decode(input).as_ref(), Err(want), "{input:?}");
@@ -814,6 +1231,8 @@ mod tests {
                 tag::SET_PRIORITY,
                 tag::BACK_TO_CARD,
                 tag::CSAT,
+                tag::PICK_CATEGORY,
+                tag::QUEUE_ASSIGN,
             ];
             let expected = match d.fields().1 {
                 Some(Field::Int(n)) if ticket_tags.contains(&d.fields().0) => Some(TicketId(n)),
@@ -863,6 +1282,33 @@ mod tests {
             Just(C::SettingsHome),
             Just(C::SettingsPermissions),
             any::<u8>().prop_map(|index| C::PermissionToggle { index }),
+            Just(C::SettingsRouting),
+            prop::sample::select(Routing::ALL.to_vec())
+                .prop_map(|strategy| C::RoutingStrategy { strategy }),
+            any::<bool>().prop_map(|paused| C::RoutingPause { paused }),
+            any::<bool>().prop_map(|on| C::RoutingFallback { on }),
+            any::<u16>().prop_map(|minutes| C::RoutingAlert { minutes }),
+            (
+                any::<i64>(),
+                prop::option::of(prop::sample::select(Routing::ALL.to_vec()))
+            )
+                .prop_map(|(chat, strategy)| C::GroupStrategy { chat, strategy }),
+            Just(C::SettingsAgents),
+            any::<i64>().prop_map(|u| C::AgentMenu { user: UserId(u) }),
+            (any::<i64>(), any::<u16>()).prop_map(|(u, max_open)| C::AgentCapacity {
+                user: UserId(u),
+                max_open
+            }),
+            any::<i64>().prop_map(|u| C::AgentSkills { user: UserId(u) }),
+            Just(C::SettingsIntake),
+            Just(C::CategoryAdd),
+            any::<i64>().prop_map(|id| C::CategoryDelete { id }),
+            Just(C::KeywordAdd),
+            any::<i64>().prop_map(|id| C::KeywordDelete { id }),
+            (t(), any::<i64>()).prop_map(|(ticket, category)| C::PickCategory { ticket, category }),
+            Just(C::PromptCancel),
+            Just(C::Queue),
+            t().prop_map(|ticket| C::QueueAssign { ticket }),
         ]
     }
 
@@ -885,7 +1331,7 @@ mod tests {
         /// near-misses built from real tags and number-ish fields.
         #[test]
         fn decode_never_panics_on_near_misses(
-            s in "[0-2]?\\|(cm|am|at|pd|rs|cl|ro|pm|sp|bk|cs|ws|tb|ac|[a-z]{0,3})(\\|[-+]?[0-9a-z]{0,21}){0,3}\\|?"
+            s in "[0-2]?\\|(cm|am|at|pd|rs|cl|ro|pm|sp|bk|cs|ws|tb|ac|rg|gs|ax|pc|[a-z]{0,3})(\\|[-+]?[0-9a-z]{0,21}){0,3}\\|?"
         ) {
             check_decode(&s)?;
         }

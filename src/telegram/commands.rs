@@ -36,6 +36,10 @@ pub enum Cmd {
     Members,
     Leave(String),
     Transfer(String),
+    Available,
+    Away,
+    Queue,
+    Mytickets,
 }
 
 fn list(items: &[(&str, &str)]) -> Vec<BotCommand> {
@@ -78,6 +82,10 @@ pub fn private_commands() -> Vec<BotCommand> {
         ("seats", "Seats and buying more (Owner)"),
         ("leave", "Ask to leave the workspace"),
         ("transfer", "Hand the workspace to a member (Owner)"),
+        ("queue", "Waiting tickets and agents' load"),
+        ("mytickets", "Your tickets"),
+        ("available", "Receive tickets from routing"),
+        ("away", "Stop receiving new tickets"),
         ("settings", "Workspace settings"),
         ("help", "What you can do"),
     ])

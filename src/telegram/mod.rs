@@ -32,6 +32,12 @@ pub type TgBot = Throttle<Bot>;
 pub enum Dialogue {
     /// "Create workspace" was pressed: the next private message is the name.
     WorkspaceName,
+    /// Settings → Agents → Set skills: the next message is this agent's skills.
+    Skills { user: i64 },
+    /// Settings → Intake → ➕ Category: the next message is `name; skill; priority`.
+    Category,
+    /// Settings → Intake → ➕ Keyword rule: the next message is `keyword = skill`.
+    Keyword,
 }
 
 /// How long a dialogue step waits for its answer before it is forgotten.

@@ -5,8 +5,11 @@
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::CallbackData;
-use crate::app::effects::{CardMenu, Change, Missing, Notice, TicketSummary};
+use crate::app::effects::{
+    AgentLoad, CardMenu, Change, Missing, Notice, PromptKind, TicketSummary,
+};
 use crate::domain::ids::{TicketId, UserId};
+use crate::domain::routing::Strategy;
 use crate::domain::team::Role;
 use crate::domain::ticket::{Priority, Status};
 
@@ -362,7 +365,14 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
                     format!("Store message bodies: {}", if *store_bodies { "turn off" } else { "turn on" }),
                     CallbackData::SettingsToggleBodies,
                 )],
-                vec![Button::Callback("🔐 Permissions".into(), CallbackData::SettingsPermissions)],
+                vec![
+                    Button::Callback("🔀 Routing".into(), CallbackData::SettingsRouting),
+                    Button::Callback("🧑‍💼 Agents & skills".into(), CallbackData::SettingsAgents),
+                ],
+                vec![
+                    Button::Callback("🗂 Intake categories".into(), CallbackData::SettingsIntake),
+                    Button::Callback("🔐 Permissions".into(), CallbackData::SettingsPermissions),
+                ],
                 [24u16, 48, 72, 168]
                     .iter()
                     .map(|h| Button::Callback(format!("{}{h} h", if i32::from(*h) == *auto_close_hours { "• " } else { "" }), CallbackData::SettingsAutoClose { hours: *h }))
@@ -515,6 +525,363 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             tier_name(*pro),
             esc(until)
         )),
+        other => routing_notice(other),
+    }
+}
+
+/// A waiting time: "12 min", "3 h 5 min", "2 d 4 h".
+fn minutes_label(m: i64) -> String {
+    match m {
+        m if m < 60 => format!("{m} min"),
+        m if m < 24 * 60 => format!("{} h {} min", m / 60, m % 60),
+        m => format!("{} d {} h", m / (24 * 60), (m % (24 * 60)) / 60),
+    }
+}
+
+fn strategy_label(s: &str) -> String {
+    s.parse::<Strategy>()
+        .map(|s| s.label().to_owned())
+        .unwrap_or_else(|_| s.to_owned())
+}
+
+fn agent_line(a: &AgentLoad) -> String {
+    let state = if !a.seat_active {
+        " · seat inactive"
+    } else if !a.available {
+        " · 💤 away"
+    } else if a.load >= a.max_open {
+        " · full"
+    } else {
+        ""
+    };
+    let skills = if a.skills.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", esc(&a.skills.join(", ")))
+    };
+    format!(
+        "{} — {}/{}{state}{skills}",
+        esc(&a.name),
+        a.load,
+        a.max_open
+    )
+}
+
+fn open_topic(chat: i64, thread: i32) -> Button {
+    Button::Url("Open topic".into(), topic_url(chat, thread))
+}
+
+fn back(to: CallbackData) -> Button {
+    Button::Callback("« Back".into(), to)
+}
+
+/// The notices of routing, the queue and their settings (SPEC §5).
+fn routing_notice(n: &Notice) -> Rendered {
+    let cb = |label: String, d: CallbackData| Button::Callback(label, d);
+    match n {
+        Notice::AssignedToYou { ticket, by, note } => {
+            let by = match by {
+                Some(b) => format!(" by {}", esc(b)),
+                None => " by routing".into(),
+            };
+            let mut text = format!(
+                "📥 Ticket <b>#{}</b> was assigned to you{by}: {}\nPriority: {}\nCustomer: {}",
+                ticket.number,
+                esc(&ticket.subject),
+                esc(&priority_label(&ticket.priority)),
+                esc(&ticket.customer)
+            );
+            if let Some(note) = note {
+                text.push_str(&format!("\n📝 Note: {}", esc(note)));
+            }
+            Rendered {
+                text,
+                keyboard: Some(vec![vec![open_topic(ticket.chat_id, ticket.thread_id)]]),
+            }
+        }
+        Notice::StaffAssigned { number, subject, to, by, claimed, chat_id, thread_id } => {
+            let how = match (claimed, by) {
+                (true, _) => " (claimed)".to_owned(),
+                (false, Some(b)) => format!(" by {}", esc(b)),
+                (false, None) => " by routing".to_owned(),
+            };
+            Rendered {
+                text: format!("👤 <b>#{number}</b> {} → {}{how}", esc(subject), esc(to)),
+                keyboard: Some(vec![vec![open_topic(*chat_id, *thread_id)]]),
+            }
+        }
+        Notice::UnassignedAlert { ticket, minutes } => Rendered {
+            text: format!(
+                "⏰ Ticket <b>#{}</b> has waited over {} without an agent: {}\nPriority: {}",
+                ticket.number,
+                minutes_label((*minutes).into()),
+                esc(&ticket.subject),
+                esc(&priority_label(&ticket.priority))
+            ),
+            keyboard: Some(vec![vec![
+                cb("🙋 Claim".into(), CallbackData::Claim { ticket: TicketId(ticket.id) }),
+                open_topic(ticket.chat_id, ticket.thread_id),
+            ]]),
+        },
+        Notice::Availability { workspace, available: true } => t(format!(
+            "🟢 You are available in <b>{}</b>: routing may give you tickets. /away stops it.",
+            esc(workspace)
+        )),
+        Notice::Availability { workspace, available: false } => t(format!(
+            "💤 You are away in <b>{}</b>: routing gives you no new tickets (you keep the ones you have). /available when you are back.",
+            esc(workspace)
+        )),
+        Notice::Queue { workspace, strategy, paused, depth, overdue, unassigned, agents } => {
+            let mut text = format!(
+                "📋 <b>Queue of {}</b>\nRouting: {}{}\nOpen tickets: <b>{depth}</b> · unassigned: <b>{}</b> · overdue: <b>{overdue}</b>\n",
+                esc(workspace),
+                esc(&strategy_label(strategy)),
+                if *paused { " (paused)" } else { "" },
+                unassigned.len()
+            );
+            if !unassigned.is_empty() {
+                text.push_str("\n<b>Waiting</b>");
+                for q in unassigned.iter().take(20) {
+                    text.push_str(&format!(
+                        "\n{}#{} {} · {} · {}",
+                        if q.overdue { "⏰ " } else { "" },
+                        q.number,
+                        esc(&q.subject),
+                        esc(&priority_label(&q.priority)),
+                        minutes_label(q.waiting_minutes)
+                    ));
+                }
+                if unassigned.len() > 20 {
+                    text.push_str(&format!("\n… and {} more", unassigned.len() - 20));
+                }
+                text.push('\n');
+            }
+            text.push_str("\n<b>Agents</b> (open/capacity)");
+            for a in agents {
+                text.push_str(&format!("\n{}", agent_line(a)));
+            }
+            let mut rows: Vec<Vec<Button>> = unassigned
+                .iter()
+                .take(8)
+                .map(|q| {
+                    vec![
+                        cb(format!("🙋 Claim #{}", q.number), CallbackData::Claim { ticket: TicketId(q.id) }),
+                        cb(format!("👥 Assign #{}…", q.number), CallbackData::QueueAssign { ticket: TicketId(q.id) }),
+                    ]
+                })
+                .collect();
+            rows.push(vec![cb("🔄 Refresh".into(), CallbackData::Queue)]);
+            Rendered { text, keyboard: Some(rows) }
+        }
+        Notice::AssignPicker { ticket, number, agents } => {
+            let mut rows: Vec<Vec<Button>> = agents
+                .iter()
+                .map(|a| {
+                    vec![cb(
+                        format!("{} · {}/{}{}", a.name, a.load, a.max_open, if a.available { "" } else { " 💤" }),
+                        CallbackData::AssignTo { ticket: TicketId(*ticket), agent: UserId(a.user_id) },
+                    )]
+                })
+                .collect();
+            rows.push(vec![back(CallbackData::Queue)]);
+            Rendered {
+                text: format!("Give ticket <b>#{number}</b> to:"),
+                keyboard: Some(rows),
+            }
+        }
+        Notice::MyTickets { workspace, available, tickets } => {
+            let mut text = format!(
+                "🗂 <b>Your tickets in {}</b> ({})",
+                esc(workspace),
+                if *available { "🟢 available" } else { "💤 away" }
+            );
+            if tickets.is_empty() {
+                text.push_str("\n\nNone right now.");
+            }
+            for q in tickets {
+                text.push_str(&format!(
+                    "\n<a href=\"{}\">#{}</a> {} · {} · {}",
+                    topic_url(q.chat_id, q.thread_id),
+                    q.number,
+                    esc(&q.subject),
+                    esc(&status_label(&q.status)),
+                    esc(&priority_label(&q.priority))
+                ));
+            }
+            let rows = tickets
+                .iter()
+                .take(10)
+                .map(|q| vec![Button::Url(format!("#{} {}", q.number, q.subject.chars().take(40).collect::<String>()), topic_url(q.chat_id, q.thread_id))])
+                .collect();
+            Rendered { text, keyboard: Some(rows) }
+        }
+        Notice::RoutingSettings { view } => {
+            let current = view.strategy.parse::<Strategy>().unwrap_or_default();
+            let mut text = format!(
+                "🔀 <b>Routing</b>\n\nStrategy: <b>{}</b>\nDistribution: <b>{}</b>\nSkill fallback: <b>{}</b>\nUnassigned alert: <b>{}</b>",
+                current.label(),
+                if view.paused { "paused" } else { "running" },
+                if view.fallback { "on" } else { "off" },
+                if view.alert_minutes > 0 { minutes_label(view.alert_minutes.into()) } else { "off".into() }
+            );
+            for (_, title, s) in &view.groups {
+                text.push_str(&format!(
+                    "\nGroup {}: {}",
+                    esc(title),
+                    s.as_deref().map(strategy_label).unwrap_or_else(|| "workspace default".into())
+                ));
+            }
+            let mark = |on: bool, label: &str| format!("{}{label}", if on { "• " } else { "" });
+            let mut rows = vec![
+                Strategy::ALL[..2]
+                    .iter()
+                    .map(|s| cb(mark(*s == current, s.label()), CallbackData::RoutingStrategy { strategy: *s }))
+                    .collect::<Vec<_>>(),
+                Strategy::ALL[2..]
+                    .iter()
+                    .map(|s| cb(mark(*s == current, s.label()), CallbackData::RoutingStrategy { strategy: *s }))
+                    .collect(),
+                vec![
+                    cb(
+                        if view.paused { "▶️ Resume distribution".into() } else { "⏸ Pause distribution".into() },
+                        CallbackData::RoutingPause { paused: !view.paused },
+                    ),
+                    cb(
+                        format!("Skill fallback: {}", if view.fallback { "turn off" } else { "turn on" }),
+                        CallbackData::RoutingFallback { on: !view.fallback },
+                    ),
+                ],
+                crate::app::routing::ALERT_CHOICES
+                    .iter()
+                    .map(|m| {
+                        let label = if *m == 0 { "no alert".to_owned() } else { format!("⏰ {m}m") };
+                        cb(mark(i32::from(*m) == view.alert_minutes, &label), CallbackData::RoutingAlert { minutes: *m })
+                    })
+                    .collect(),
+            ];
+            for (chat, title, s) in &view.groups {
+                let next = match s.as_deref().and_then(|s| s.parse::<Strategy>().ok()) {
+                    None => Some(Strategy::Manual),
+                    Some(Strategy::Manual) => Some(Strategy::RoundRobin),
+                    Some(Strategy::RoundRobin) => Some(Strategy::LeastLoaded),
+                    Some(Strategy::LeastLoaded) => Some(Strategy::Skill),
+                    Some(Strategy::Skill) => None,
+                };
+                let short: String = title.chars().take(24).collect();
+                rows.push(vec![cb(
+                    format!("{short}: → {}", next.map_or("workspace default", Strategy::label)),
+                    CallbackData::GroupStrategy { chat: *chat, strategy: next },
+                )]);
+            }
+            rows.push(vec![back(CallbackData::SettingsHome)]);
+            Rendered { text, keyboard: Some(rows) }
+        }
+        Notice::AgentsSettings { agents } => {
+            let mut text = String::from("🧑‍💼 <b>Agents &amp; skills</b> (open/capacity)\n");
+            for a in agents {
+                text.push_str(&format!("\n{}", agent_line(a)));
+            }
+            let mut rows: Vec<Vec<Button>> = agents
+                .iter()
+                .map(|a| vec![cb(format!("⚙ {}", a.name), CallbackData::AgentMenu { user: UserId(a.user_id) })])
+                .collect();
+            rows.push(vec![back(CallbackData::SettingsHome)]);
+            Rendered { text, keyboard: Some(rows) }
+        }
+        Notice::AgentSettings { agent } => {
+            let text = format!(
+                "🧑‍💼 <b>{}</b>\nSkills: {}\nCapacity: <b>{}</b> open tickets (now {})\n{}",
+                esc(&agent.name),
+                if agent.skills.is_empty() { "none".to_owned() } else { esc(&agent.skills.join(", ")) },
+                agent.max_open,
+                agent.load,
+                if agent.available { "🟢 available" } else { "💤 away" }
+            );
+            let user = UserId(agent.user_id);
+            let caps = crate::app::routing::CAPACITY_CHOICES;
+            let cap_button = |c: &u16| {
+                cb(
+                    format!("{}{c}", if u32::from(*c) == agent.max_open { "• " } else { "" }),
+                    CallbackData::AgentCapacity { user, max_open: *c },
+                )
+            };
+            Rendered {
+                text,
+                keyboard: Some(vec![
+                    vec![cb("🏷 Set skills…".into(), CallbackData::AgentSkills { user })],
+                    caps[..4].iter().map(cap_button).collect(),
+                    caps[4..].iter().map(cap_button).collect(),
+                    vec![back(CallbackData::SettingsAgents)],
+                ]),
+            }
+        }
+        Notice::IntakeSettings { categories, keywords, timeout_minutes } => {
+            let mut text = format!(
+                "🗂 <b>Intake categories</b>\nA new topic gets these as buttons; the customer's pick sets the ticket's skill and priority. Routing waits up to {timeout_minutes} min for the pick.\n"
+            );
+            if categories.is_empty() {
+                text.push_str("\nNo categories: new tickets are routed at once.");
+            }
+            for c in categories {
+                text.push_str(&format!(
+                    "\n• {} — skill: {}, priority: {}",
+                    esc(&c.name),
+                    esc(c.skill.as_deref().unwrap_or("none")),
+                    esc(&priority_label(&c.priority))
+                ));
+            }
+            text.push_str("\n\n<b>Keyword rules</b> (topic title → skill)");
+            if keywords.is_empty() {
+                text.push_str("\nNone.");
+            }
+            for k in keywords {
+                text.push_str(&format!("\n• “{}” → {}", esc(&k.keyword), esc(&k.skill)));
+            }
+            let mut rows: Vec<Vec<Button>> = categories
+                .iter()
+                .map(|c| vec![cb(format!("🗑 {}", c.name), CallbackData::CategoryDelete { id: c.id })])
+                .collect();
+            rows.extend(keywords.iter().map(|k| vec![cb(format!("🗑 “{}”", k.keyword), CallbackData::KeywordDelete { id: k.id })]));
+            rows.push(vec![
+                cb("➕ Category".into(), CallbackData::CategoryAdd),
+                cb("➕ Keyword rule".into(), CallbackData::KeywordAdd),
+            ]);
+            rows.push(vec![back(CallbackData::SettingsHome)]);
+            Rendered { text, keyboard: Some(rows) }
+        }
+        Notice::Prompt { what } => {
+            let text = match what {
+                PromptKind::Skills { name, current, .. } => format!(
+                    "Send the skills of <b>{}</b>, separated by commas (for example: billing, refunds). Send - to clear them.\nNow: {}",
+                    esc(name),
+                    if current.is_empty() { "none".to_owned() } else { esc(current) }
+                ),
+                PromptKind::Category => "Send the new category as <code>name; skill; priority</code>, for example <code>Billing; billing; high</code>. Skill and priority are optional.".to_owned(),
+                PromptKind::Keyword => "Send the keyword rule as <code>keyword = skill</code>, for example <code>refund = billing</code>: topics whose title contains the keyword get the skill.".to_owned(),
+            };
+            Rendered {
+                text,
+                keyboard: Some(vec![vec![cb("✖ Cancel".into(), CallbackData::PromptCancel)]]),
+            }
+        }
+        Notice::PromptCancelled => t("Cancelled."),
+        Notice::InvalidInput { reason } => t(format!("⚠️ {}", esc(reason))),
+        Notice::IntakeQuestion { ticket, categories } => Rendered {
+            text: "What is your request about? Pick one so the right person answers.".into(),
+            keyboard: Some(
+                categories
+                    .chunks(2)
+                    .map(|pair| {
+                        pair.iter()
+                            .map(|(id, name)| cb(name.clone(), CallbackData::PickCategory { ticket: TicketId(*ticket), category: *id }))
+                            .collect()
+                    })
+                    .collect(),
+            ),
+        },
+        Notice::IntakeChosen { category } => t(format!("Topic: <b>{}</b>. Thank you, an agent will be with you shortly.", esc(category))),
+        Notice::IntakeOnlyCustomer => t("Only the customer who opened this topic can choose its category."),
+        _ => t(""),
     }
 }
 

@@ -11,7 +11,7 @@ use teloxide::{ApiError, RequestError};
 use super::render::{self, Rendered};
 use super::AppState;
 use crate::app::effects::{CardMenu, Effect, Notice};
-use crate::app::{display_name, tickets::summarize};
+use crate::app::tickets::summarize;
 use crate::store;
 
 #[derive(Debug, thiserror::Error)]
@@ -173,10 +173,16 @@ async fn render_card(
     let db = &state.ctx.db;
     let summary = summarize(db, ticket).await?;
     let agents = if menu == CardMenu::Assign {
-        store::users::members_of(db, ticket.workspace_id)
+        crate::app::routing::agent_choices(db, ticket.workspace_id, state.ctx.clock.now())
             .await?
             .into_iter()
-            .map(|(m, u)| (m.user_id, display_name(u.as_ref(), m.user_id)))
+            .map(|a| {
+                let away = if a.available { "" } else { " 💤" };
+                (
+                    a.user_id,
+                    format!("{} · {}/{}{away}", a.name, a.load, a.max_open),
+                )
+            })
             .collect()
     } else {
         Vec::new()

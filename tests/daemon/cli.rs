@@ -213,10 +213,16 @@ async fn migrate_up_status_down_fresh() {
         cmd.env("DATABASE_URL", &database.url);
         finish(cmd, COMMAND_TIMEOUT)
     };
+    // The newest migration is the one `down` rolls back.
+    let newest = {
+        use migration::MigratorTrait;
+        let all = migration::Migrator::migrations();
+        all.last().map(|m| m.name().to_owned()).expect("migrations")
+    };
     let status_line = |out: &Output| {
         stdout_of(out)
             .lines()
-            .find(|l| l.contains("m20261121_000002_create_team"))
+            .find(|l| l.contains(newest.as_str()))
             .map(str::to_owned)
             .unwrap_or_else(|| panic!("status lists the newest migration:\n{}", stdout_of(out)))
     };

@@ -7,7 +7,9 @@ use std::time::Instant;
 use teloxide::types::CallbackQuery;
 
 use super::{profile, HandlerResult};
+use crate::app::effects::PromptKind;
 use crate::app::effects::{CardMenu, Notice, ReplyTo};
+use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::team::{self, MemberAction};
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef};
 use crate::app::workspaces::{self, SettingChange};
@@ -118,6 +120,79 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
             return Ok(
                 workspaces::settings(ctx, origin, &caller, SettingChange::Show, screen).await?,
             );
+        }
+        CallbackData::SettingsRouting
+        | CallbackData::RoutingStrategy { .. }
+        | CallbackData::RoutingPause { .. }
+        | CallbackData::RoutingFallback { .. }
+        | CallbackData::RoutingAlert { .. }
+        | CallbackData::GroupStrategy { .. } => {
+            let change = match data {
+                CallbackData::RoutingStrategy { strategy } => RoutingChange::Strategy(strategy),
+                CallbackData::RoutingPause { paused } => RoutingChange::Paused(paused),
+                CallbackData::RoutingFallback { on } => RoutingChange::Fallback(on),
+                CallbackData::RoutingAlert { minutes } => RoutingChange::AlertMinutes(minutes),
+                CallbackData::GroupStrategy { chat, strategy } => {
+                    RoutingChange::Group(chat, strategy)
+                }
+                _ => RoutingChange::Show,
+            };
+            return Ok(routing::routing_screen(ctx, origin, &caller, change, screen).await?);
+        }
+        CallbackData::SettingsAgents
+        | CallbackData::AgentMenu { .. }
+        | CallbackData::AgentCapacity { .. } => {
+            let change = match data {
+                CallbackData::AgentMenu { user } => AgentChange::Show(user.0),
+                CallbackData::AgentCapacity { user, max_open } => {
+                    AgentChange::Capacity(user.0, max_open)
+                }
+                _ => AgentChange::List,
+            };
+            return Ok(routing::agents_screen(ctx, origin, &caller, change, screen).await?);
+        }
+        CallbackData::SettingsIntake
+        | CallbackData::CategoryDelete { .. }
+        | CallbackData::KeywordDelete { .. } => {
+            let change = match data {
+                CallbackData::CategoryDelete { id } => IntakeChange::DeleteCategory(id),
+                CallbackData::KeywordDelete { id } => IntakeChange::DeleteKeyword(id),
+                _ => IntakeChange::Show,
+            };
+            return Ok(routing::intake_screen(ctx, origin, &caller, change, screen).await?);
+        }
+        CallbackData::AgentSkills { .. } | CallbackData::CategoryAdd | CallbackData::KeywordAdd => {
+            let (prompt, dialogue) = match data {
+                CallbackData::AgentSkills { user } => (
+                    PromptKind::Skills {
+                        user: user.0,
+                        name: String::new(),
+                        current: String::new(),
+                    },
+                    Dialogue::Skills { user: user.0 },
+                ),
+                CallbackData::CategoryAdd => (PromptKind::Category, Dialogue::Category),
+                _ => (PromptKind::Keyword, Dialogue::Keyword),
+            };
+            if routing::ask(ctx, origin, &caller, prompt).await? {
+                state
+                    .dialogues
+                    .insert(caller.profile.id, (dialogue, Instant::now()));
+            }
+            return Ok(());
+        }
+        CallbackData::PromptCancel => {
+            state.dialogues.remove(&caller.profile.id);
+            return Ok(tickets::usage(ctx, origin, &caller, Notice::PromptCancelled).await?);
+        }
+        CallbackData::PickCategory { ticket, category } => {
+            return Ok(
+                routing::pick_category(ctx, origin, &caller, ticket.0, category, screen).await?,
+            );
+        }
+        CallbackData::Queue => return Ok(routing::queue(ctx, origin, &caller, screen).await?),
+        CallbackData::QueueAssign { ticket } => {
+            return Ok(routing::queue_assign(ctx, origin, &caller, ticket.0, screen).await?);
         }
         CallbackData::SettingsToggleBodies | CallbackData::SettingsAutoClose { .. } => {
             let change = match data {

@@ -14,6 +14,7 @@ use teloxide::types::{ChatMemberKind, Me, User};
 use super::commands::Cmd;
 use super::{AppState, Dialogue};
 use crate::app::effects::ReplyTo;
+use crate::app::routing::{self, AgentChange, IntakeChange};
 use crate::app::team;
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef, TopicMessage};
 use crate::app::workspaces::{self, BotRights, SettingChange};
@@ -72,10 +73,26 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
             )
             .await?);
         }
-        if let (Some(Dialogue::WorkspaceName), Some(text)) =
-            (state.take_dialogue(caller.profile.id), msg.text())
-        {
-            return Ok(workspaces::create_workspace(ctx, origin, &caller, text).await?);
+        if let Some(text) = msg.text().filter(|t| !t.starts_with('/')) {
+            match state.take_dialogue(caller.profile.id) {
+                Some(Dialogue::WorkspaceName) => {
+                    return Ok(workspaces::create_workspace(ctx, origin, &caller, text).await?);
+                }
+                Some(Dialogue::Skills { user }) => {
+                    let skills = if text.trim() == "-" { "" } else { text };
+                    let change = AgentChange::Skills(user, skills.to_owned());
+                    return Ok(routing::agents_screen(ctx, origin, &caller, change, None).await?);
+                }
+                Some(Dialogue::Category) => {
+                    let change = IntakeChange::AddCategory(text.to_owned());
+                    return Ok(routing::intake_screen(ctx, origin, &caller, change, None).await?);
+                }
+                Some(Dialogue::Keyword) => {
+                    let change = IntakeChange::AddKeyword(text.to_owned());
+                    return Ok(routing::intake_screen(ctx, origin, &caller, change, None).await?);
+                }
+                None => {}
+            }
         }
         return Ok(workspaces::help(ctx, origin, &caller, None).await?);
     }
@@ -188,7 +205,15 @@ pub async fn command(
             }
             return Ok(workspaces::start(ctx, origin, &caller).await?);
         }
-        Cmd::Seats | Cmd::Invite(_) | Cmd::Members | Cmd::Leave(_) | Cmd::Transfer(_)
+        Cmd::Seats
+        | Cmd::Invite(_)
+        | Cmd::Members
+        | Cmd::Leave(_)
+        | Cmd::Transfer(_)
+        | Cmd::Available
+        | Cmd::Away
+        | Cmd::Queue
+        | Cmd::Mytickets
             if !private =>
         {
             return Ok(tickets::usage(
@@ -217,6 +242,12 @@ pub async fn command(
             return Ok(team::invite(ctx, origin, &caller, pro).await?);
         }
         Cmd::Members => return Ok(team::members(ctx, origin, &caller, None).await?),
+        Cmd::Available | Cmd::Away => {
+            let on = matches!(cmd, Cmd::Available);
+            return Ok(routing::set_available(ctx, origin, &caller, on).await?);
+        }
+        Cmd::Queue => return Ok(routing::queue(ctx, origin, &caller, None).await?),
+        Cmd::Mytickets => return Ok(routing::my_tickets(ctx, origin, &caller).await?),
         Cmd::Leave(reason) => {
             let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
             return Ok(team::leave(ctx, origin, &caller, reason).await?);
