@@ -24,6 +24,10 @@ const MAX_ATTEMPTS: i32 = 12;
 /// renews it while a batch runs.
 const LEASE: chrono::Duration = chrono::Duration::seconds(20);
 const HEARTBEAT: Duration = Duration::from_secs(5);
+/// The longest the dispatcher waits without looking at the outbox. Effects written by another
+/// replica (or a CLI command) send this process no wake-up; one indexed query every two seconds
+/// finds them.
+const IDLE_RECHECK: Duration = Duration::from_secs(2);
 
 /// Groups effects that must stay in order: one lane per chat (a ticket's effects go to its
 /// topic's chat), so at most one send per chat is ever in flight, and a crash repeats at most
@@ -77,8 +81,9 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
                     .to_std()
                     .unwrap_or(Duration::ZERO)
                     .max(Duration::from_millis(20)),
-                _ => Duration::from_secs(60),
-            };
+                _ => IDLE_RECHECK,
+            }
+            .min(IDLE_RECHECK);
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 _ = ctx.wake.outbox.notified() => {}

@@ -8,5 +8,6 @@ mod fake_tg_selftest;
 mod helpers;
 mod lifecycle;
 mod reliability;
+mod routing;
 mod team;
 mod workspace;
