@@ -725,6 +725,28 @@ mod tests {
         assert_eq!(out, [(1, UserId(2)), (2, UserId(1)), (3, UserId(2))]);
     }
 
+    #[test]
+    fn plan_each_carries_loads_and_turns_across_strategies() {
+        // Group A routes manually, group B least-loaded, the rest round-robin; one backlog.
+        let team = [
+            with(1, |c| c.max_open = 1),
+            with(2, |c| {
+                c.load = 1;
+                c.skills = vec!["billing".into()]
+            }),
+        ];
+        let tickets = vec![
+            (10, None, Strategy::Manual),
+            (11, None, Strategy::LeastLoaded),
+            (12, Some("billing".into()), Strategy::Skill),
+            (13, None, Strategy::RoundRobin),
+        ];
+        let out = plan_each(&team, &tickets, false, 7);
+        // 10 waits (manual); 11 → 1 (load 0 < 1), which fills 1; 12 → 2 (skilled);
+        // 13 → 2, the only one with room left.
+        assert_eq!(out, [(11, UserId(1)), (12, UserId(2)), (13, UserId(2))]);
+    }
+
     // --- backlog_order --------------------------------------------------
 
     #[test]

@@ -222,13 +222,13 @@ fn help_text(role: Option<Role>, in_group: bool) -> String {
         Some(role) => {
             s.push_str(&format!("\nYour role: <b>{role}</b>\n\n<b>In a ticket topic</b>\n/claim — take the ticket\n/assign @agent [note] — hand it over\n/unassign — back to the queue\n/pending — waiting on the customer\n/resolve — mark resolved\n/close — close a resolved ticket\n/reopen — reopen\n/priority low|normal|high|urgent\n/info — details, sent privately\n"));
             if role.can_configure() {
-                s.push_str("\n<b>Configuration</b>\n/connect — in a forum group: turn its topics into tickets\n/disconnect — stop\n/staffchat — in a group: send staff notifications there\n/exclude, /include — in a topic: not a ticket / a ticket again\n/settings — in private: privacy and auto-close\n");
+                s.push_str("\n<b>Configuration</b>\n/connect — in a forum group: turn its topics into tickets\n/disconnect — stop\n/staffchat — in a group: send staff notifications there\n/exclude, /include — in a topic: not a ticket / a ticket again\n/settings — in private: routing, agents &amp; skills, intake categories, privacy, auto-close\n");
                 s.push_str("\n<b>Team</b>\n/invite basic|pro — a single-use link to a free seat\n/members — people, roles and seats\n");
             }
             if role == Role::Owner {
                 s.push_str("/seats — seats and buying more\n/transfer @member — hand the workspace over\n/settings → Permissions — what Members may do\n");
             }
-            s.push_str("\n<b>In private</b>\n/members — who is in the team\n");
+            s.push_str("\n<b>In private</b>\n/queue — waiting tickets and everyone's load\n/mytickets — your tickets\n/available, /away — whether routing gives you tickets\n/members — who is in the team\n");
             if role != Role::Owner {
                 s.push_str("/leave [reason] — ask to leave the workspace\n");
             }
@@ -922,6 +922,176 @@ pub fn callback_text(n: &Notice, bot_username: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn routing_samples() -> Vec<Notice> {
+        use crate::app::effects::{CategoryRow, KeywordRow, QueueTicket, RoutingView};
+        let summary = TicketSummary {
+            id: 1,
+            number: 7,
+            subject: "<script>".into(),
+            status: "open".into(),
+            priority: "urgent".into(),
+            customer: "Carl".into(),
+            assignee: None,
+            chat_id: -1001234567890,
+            thread_id: 5,
+            created_at: "2026-01-01 10:00 UTC".into(),
+            first_response_at: None,
+            resolved_at: None,
+            closed_at: None,
+            messages: 1,
+            csat: None,
+            topic_deleted: false,
+        };
+        let agent = AgentLoad {
+            user_id: 3,
+            name: "<Ann>".into(),
+            load: 2,
+            max_open: 10,
+            available: false,
+            seat_active: true,
+            skills: vec!["billing".into()],
+        };
+        let q = QueueTicket {
+            id: 1,
+            number: 7,
+            subject: "<script>".into(),
+            status: "open".into(),
+            priority: "high".into(),
+            waiting_minutes: 75,
+            overdue: true,
+            chat_id: -1001234567890,
+            thread_id: 5,
+        };
+        vec![
+            Notice::AssignedToYou {
+                ticket: summary.clone(),
+                by: None,
+                note: Some("<i>".into()),
+            },
+            Notice::StaffAssigned {
+                number: 7,
+                subject: "<script>".into(),
+                to: "<Ann>".into(),
+                by: None,
+                claimed: false,
+                chat_id: -1001234567890,
+                thread_id: 5,
+            },
+            Notice::UnassignedAlert {
+                ticket: summary,
+                minutes: 30,
+            },
+            Notice::Availability {
+                workspace: "<Acme>".into(),
+                available: true,
+            },
+            Notice::Availability {
+                workspace: "<Acme>".into(),
+                available: false,
+            },
+            Notice::Queue {
+                workspace: "<Acme>".into(),
+                strategy: "round_robin".into(),
+                paused: true,
+                depth: 3,
+                overdue: 1,
+                unassigned: vec![q.clone()],
+                agents: vec![agent.clone()],
+            },
+            Notice::AssignPicker {
+                ticket: 1,
+                number: 7,
+                agents: vec![agent.clone()],
+            },
+            Notice::MyTickets {
+                workspace: "<Acme>".into(),
+                available: true,
+                tickets: vec![q],
+            },
+            Notice::RoutingSettings {
+                view: RoutingView {
+                    strategy: "skill".into(),
+                    paused: false,
+                    fallback: true,
+                    alert_minutes: 30,
+                    groups: vec![(-1001234567890, "<Support>".into(), None)],
+                },
+            },
+            Notice::AgentsSettings {
+                agents: vec![agent.clone()],
+            },
+            Notice::AgentSettings { agent },
+            Notice::IntakeSettings {
+                categories: vec![CategoryRow {
+                    id: 1,
+                    name: "<Billing>".into(),
+                    skill: Some("billing".into()),
+                    priority: "high".into(),
+                }],
+                keywords: vec![KeywordRow {
+                    id: 1,
+                    keyword: "<refund>".into(),
+                    skill: "billing".into(),
+                }],
+                timeout_minutes: 5,
+            },
+            Notice::Prompt {
+                what: PromptKind::Skills {
+                    user: 3,
+                    name: "<Ann>".into(),
+                    current: String::new(),
+                },
+            },
+            Notice::Prompt {
+                what: PromptKind::Category,
+            },
+            Notice::Prompt {
+                what: PromptKind::Keyword,
+            },
+            Notice::PromptCancelled,
+            Notice::InvalidInput {
+                reason: "<bad>".into(),
+            },
+            Notice::IntakeQuestion {
+                ticket: 1,
+                categories: vec![(1, "Billing".into()), (2, "Tech".into())],
+            },
+            Notice::IntakeChosen {
+                category: "<Billing>".into(),
+            },
+            Notice::IntakeOnlyCustomer,
+        ]
+    }
+
+    /// Routing notices are rendered by their own function behind a catch-all arm: each one must
+    /// really have text there, and never carry raw markup from people's input.
+    #[test]
+    fn every_routing_notice_has_escaped_text() {
+        for n in routing_samples() {
+            let r = notice(&n, "bot");
+            assert!(!r.text.trim().is_empty(), "{n:?}");
+            for raw in [
+                "<script>",
+                "<Ann>",
+                "<Acme>",
+                "<i>",
+                "<bad>",
+                "<Billing>",
+                "<refund>",
+                "<Support>",
+            ] {
+                assert!(!r.text.contains(raw), "{raw} unescaped in {}", r.text);
+            }
+            for row in r.keyboard.iter().flatten() {
+                for b in row {
+                    if let Button::Callback(_, d) = b {
+                        assert!(d.encode().len() <= 64);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn escaping_neutralises_html() {

@@ -751,3 +751,37 @@ async fn two_tickets_arriving_together_never_both_take_the_last_slot() {
     assert_eq!(numbers, (1..=6).collect::<Vec<_>>(), "gapless numbers");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_group_override_and_a_newly_filled_seat_are_routing_input() {
+    let app = spawn_app().await;
+    let owner = app.owner("Olga", "Acme").await;
+    let vip = app.connected_forum(&owner, "VIP Desk").await;
+    let chat = app.connected_forum(&owner, "Acme Support").await;
+    let customer = app.tg.add_user("Carl", Some("carl"));
+    set_strategy(&app, &owner, "Round-robin", "round_robin").await;
+    // The VIP group is handled by hand: its override is Manual.
+    tap(&app, &owner, "VIP Desk: → Manual").await;
+    let group = entity::support_groups::Entity::find_by_id(vip)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("group");
+    assert_eq!(group.routing_strategy.as_deref(), Some("manual"));
+
+    let by_hand = app.open_ticket(vip, &customer, "VIP question").await;
+    let routed = app.open_ticket(chat, &customer, "Normal question").await;
+    assert_eq!(assignees(&app, chat, &[routed]).await, vec![owner.id]);
+    assert_waiting(&app, vip, by_hand).await;
+
+    // With the Owner away, a ticket waits until a new teammate fills a seat.
+    private(&app, &owner, "/away", "You are away").await;
+    let next = app.open_ticket(chat, &customer, "Who takes this?").await;
+    assert_waiting(&app, chat, next).await;
+    let ws = app.workspace_of(&owner).await;
+    app.grant_seats(ws, 1, 0).await;
+    let ann = app.invite_agent(&owner, "Ann", false).await;
+    assert_eq!(assignees(&app, chat, &[next]).await, vec![ann.id]);
+    assert_waiting(&app, vip, by_hand).await;
+    app.stop().await;
+}
