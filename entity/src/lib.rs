@@ -4,6 +4,7 @@
 pub mod audit_log;
 pub mod billing_events;
 pub mod categories;
+pub mod escalation_rules;
 pub mod excluded_topics;
 pub mod inbox;
 pub mod invites;
@@ -12,7 +13,9 @@ pub mod leave_requests;
 pub mod members;
 pub mod outbox;
 pub mod payments;
+pub mod reminders;
 pub mod seats;
+pub mod sla_policies;
 pub mod support_groups;
 pub mod ticket_messages;
 pub mod tickets;

@@ -33,6 +33,21 @@ pub struct Model {
     pub intake_until: Option<DateTimeUtc>,
     /// The staff chat was told this ticket is waiting unassigned (once per wait).
     pub unassigned_alerted: bool,
+    /// When the first agent answer is due (SLA); none without a policy or once answered.
+    pub first_response_due: Option<DateTimeUtc>,
+    /// When resolution is due while the clock runs; none while pending, resolved or closed.
+    pub resolution_due: Option<DateTimeUtc>,
+    /// Working seconds of resolution time used in earlier runs of the clock (before a pause).
+    pub resolution_used_secs: i64,
+    /// Start of the current run of the resolution clock; none while it is stopped.
+    pub resolution_since: Option<DateTimeUtc>,
+    /// Which SLA alerts already fired (bits of `app::sla::Fired`), so each fires once.
+    pub sla_fired: i32,
+    pub escalation_level: i32,
+    /// Since when the ticket waits without an assignee (for "unassigned for N minutes" rules).
+    pub waiting_since: Option<DateTimeUtc>,
+    /// The largest "unassigned for N minutes" threshold already acted on in this wait.
+    pub escalated_unassigned: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,14 @@ pub struct Model {
     pub intake_timeout_minutes: i32,
     /// The next rotation turn to hand out; an agent's `last_turn` is the turn they last got.
     pub next_turn: i64,
+    /// IANA zone of the business hours (`Europe/Berlin`).
+    pub time_zone: String,
+    /// The weekly schedule in `domain::sla::format_week` form (`mon-fri 09:00-17:00`).
+    #[sea_orm(column_type = "Text")]
+    pub business_week: String,
+    /// Holidays as comma-separated `YYYY-MM-DD` local dates.
+    #[sea_orm(column_type = "Text")]
+    pub holidays: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_core;
 mod m20261121_000002_create_team;
 mod m20261121_000003_create_routing;
+mod m20261121_000004_create_sla;
 
 /// The ordered list of every migration the daemon knows.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_core::Migration),
             Box::new(m20261121_000002_create_team::Migration),
             Box::new(m20261121_000003_create_routing::Migration),
+            Box::new(m20261121_000004_create_sla::Migration),
         ]
     }
 }

@@ -144,6 +144,75 @@ pub struct TicketSummary {
     pub messages: i64,
     pub csat: Option<i16>,
     pub topic_deleted: bool,
+    /// The SLA clocks; absent in summaries stored before SLA existed.
+    #[serde(default)]
+    pub first_response_sla: Option<SlaLine>,
+    #[serde(default)]
+    pub resolution_sla: Option<SlaLine>,
+    #[serde(default)]
+    pub escalation_level: i32,
+}
+
+/// One SLA clock as shown on the card and in `/info`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaLine {
+    /// The due time in the workspace's zone; empty while paused.
+    pub due: String,
+    /// Working time left ("1 h 20 min"; negative once late).
+    pub left: String,
+    pub breached: bool,
+    pub paused: bool,
+}
+
+/// Which SLA alert fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaAlertKind {
+    FirstResponseWarning,
+    FirstResponseBreach,
+    ResolutionWarning,
+    ResolutionBreach,
+}
+
+impl SlaAlertKind {
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            SlaAlertKind::FirstResponseWarning => "sla.first_response_warning",
+            SlaAlertKind::FirstResponseBreach => "sla.first_response_breach",
+            SlaAlertKind::ResolutionWarning => "sla.resolution_warning",
+            SlaAlertKind::ResolutionBreach => "sla.resolution_breach",
+        }
+    }
+}
+
+/// One priority on the SLA policies screen: (first response min, resolution min, business
+/// hours, warn %) when it has a policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRow {
+    pub priority: String,
+    pub targets: Option<(i32, i32, bool, i32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayRow {
+    pub label: String,
+    /// yyyymmdd, for the delete button.
+    pub ymd: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationRow {
+    pub id: i64,
+    pub text: String,
+}
+
+/// A pending reminder in `/mytickets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderRow {
+    pub id: i64,
+    pub number: i64,
+    pub due: String,
+    pub text: String,
 }
 
 /// What the bot lacks to serve a group, listed exactly in the /connect answer.
@@ -385,6 +454,8 @@ pub enum Notice {
         workspace: String,
         available: bool,
         tickets: Vec<QueueTicket>,
+        #[serde(default)]
+        reminders: Vec<ReminderRow>,
     },
     RoutingSettings {
         view: RoutingView,
@@ -418,6 +489,45 @@ pub enum Notice {
         category: String,
     },
     IntakeOnlyCustomer,
+    /// An SLA warning (to the assignee and the staff chat) or breach (staff chat).
+    SlaAlert {
+        ticket: TicketSummary,
+        kind: SlaAlertKind,
+        left: String,
+    },
+    /// An escalation post: by a person (`/escalate`) or a rule (`by: None`), naming admins when
+    /// the rule says so.
+    Escalated {
+        ticket: TicketSummary,
+        reason: String,
+        by: Option<String>,
+        admins: Vec<String>,
+    },
+    EscalationRaised {
+        number: i64,
+        level: i32,
+    },
+    RemindUsage,
+    ReminderSet {
+        number: i64,
+        due: String,
+    },
+    Reminder {
+        ticket: TicketSummary,
+        text: String,
+    },
+    ReminderCancelled,
+    SlaSettings {
+        rows: Vec<PolicyRow>,
+    },
+    HoursSettings {
+        time_zone: String,
+        week: String,
+        holidays: Vec<HolidayRow>,
+    },
+    EscalationSettings {
+        rules: Vec<EscalationRow>,
+    },
 }
 
 /// One ticket in `/queue` or `/mytickets`.
@@ -484,6 +594,13 @@ pub enum PromptKind {
     },
     Category,
     Keyword,
+    SlaTargets {
+        priority: String,
+    },
+    TimeZone,
+    Week,
+    Holiday,
+    EscalationRule,
 }
 
 /// One line of `/seats`.

@@ -5,6 +5,7 @@
 
 pub mod effects;
 pub mod routing;
+pub mod sla;
 pub mod team;
 pub mod tickets;
 pub mod workspaces;

@@ -70,6 +70,19 @@ async fn team<C: sea_orm::ConnectionTrait>(
     Ok(out)
 }
 
+/// Routing's view of the team, for escalation's "reassign to a skill group".
+pub(crate) async fn candidates<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ws: &Workspace,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Candidate>> {
+    Ok(team(db, ws, now)
+        .await?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect())
+}
+
 /// Agents for pickers (the card's Assign… menu, `/queue`): everyone who may work tickets, the
 /// eligible ones first.
 pub async fn agent_choices<C: sea_orm::ConnectionTrait>(
@@ -221,7 +234,7 @@ async fn notify_assignment(
         )),
         Actor::System => None,
     };
-    let summary = summarize(&w.tx, t).await?;
+    let summary = summarize(&w.tx, t, w.now).await?;
     w.tell(
         to,
         Notice::AssignedToYou {
@@ -310,7 +323,7 @@ pub async fn unassigned_alert(w: &mut Work, ticket: i64) -> AppResult<()> {
     })
     .await?;
     if let Some(staff) = ws.staff_chat_id {
-        let summary = summarize(&w.tx, &t).await?;
+        let summary = summarize(&w.tx, &t, w.now).await?;
         w.effect(super::effects::Effect::Send {
             chat: staff,
             thread: None,
@@ -615,12 +628,14 @@ pub async fn my_tickets(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult
         .iter()
         .map(|t| queue_row(t, w.now, 0))
         .collect();
+    let reminders = super::sla::reminder_rows(&w.tx, &ws, caller.profile.id).await?;
     w.reply(
         caller,
         Notice::MyTickets {
             workspace: ws.name,
             available,
             tickets,
+            reminders,
         },
     )
     .await?;

@@ -153,7 +153,7 @@ async fn create(
         .await?
         .and_then(|ws| ws.staff_chat_id)
     {
-        let summary = summarize(&w.tx, &ticket).await?;
+        let summary = summarize(&w.tx, &ticket, w.now).await?;
         w.effect(Effect::Send {
             chat: staff,
             thread: None,
@@ -163,6 +163,7 @@ async fn create(
         .await?;
     }
     Metrics::inc(&metrics.tickets_created);
+    let ticket = super::sla::start(w, ticket).await?;
     super::routing::intake(w, ticket).await
 }
 
@@ -405,6 +406,7 @@ pub async fn apply(
         Event::AssigneeChanged { note, .. } => note.as_deref(),
         _ => None,
     });
+    let saved = super::sla::on_change(w, &before, saved, actor).await?;
     super::routing::after_change(w, &before, &saved, actor, note).await?;
     Ok(Ok((saved, events)))
 }
@@ -486,7 +488,7 @@ pub async fn act(
             return w.commit().await;
         }
         Action::Info => {
-            let summary = summarize(&w.tx, &ticket).await?;
+            let summary = summarize(&w.tx, &ticket, w.now).await?;
             w.effect(Effect::SendPrivate {
                 user: caller.profile.id,
                 notice: Notice::TicketInfo { ticket: summary },
@@ -706,7 +708,9 @@ pub async fn auto_close(w: &mut Work, ticket: i64) -> AppResult<()> {
 pub async fn summarize<C: sea_orm::ConnectionTrait>(
     db: &C,
     t: &Ticket,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<TicketSummary> {
+    let (first_response_sla, resolution_sla) = super::sla::lines(db, t, now).await?;
     let customer = display_name(
         store::users::get(db, t.customer_id).await?.as_ref(),
         t.customer_id,
@@ -733,6 +737,9 @@ pub async fn summarize<C: sea_orm::ConnectionTrait>(
         messages: store::tickets::count_messages(db, t.id).await?,
         csat: t.csat_score,
         topic_deleted: t.topic_deleted_at.is_some(),
+        first_response_sla,
+        resolution_sla,
+        escalation_level: t.escalation_level,
     })
 }
 

@@ -6,9 +6,11 @@
 //! from the plumbing is what lets them be tested exhaustively and changed
 //! without touching the bot.
 
+pub mod escalation;
 pub mod ids;
 pub mod permissions;
 pub mod routing;
 pub mod seats;
+pub mod sla;
 pub mod team;
 pub mod ticket;

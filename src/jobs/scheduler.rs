@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{routing, team, tickets, Ctx, Origin, Work};
+use crate::app::{routing, sla, team, tickets, Ctx, Origin, Work};
 use crate::metrics::Metrics;
 use crate::store::{self, timers::TimerKind};
 
 /// The longest the scheduler sleeps without looking at the timers table again.
-const RECHECK: chrono::Duration = chrono::Duration::minutes(1);
+const RECHECK: chrono::Duration = chrono::Duration::seconds(1);
 
 /// How long handled updates and dead letters are kept.
 const KEEP_UPDATES: chrono::Duration = chrono::Duration::days(7);
@@ -66,7 +66,8 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
             }
         };
         // Timers written by another process (the `seats grant` CLI, another replica) send no
-        // wake-up, so the sleep is capped: one indexed MIN() query a minute, never a scan.
+        // wake-up, so the sleep is capped: one indexed MIN() query a second, never a scan, keeps
+        // them within a second of their due time too.
         let cap = ctx.clock.now() + RECHECK;
         let until = next.map_or(cap, |at| at.min(cap));
         tokio::select! {
@@ -93,6 +94,16 @@ async fn fire_one(ctx: &Ctx) -> crate::app::AppResult<bool> {
         Some(TimerKind::UnassignedAlert) => {
             routing::unassigned_alert(&mut w, timer.subject_id).await?
         }
+        Some(
+            kind @ (TimerKind::SlaFirstWarn
+            | TimerKind::SlaFirstBreach
+            | TimerKind::SlaResolutionWarn
+            | TimerKind::SlaResolutionBreach),
+        ) => sla::fire(&mut w, kind, timer.subject_id).await?,
+        Some(TimerKind::EscalateUnassigned) => {
+            sla::unassigned_too_long(&mut w, timer.subject_id).await?
+        }
+        Some(TimerKind::Reminder) => sla::remind(&mut w, timer.subject_id).await?,
         Some(TimerKind::Housekeeping) => {
             let updates = store::inbox::prune(&w.tx, w.now - KEEP_UPDATES).await?;
             let dead = store::outbox::prune_dead(&w.tx, w.now - KEEP_DEAD_LETTERS).await?;

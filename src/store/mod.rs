@@ -7,6 +7,7 @@ pub mod groups;
 pub mod inbox;
 pub mod outbox;
 pub mod routing;
+pub mod sla;
 pub mod team;
 pub mod tickets;
 pub mod timers;

@@ -23,6 +23,18 @@ pub enum TimerKind {
     IntakeTimeout,
     /// Announce a ticket still unassigned in the staff chat (subject: ticket).
     UnassignedAlert,
+    /// SLA: warn that the first response is getting late (subject: ticket).
+    SlaFirstWarn,
+    /// SLA: the first response is late (subject: ticket).
+    SlaFirstBreach,
+    /// SLA: warn that resolution is getting late (subject: ticket).
+    SlaResolutionWarn,
+    /// SLA: resolution is late (subject: ticket).
+    SlaResolutionBreach,
+    /// Run the "unassigned for N minutes" escalation rules (subject: ticket).
+    EscalateUnassigned,
+    /// A `/remind` reminder is due (subject: reminder id).
+    Reminder,
 }
 
 impl TimerKind {
@@ -33,6 +45,12 @@ impl TimerKind {
             TimerKind::Housekeeping => "housekeeping",
             TimerKind::IntakeTimeout => "intake_timeout",
             TimerKind::UnassignedAlert => "unassigned_alert",
+            TimerKind::SlaFirstWarn => "sla_first_warn",
+            TimerKind::SlaFirstBreach => "sla_first_breach",
+            TimerKind::SlaResolutionWarn => "sla_resolution_warn",
+            TimerKind::SlaResolutionBreach => "sla_resolution_breach",
+            TimerKind::EscalateUnassigned => "escalate_unassigned",
+            TimerKind::Reminder => "reminder",
         }
     }
 
@@ -43,6 +61,12 @@ impl TimerKind {
             "housekeeping" => Some(TimerKind::Housekeeping),
             "intake_timeout" => Some(TimerKind::IntakeTimeout),
             "unassigned_alert" => Some(TimerKind::UnassignedAlert),
+            "sla_first_warn" => Some(TimerKind::SlaFirstWarn),
+            "sla_first_breach" => Some(TimerKind::SlaFirstBreach),
+            "sla_resolution_warn" => Some(TimerKind::SlaResolutionWarn),
+            "sla_resolution_breach" => Some(TimerKind::SlaResolutionBreach),
+            "escalate_unassigned" => Some(TimerKind::EscalateUnassigned),
+            "reminder" => Some(TimerKind::Reminder),
             _ => None,
         }
     }

@@ -80,6 +80,16 @@ mod tag {
     pub const PROMPT_CANCEL: &str = "px";
     pub const QUEUE: &str = "qu";
     pub const QUEUE_ASSIGN: &str = "qa";
+    pub const SETTINGS_SLA: &str = "sl";
+    pub const SLA_EDIT: &str = "se";
+    pub const SLA_CLEAR: &str = "sx";
+    pub const SETTINGS_HOURS: &str = "hs";
+    pub const HOURS_EDIT: &str = "he";
+    pub const HOLIDAY_DELETE: &str = "hd";
+    pub const SETTINGS_ESCALATION: &str = "es";
+    pub const ESCALATION_ADD: &str = "ea";
+    pub const ESCALATION_DELETE: &str = "ed";
+    pub const REMINDER_CANCEL: &str = "rc";
 }
 
 /// Everything an inline button can ask the bot to do.
@@ -249,6 +259,59 @@ pub enum CallbackData {
     QueueAssign {
         ticket: TicketId,
     },
+    /// `/settings` → SLA policies.
+    SettingsSla,
+    /// Ask for `priority`'s SLA targets as free text.
+    SlaEdit {
+        priority: Priority,
+    },
+    /// Remove `priority`'s SLA policy.
+    SlaClear {
+        priority: Priority,
+    },
+    /// `/settings` → Business hours.
+    SettingsHours,
+    /// Ask for a business-hours value as free text: which one is `what`.
+    HoursEdit {
+        what: HoursField,
+    },
+    /// Delete the holiday on `date`, written as `yyyymmdd` (e.g. `20261225`).
+    /// Any `i64` round-trips; the handler validates it as a date.
+    HolidayDelete {
+        date: i64,
+    },
+    /// `/settings` → Escalation.
+    SettingsEscalation,
+    /// Ask for a new escalation rule as free text.
+    EscalationAdd,
+    /// Delete escalation rule `id`.
+    EscalationDelete {
+        id: i64,
+    },
+    /// `/mytickets`: cancel reminder `id`.
+    ReminderCancel {
+        id: i64,
+    },
+}
+
+/// Which free-text business-hours value [`CallbackData::HoursEdit`] asks
+/// the admin for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HoursField {
+    /// The workspace's time zone.
+    TimeZone,
+    /// The weekly schedule.
+    Week,
+    /// A new holiday to add.
+    AddHoliday,
+}
+
+impl HoursField {
+    pub const ALL: [HoursField; 3] = [
+        HoursField::TimeZone,
+        HoursField::Week,
+        HoursField::AddHoliday,
+    ];
 }
 
 /// Why callback data couldn't be decoded. Handlers should answer the
@@ -535,6 +598,52 @@ impl CallbackData {
                 let [t] = arity(tag::QUEUE_ASSIGN, fields)?;
                 CallbackData::QueueAssign { ticket: ticket(t)? }
             }
+            tag::SETTINGS_SLA => {
+                let [] = arity(tag::SETTINGS_SLA, fields)?;
+                CallbackData::SettingsSla
+            }
+            tag::SLA_EDIT => {
+                let [p] = arity(tag::SLA_EDIT, fields)?;
+                CallbackData::SlaEdit {
+                    priority: priority_from_code(p)?,
+                }
+            }
+            tag::SLA_CLEAR => {
+                let [p] = arity(tag::SLA_CLEAR, fields)?;
+                CallbackData::SlaClear {
+                    priority: priority_from_code(p)?,
+                }
+            }
+            tag::SETTINGS_HOURS => {
+                let [] = arity(tag::SETTINGS_HOURS, fields)?;
+                CallbackData::SettingsHours
+            }
+            tag::HOURS_EDIT => {
+                let [w] = arity(tag::HOURS_EDIT, fields)?;
+                CallbackData::HoursEdit {
+                    what: hours_field_from_code(w)?,
+                }
+            }
+            tag::HOLIDAY_DELETE => {
+                let [d] = arity(tag::HOLIDAY_DELETE, fields)?;
+                CallbackData::HolidayDelete { date: int(d)? }
+            }
+            tag::SETTINGS_ESCALATION => {
+                let [] = arity(tag::SETTINGS_ESCALATION, fields)?;
+                CallbackData::SettingsEscalation
+            }
+            tag::ESCALATION_ADD => {
+                let [] = arity(tag::ESCALATION_ADD, fields)?;
+                CallbackData::EscalationAdd
+            }
+            tag::ESCALATION_DELETE => {
+                let [i] = arity(tag::ESCALATION_DELETE, fields)?;
+                CallbackData::EscalationDelete { id: int(i)? }
+            }
+            tag::REMINDER_CANCEL => {
+                let [i] = arity(tag::REMINDER_CANCEL, fields)?;
+                CallbackData::ReminderCancel { id: int(i)? }
+            }
             other => return Err(E::UnknownTag(other.to_owned())),
         };
 
@@ -593,7 +702,17 @@ impl CallbackData {
             | CallbackData::KeywordAdd
             | CallbackData::KeywordDelete { .. }
             | CallbackData::PromptCancel
-            | CallbackData::Queue => None,
+            | CallbackData::Queue
+            | CallbackData::SettingsSla
+            | CallbackData::SlaEdit { .. }
+            | CallbackData::SlaClear { .. }
+            | CallbackData::SettingsHours
+            | CallbackData::HoursEdit { .. }
+            | CallbackData::HolidayDelete { .. }
+            | CallbackData::SettingsEscalation
+            | CallbackData::EscalationAdd
+            | CallbackData::EscalationDelete { .. }
+            | CallbackData::ReminderCancel { .. } => None,
         }
     }
 
@@ -691,6 +810,28 @@ impl CallbackData {
             C::PromptCancel => (tag::PROMPT_CANCEL, None, None),
             C::Queue => (tag::QUEUE, None, None),
             C::QueueAssign { ticket } => (tag::QUEUE_ASSIGN, id(ticket), None),
+            C::SettingsSla => (tag::SETTINGS_SLA, None, None),
+            C::SlaEdit { priority } => (
+                tag::SLA_EDIT,
+                Some(Field::Code(priority_code(*priority))),
+                None,
+            ),
+            C::SlaClear { priority } => (
+                tag::SLA_CLEAR,
+                Some(Field::Code(priority_code(*priority))),
+                None,
+            ),
+            C::SettingsHours => (tag::SETTINGS_HOURS, None, None),
+            C::HoursEdit { what } => (
+                tag::HOURS_EDIT,
+                Some(Field::Code(hours_field_code(*what))),
+                None,
+            ),
+            C::HolidayDelete { date } => (tag::HOLIDAY_DELETE, Some(Field::Int(*date)), None),
+            C::SettingsEscalation => (tag::SETTINGS_ESCALATION, None, None),
+            C::EscalationAdd => (tag::ESCALATION_ADD, None, None),
+            C::EscalationDelete { id } => (tag::ESCALATION_DELETE, Some(Field::Int(*id)), None),
+            C::ReminderCancel { id } => (tag::REMINDER_CANCEL, Some(Field::Int(*id)), None),
         }
     }
 }
@@ -734,6 +875,22 @@ fn strategy_from_code(code: &str) -> Result<Strategy, CallbackDecodeError> {
     Strategy::ALL
         .into_iter()
         .find(|&s| strategy_code(s) == code)
+        .ok_or_else(|| CallbackDecodeError::BadField(code.to_owned()))
+}
+
+/// One-letter business-hours field codes, frozen like the others.
+const fn hours_field_code(f: HoursField) -> &'static str {
+    match f {
+        HoursField::TimeZone => "z",
+        HoursField::Week => "w",
+        HoursField::AddHoliday => "h",
+    }
+}
+
+fn hours_field_from_code(code: &str) -> Result<HoursField, CallbackDecodeError> {
+    HoursField::ALL
+        .into_iter()
+        .find(|&f| hours_field_code(f) == code)
         .ok_or_else(|| CallbackDecodeError::BadField(code.to_owned()))
 }
 
@@ -803,7 +960,7 @@ mod tests {
 
     /// How many variants `CallbackData` has. Bump together with
     /// `variant_index` when adding one.
-    const VARIANTS: usize = 44;
+    const VARIANTS: usize = 54;
 
     /// A distinct index per variant. The match has no wildcard, so adding a
     /// variant doesn't compile until it gets an index here; the index must
@@ -856,6 +1013,16 @@ mod tests {
             C::PromptCancel => 41,
             C::Queue => 42,
             C::QueueAssign { .. } => 43,
+            C::SettingsSla => 44,
+            C::SlaEdit { .. } => 45,
+            C::SlaClear { .. } => 46,
+            C::SettingsHours => 47,
+            C::HoursEdit { .. } => 48,
+            C::HolidayDelete { .. } => 49,
+            C::SettingsEscalation => 50,
+            C::EscalationAdd => 51,
+            C::EscalationDelete { .. } => 52,
+            C::ReminderCancel { .. } => 53,
         }
     }
 
@@ -940,7 +1107,17 @@ mod tests {
             C::KeywordAdd,
             C::PromptCancel,
             C::Queue,
+            C::SettingsSla,
+            C::SettingsHours,
+            C::SettingsEscalation,
+            C::EscalationAdd,
         ]);
+        for priority in Priority::ALL {
+            out.extend([C::SlaEdit { priority }, C::SlaClear { priority }]);
+        }
+        for what in HoursField::ALL {
+            out.push(C::HoursEdit { what });
+        }
         for strategy in Routing::ALL {
             out.push(C::RoutingStrategy { strategy });
         }
@@ -966,6 +1143,9 @@ mod tests {
                 C::AgentSkills { user: UserId(n) },
                 C::CategoryDelete { id: n },
                 C::KeywordDelete { id: n },
+                C::HolidayDelete { date: n },
+                C::EscalationDelete { id: n },
+                C::ReminderCancel { id: n },
             ]);
             for max_open in [0, 5, u16::MAX] {
                 out.push(C::AgentCapacity {
@@ -1122,6 +1302,31 @@ mod tests {
             (C::PromptCancel, "1|px"),
             (C::Queue, "1|qu"),
             (C::QueueAssign { ticket: t }, "1|qa|42"),
+            (C::SettingsSla, "1|sl"),
+            (
+                C::SlaEdit {
+                    priority: Priority::High,
+                },
+                "1|se|h",
+            ),
+            (
+                C::SlaClear {
+                    priority: Priority::Low,
+                },
+                "1|sx|l",
+            ),
+            (C::SettingsHours, "1|hs"),
+            (
+                C::HoursEdit {
+                    what: HoursField::TimeZone,
+                },
+                "1|he|z",
+            ),
+            (C::HolidayDelete { date: 20261225 }, "1|hd|20261225"),
+            (C::SettingsEscalation, "1|es"),
+            (C::EscalationAdd, "1|ea"),
+            (C::EscalationDelete { id: 3 }, "1|ed|3"),
+            (C::ReminderCancel { id: 3 }, "1|rc|3"),
         ];
         assert_eq!(cases.len(), VARIANTS);
         for (d, s) in cases {
@@ -1207,6 +1412,77 @@ mod tests {
             ("1|rp|2", E::BadField("2".into())),
             ("1|ax|7|65536", E::BadField("65536".into())),
             ("1|gs|-0100|i", E::NonCanonical),
+            ("1|se|x", E::BadField("x".into())),
+            ("1|se|urgent", E::BadField("urgent".into())),
+            ("1|sx|", E::BadField(String::new())),
+            (
+                "1|se",
+                E::WrongFieldCount {
+                    tag: "se",
+                    expected: 1,
+                    found: 0,
+                },
+            ),
+            (
+                "1|sl|h",
+                E::WrongFieldCount {
+                    tag: "sl",
+                    expected: 0,
+                    found: 1,
+                },
+            ),
+            ("1|he|x", E::BadField("x".into())),
+            ("1|he|Z", E::BadField("Z".into())),
+            ("1|he|tz", E::BadField("tz".into())),
+            ("1|he|", E::BadField(String::new())),
+            (
+                "1|he",
+                E::WrongFieldCount {
+                    tag: "he",
+                    expected: 1,
+                    found: 0,
+                },
+            ),
+            (
+                "1|he|z|w",
+                E::WrongFieldCount {
+                    tag: "he",
+                    expected: 1,
+                    found: 2,
+                },
+            ),
+            (
+                "1|hd",
+                E::WrongFieldCount {
+                    tag: "hd",
+                    expected: 1,
+                    found: 0,
+                },
+            ),
+            ("1|hd|2026-12-25", E::BadField("2026-12-25".into())),
+            ("1|hd|020261225", E::NonCanonical),
+            ("1|hd|+20261225", E::NonCanonical),
+            (
+                "1|ea|1",
+                E::WrongFieldCount {
+                    tag: "ea",
+                    expected: 0,
+                    found: 1,
+                },
+            ),
+            (
+                "1|ed",
+                E::WrongFieldCount {
+                    tag: "ed",
+                    expected: 1,
+                    found: 0,
+                },
+            ),
+            ("1|ed|x", E::BadField("x".into())),
+            ("1|ed|03", E::NonCanonical),
+            ("1|rc|", E::BadField(String::new())),
+            ("1|rc|-0", E::NonCanonical),
+            ("1|rc|+3", E::NonCanonical),
         ];
         for (input, want) in cases {
             assert_eq!(CallbackData::decode(input).as_ref(), Err(want), "{input:?}");
@@ -1309,6 +1585,18 @@ mod tests {
             Just(C::PromptCancel),
             Just(C::Queue),
             t().prop_map(|ticket| C::QueueAssign { ticket }),
+            Just(C::SettingsSla),
+            prop::sample::select(Priority::ALL.to_vec())
+                .prop_map(|priority| C::SlaEdit { priority }),
+            prop::sample::select(Priority::ALL.to_vec())
+                .prop_map(|priority| C::SlaClear { priority }),
+            Just(C::SettingsHours),
+            prop::sample::select(HoursField::ALL.to_vec()).prop_map(|what| C::HoursEdit { what }),
+            any::<i64>().prop_map(|date| C::HolidayDelete { date }),
+            Just(C::SettingsEscalation),
+            Just(C::EscalationAdd),
+            any::<i64>().prop_map(|id| C::EscalationDelete { id }),
+            any::<i64>().prop_map(|id| C::ReminderCancel { id }),
         ]
     }
 
@@ -1331,7 +1619,7 @@ mod tests {
         /// near-misses built from real tags and number-ish fields.
         #[test]
         fn decode_never_panics_on_near_misses(
-            s in "[0-2]?\\|(cm|am|at|pd|rs|cl|ro|pm|sp|bk|cs|ws|tb|ac|rg|gs|ax|pc|[a-z]{0,3})(\\|[-+]?[0-9a-z]{0,21}){0,3}\\|?"
+            s in "[0-2]?\\|(cm|am|at|pd|rs|cl|ro|pm|sp|bk|cs|ws|tb|ac|rg|gs|ax|pc|se|sx|he|hd|ed|rc|[a-z]{0,3})(\\|[-+]?[0-9a-z]{0,21}){0,3}\\|?"
         ) {
             check_decode(&s)?;
         }

@@ -40,6 +40,8 @@ pub enum Cmd {
     Away,
     Queue,
     Mytickets,
+    Remind(String),
+    Escalate(String),
 }
 
 fn list(items: &[(&str, &str)]) -> Vec<BotCommand> {
@@ -63,6 +65,8 @@ pub fn agent_commands() -> Vec<BotCommand> {
         ("reopen", "Reopen the ticket"),
         ("priority", "low | normal | high | urgent"),
         ("info", "Ticket details (sent privately)"),
+        ("remind", "Remind me: /remind 2h call back"),
+        ("escalate", "Escalate: /escalate [reason]"),
         ("exclude", "This topic is not a ticket"),
         ("include", "Undo /exclude"),
         ("connect", "Connect this forum group"),

@@ -33,11 +33,23 @@ pub enum Dialogue {
     /// "Create workspace" was pressed: the next private message is the name.
     WorkspaceName,
     /// Settings → Agents → Set skills: the next message is this agent's skills.
-    Skills { user: i64 },
+    Skills {
+        user: i64,
+    },
     /// Settings → Intake → ➕ Category: the next message is `name; skill; priority`.
     Category,
     /// Settings → Intake → ➕ Keyword rule: the next message is `keyword = skill`.
     Keyword,
+    /// Settings → SLA → ✏ a priority: the next message is its targets.
+    SlaTargets {
+        priority: crate::domain::ticket::Priority,
+    },
+    /// Settings → Business hours: the next message is the time zone / week / a holiday.
+    TimeZone,
+    Week,
+    Holiday,
+    /// Settings → Escalation → ➕ Rule: the next message is the rule.
+    EscalationRule,
 }
 
 /// How long a dialogue step waits for its answer before it is forgotten.

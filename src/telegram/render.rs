@@ -5,11 +5,14 @@
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::CallbackData;
+use super::callback::HoursField;
 use crate::app::effects::{
     AgentLoad, CardMenu, Change, Missing, Notice, PromptKind, TicketSummary,
 };
+use crate::app::effects::{SlaAlertKind, SlaLine};
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::routing::Strategy;
+use crate::domain::sla as cal;
 use crate::domain::team::Role;
 use crate::domain::ticket::{Priority, Status};
 
@@ -110,6 +113,7 @@ pub fn card(t: &TicketSummary, menu: CardMenu, agents: &[(i64, String)]) -> Rend
     if let Some(score) = t.csat {
         text.push_str(&format!("\nRating: {score}/5"));
     }
+    text.push_str(&sla_text(t));
     let id = TicketId(t.id);
     let cb = |label: &str, d: CallbackData| Button::Callback(label.to_owned(), d);
     let status = t.status.parse::<Status>().unwrap_or(Status::Open);
@@ -265,6 +269,37 @@ fn summary_text(t: &TicketSummary) -> String {
     if t.topic_deleted {
         s.push_str("\n⚠️ The topic was deleted in Telegram.");
     }
+    s.push_str(&sla_text(t));
+    s
+}
+
+fn sla_line(label: &str, l: &SlaLine) -> String {
+    let state = if l.breached {
+        "🚨 late".to_owned()
+    } else if l.paused {
+        format!("paused, {} left", esc(&l.left))
+    } else {
+        format!("{} left", esc(&l.left))
+    };
+    if l.due.is_empty() {
+        format!("\n{label}: {state}")
+    } else {
+        format!("\n{label}: due {} ({state})", esc(&l.due))
+    }
+}
+
+/// The SLA and escalation lines of the card and `/info`.
+fn sla_text(t: &TicketSummary) -> String {
+    let mut s = String::new();
+    if let Some(l) = &t.first_response_sla {
+        s.push_str(&sla_line("First response", l));
+    }
+    if let Some(l) = &t.resolution_sla {
+        s.push_str(&sla_line("Resolution", l));
+    }
+    if t.escalation_level > 0 {
+        s.push_str(&format!("\n🔺 Escalation level {}", t.escalation_level));
+    }
     s
 }
 
@@ -371,8 +406,13 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
                 ],
                 vec![
                     Button::Callback("🗂 Intake categories".into(), CallbackData::SettingsIntake),
-                    Button::Callback("🔐 Permissions".into(), CallbackData::SettingsPermissions),
+                    Button::Callback("⏱ SLA policies".into(), CallbackData::SettingsSla),
                 ],
+                vec![
+                    Button::Callback("🕘 Business hours".into(), CallbackData::SettingsHours),
+                    Button::Callback("🔺 Escalation".into(), CallbackData::SettingsEscalation),
+                ],
+                vec![Button::Callback("🔐 Permissions".into(), CallbackData::SettingsPermissions)],
                 [24u16, 48, 72, 168]
                     .iter()
                     .map(|h| Button::Callback(format!("{}{h} h", if i32::from(*h) == *auto_close_hours { "• " } else { "" }), CallbackData::SettingsAutoClose { hours: *h }))
@@ -689,7 +729,7 @@ fn routing_notice(n: &Notice) -> Rendered {
                 keyboard: Some(rows),
             }
         }
-        Notice::MyTickets { workspace, available, tickets } => {
+        Notice::MyTickets { workspace, available, tickets, reminders } => {
             let mut text = format!(
                 "🗂 <b>Your tickets in {}</b> ({})",
                 esc(workspace),
@@ -708,11 +748,23 @@ fn routing_notice(n: &Notice) -> Rendered {
                     esc(&priority_label(&q.priority))
                 ));
             }
-            let rows = tickets
+            let mut rows: Vec<Vec<Button>> = tickets
                 .iter()
                 .take(10)
                 .map(|q| vec![Button::Url(format!("#{} {}", q.number, q.subject.chars().take(40).collect::<String>()), topic_url(q.chat_id, q.thread_id))])
                 .collect();
+            if !reminders.is_empty() {
+                text.push_str("\n\n⏰ <b>Reminders</b>");
+            }
+            for r in reminders {
+                text.push_str(&format!("\n{} · #{} {}", esc(&r.due), r.number, esc(&r.text)));
+            }
+            rows.extend(reminders.iter().take(10).map(|r| {
+                vec![cb(
+                    format!("✖ Cancel reminder: {}", r.text.chars().take(30).collect::<String>()),
+                    CallbackData::ReminderCancel { id: r.id },
+                )]
+            }));
             Rendered { text, keyboard: Some(rows) }
         }
         Notice::RoutingSettings { view } => {
@@ -858,6 +910,14 @@ fn routing_notice(n: &Notice) -> Rendered {
                 ),
                 PromptKind::Category => "Send the new category as <code>name; skill; priority</code>, for example <code>Billing; billing; high</code>. Skill and priority are optional.".to_owned(),
                 PromptKind::Keyword => "Send the keyword rule as <code>keyword = skill</code>, for example <code>refund = billing</code>: topics whose title contains the keyword get the skill.".to_owned(),
+                PromptKind::SlaTargets { priority } => format!(
+                    "Send the targets for <b>{}</b> tickets: <code>first-response-minutes resolution-minutes [24/7|business] [warn%]</code>, for example <code>30 240 business 80</code>.",
+                    esc(&priority_label(priority))
+                ),
+                PromptKind::TimeZone => "Send the time zone, as an IANA name like <code>Europe/Berlin</code> or <code>America/New_York</code>.".to_owned(),
+                PromptKind::Week => "Send the weekly schedule, for example <code>mon-fri 09:00-17:00; sat 10:00-14:00</code>. Several intervals a day: <code>mon-fri 09:00-12:00, 13:00-17:00</code>; overnight: <code>mon-fri 22:00-06:00</code>. Days not named are days off.".to_owned(),
+                PromptKind::Holiday => "Send a holiday as <code>YYYY-MM-DD</code>, for example <code>2026-12-25</code>.".to_owned(),
+                PromptKind::EscalationRule => format!("Send a rule as {}", esc(crate::domain::escalation::RULE_FORM)),
             };
             Rendered {
                 text,
@@ -881,6 +941,112 @@ fn routing_notice(n: &Notice) -> Rendered {
         },
         Notice::IntakeChosen { category } => t(format!("Topic: <b>{}</b>. Thank you, an agent will be with you shortly.", esc(category))),
         Notice::IntakeOnlyCustomer => t("Only the customer who opened this topic can choose its category."),
+        Notice::SlaAlert { ticket, kind, left } => {
+            let what = match kind {
+                SlaAlertKind::FirstResponseWarning => format!("⚠️ First response for ticket <b>#{}</b> is due in {}", ticket.number, esc(left)),
+                SlaAlertKind::ResolutionWarning => format!("⚠️ Resolution of ticket <b>#{}</b> is due in {}", ticket.number, esc(left)),
+                SlaAlertKind::FirstResponseBreach => format!("🚨 SLA breached: ticket <b>#{}</b> has no first response in time", ticket.number),
+                SlaAlertKind::ResolutionBreach => format!("🚨 SLA breached: ticket <b>#{}</b> was not resolved in time", ticket.number),
+            };
+            Rendered {
+                text: format!(
+                    "{what}\n{}\nPriority: {} · Assignee: {}",
+                    esc(&ticket.subject),
+                    esc(&priority_label(&ticket.priority)),
+                    ticket.assignee.as_deref().map(esc).unwrap_or_else(|| "—".into())
+                ),
+                keyboard: Some(vec![vec![open_topic(ticket.chat_id, ticket.thread_id)]]),
+            }
+        }
+        Notice::Escalated { ticket, reason, by, admins } => {
+            let mut text = format!("🔺 Ticket <b>#{}</b> escalated (level {})", ticket.number, ticket.escalation_level);
+            if let Some(by) = by {
+                text.push_str(&format!(" by {}", esc(by)));
+            }
+            text.push_str(&format!(": {}", esc(&ticket.subject)));
+            if !reason.is_empty() {
+                text.push_str(&format!("\nReason: {}", esc(reason)));
+            }
+            if !admins.is_empty() {
+                text.push_str(&format!("\n{}", esc(&admins.join(" "))));
+            }
+            Rendered {
+                text,
+                keyboard: Some(vec![vec![open_topic(ticket.chat_id, ticket.thread_id)]]),
+            }
+        }
+        Notice::EscalationRaised { number, level } => t(format!("Ticket #{number} escalated to level {level}.")),
+        Notice::RemindUsage => t("Use /remind &lt;30m|2h|1d&gt; &lt;text&gt;, for example: /remind 2h call the customer back"),
+        Notice::ReminderSet { number, due } => t(format!("⏰ I will remind you about ticket #{number} on {}.", esc(due))),
+        Notice::Reminder { ticket, text } => Rendered {
+            text: format!("⏰ Reminder for ticket <b>#{}</b> ({}): {}", ticket.number, esc(&ticket.subject), esc(text)),
+            keyboard: Some(vec![vec![open_topic(ticket.chat_id, ticket.thread_id)]]),
+        },
+        Notice::ReminderCancelled => t("Reminder cancelled."),
+        Notice::SlaSettings { rows } => {
+            let mut text = String::from("⏱ <b>SLA policies</b> (first response · resolution · clock · warn at)\n");
+            for r in rows {
+                let label = priority_label(&r.priority);
+                match r.targets {
+                    Some((f, res, bh, warn)) => text.push_str(&format!(
+                        "\n{}: {} · {} · {} · {warn}%",
+                        esc(&label),
+                        cal::human_secs(i64::from(f) * 60),
+                        cal::human_secs(i64::from(res) * 60),
+                        if bh { "business hours" } else { "24/7" }
+                    )),
+                    None => text.push_str(&format!("\n{}: no SLA", esc(&label))),
+                }
+            }
+            let mut kb: Vec<Vec<Button>> = rows
+                .iter()
+                .filter_map(|r| {
+                    let p = r.priority.parse::<Priority>().ok()?;
+                    let mut row = vec![cb(format!("✏ {}", priority_label(&r.priority)), CallbackData::SlaEdit { priority: p })];
+                    if r.targets.is_some() {
+                        row.push(cb(format!("🗑 {}", priority_label(&r.priority)), CallbackData::SlaClear { priority: p }));
+                    }
+                    Some(row)
+                })
+                .collect();
+            kb.push(vec![back(CallbackData::SettingsHome)]);
+            Rendered { text, keyboard: Some(kb) }
+        }
+        Notice::HoursSettings { time_zone, week, holidays } => {
+            let mut text = format!(
+                "🕘 <b>Business hours</b>\nTime zone: <b>{}</b>\nWeek: <b>{}</b>\nHolidays: {}",
+                esc(time_zone),
+                esc(week),
+                if holidays.is_empty() { "none".to_owned() } else { esc(&holidays.iter().map(|h| h.label.clone()).collect::<Vec<_>>().join(", ")) }
+            );
+            text.push_str("\n\nSLA policies marked “business hours” count only this time.");
+            let mut kb = vec![
+                vec![
+                    cb("🌍 Time zone".into(), CallbackData::HoursEdit { what: HoursField::TimeZone }),
+                    cb("🗓 Weekly schedule".into(), CallbackData::HoursEdit { what: HoursField::Week }),
+                ],
+                vec![cb("➕ Holiday".into(), CallbackData::HoursEdit { what: HoursField::AddHoliday })],
+            ];
+            kb.extend(holidays.iter().map(|h| vec![cb(format!("🗑 {}", h.label), CallbackData::HolidayDelete { date: h.ymd })]));
+            kb.push(vec![back(CallbackData::SettingsHome)]);
+            Rendered { text, keyboard: Some(kb) }
+        }
+        Notice::EscalationSettings { rules } => {
+            let mut text = String::from("🔺 <b>Escalation rules</b>\n");
+            if rules.is_empty() {
+                text.push_str("\nNone yet.");
+            }
+            for r in rules {
+                text.push_str(&format!("\n• <code>{}</code>", esc(&r.text)));
+            }
+            let mut kb: Vec<Vec<Button>> = rules
+                .iter()
+                .map(|r| vec![cb(format!("🗑 {}", r.text.chars().take(40).collect::<String>()), CallbackData::EscalationDelete { id: r.id })])
+                .collect();
+            kb.push(vec![cb("➕ Rule".into(), CallbackData::EscalationAdd)]);
+            kb.push(vec![back(CallbackData::SettingsHome)]);
+            Rendered { text, keyboard: Some(kb) }
+        }
         _ => t(""),
     }
 }
@@ -942,6 +1108,19 @@ mod tests {
             messages: 1,
             csat: None,
             topic_deleted: false,
+            first_response_sla: Some(SlaLine {
+                due: "Mon 23 Nov 10:00 CET".into(),
+                left: "45 min".into(),
+                breached: false,
+                paused: false,
+            }),
+            resolution_sla: Some(SlaLine {
+                due: String::new(),
+                left: "3 h 00 min".into(),
+                breached: false,
+                paused: true,
+            }),
+            escalation_level: 2,
         };
         let agent = AgentLoad {
             user_id: 3,
@@ -979,7 +1158,7 @@ mod tests {
                 thread_id: 5,
             },
             Notice::UnassignedAlert {
-                ticket: summary,
+                ticket: summary.clone(),
                 minutes: 30,
             },
             Notice::Availability {
@@ -1008,6 +1187,12 @@ mod tests {
                 workspace: "<Acme>".into(),
                 available: true,
                 tickets: vec![q],
+                reminders: vec![crate::app::effects::ReminderRow {
+                    id: 1,
+                    number: 7,
+                    due: "Mon".into(),
+                    text: "<call>".into(),
+                }],
             },
             Notice::RoutingSettings {
                 view: RoutingView {
@@ -1061,6 +1246,68 @@ mod tests {
                 category: "<Billing>".into(),
             },
             Notice::IntakeOnlyCustomer,
+            Notice::SlaAlert {
+                ticket: summary.clone(),
+                kind: SlaAlertKind::ResolutionBreach,
+                left: "0 min".into(),
+            },
+            Notice::SlaAlert {
+                ticket: summary.clone(),
+                kind: SlaAlertKind::FirstResponseWarning,
+                left: "5 min".into(),
+            },
+            Notice::Escalated {
+                ticket: summary.clone(),
+                reason: "<why>".into(),
+                by: Some("<Ann>".into()),
+                admins: vec!["@olga".into()],
+            },
+            Notice::EscalationRaised {
+                number: 7,
+                level: 1,
+            },
+            Notice::RemindUsage,
+            Notice::ReminderSet {
+                number: 7,
+                due: "Mon".into(),
+            },
+            Notice::Reminder {
+                ticket: summary.clone(),
+                text: "<call>".into(),
+            },
+            Notice::ReminderCancelled,
+            Notice::SlaSettings {
+                rows: vec![
+                    crate::app::effects::PolicyRow {
+                        priority: "urgent".into(),
+                        targets: Some((30, 240, true, 80)),
+                    },
+                    crate::app::effects::PolicyRow {
+                        priority: "low".into(),
+                        targets: None,
+                    },
+                ],
+            },
+            Notice::HoursSettings {
+                time_zone: "Europe/Berlin".into(),
+                week: "mon-fri 09:00-17:00".into(),
+                holidays: vec![crate::app::effects::HolidayRow {
+                    label: "2026-12-25".into(),
+                    ymd: 20261225,
+                }],
+            },
+            Notice::EscalationSettings {
+                rules: vec![crate::app::effects::EscalationRow {
+                    id: 1,
+                    text: "manual -> post".into(),
+                }],
+            },
+            Notice::Prompt {
+                what: PromptKind::EscalationRule,
+            },
+            Notice::Prompt {
+                what: PromptKind::Week,
+            },
         ]
     }
 
@@ -1080,6 +1327,8 @@ mod tests {
                 "<Billing>",
                 "<refund>",
                 "<Support>",
+                "<call>",
+                "<why>",
             ] {
                 assert!(!r.text.contains(raw), "{raw} unescaped in {}", r.text);
             }

@@ -171,7 +171,7 @@ async fn render_card(
     menu: CardMenu,
 ) -> Result<Rendered, SendError> {
     let db = &state.ctx.db;
-    let summary = summarize(db, ticket).await?;
+    let summary = summarize(db, ticket, state.ctx.clock.now()).await?;
     let agents = if menu == CardMenu::Assign {
         crate::app::routing::agent_choices(db, ticket.workspace_id, state.ctx.clock.now())
             .await?

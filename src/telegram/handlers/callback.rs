@@ -10,13 +10,14 @@ use super::{profile, HandlerResult};
 use crate::app::effects::PromptKind;
 use crate::app::effects::{CardMenu, Notice, ReplyTo};
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
+use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team::{self, MemberAction};
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef};
 use crate::app::workspaces::{self, SettingChange};
 use crate::app::{Caller, Origin};
 use crate::domain::seats::Tier;
 use crate::domain::team::Role;
-use crate::telegram::callback::CallbackData;
+use crate::telegram::callback::{CallbackData, HoursField};
 use crate::telegram::{AppState, Dialogue};
 
 pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) -> HandlerResult {
@@ -180,6 +181,58 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                     .insert(caller.profile.id, (dialogue, Instant::now()));
             }
             return Ok(());
+        }
+        CallbackData::SettingsSla | CallbackData::SlaClear { .. } => {
+            let change = match data {
+                CallbackData::SlaClear { priority } => SlaChange::Clear(priority),
+                _ => SlaChange::Show,
+            };
+            return Ok(sla::sla_screen(ctx, origin, &caller, change, screen).await?);
+        }
+        CallbackData::SettingsHours | CallbackData::HolidayDelete { .. } => {
+            let change = match data {
+                CallbackData::HolidayDelete { date } => HoursChange::DeleteHoliday(date),
+                _ => HoursChange::Show,
+            };
+            return Ok(sla::hours_screen(ctx, origin, &caller, change, screen).await?);
+        }
+        CallbackData::SettingsEscalation | CallbackData::EscalationDelete { .. } => {
+            let change = match data {
+                CallbackData::EscalationDelete { id } => EscalationChange::Delete(id),
+                _ => EscalationChange::Show,
+            };
+            return Ok(sla::escalation_screen(ctx, origin, &caller, change, screen).await?);
+        }
+        CallbackData::SlaEdit { .. }
+        | CallbackData::HoursEdit { .. }
+        | CallbackData::EscalationAdd => {
+            let (prompt, dialogue) = match data {
+                CallbackData::SlaEdit { priority } => (
+                    PromptKind::SlaTargets {
+                        priority: priority.as_str().to_owned(),
+                    },
+                    Dialogue::SlaTargets { priority },
+                ),
+                CallbackData::HoursEdit {
+                    what: HoursField::TimeZone,
+                } => (PromptKind::TimeZone, Dialogue::TimeZone),
+                CallbackData::HoursEdit {
+                    what: HoursField::Week,
+                } => (PromptKind::Week, Dialogue::Week),
+                CallbackData::HoursEdit {
+                    what: HoursField::AddHoliday,
+                } => (PromptKind::Holiday, Dialogue::Holiday),
+                _ => (PromptKind::EscalationRule, Dialogue::EscalationRule),
+            };
+            if sla::ask(ctx, origin, &caller, prompt).await? {
+                state
+                    .dialogues
+                    .insert(caller.profile.id, (dialogue, Instant::now()));
+            }
+            return Ok(());
+        }
+        CallbackData::ReminderCancel { id } => {
+            return Ok(sla::cancel_reminder(ctx, origin, &caller, id).await?);
         }
         CallbackData::PromptCancel => {
             state.dialogues.remove(&caller.profile.id);

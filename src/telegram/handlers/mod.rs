@@ -15,6 +15,7 @@ use super::commands::Cmd;
 use super::{AppState, Dialogue};
 use crate::app::effects::ReplyTo;
 use crate::app::routing::{self, AgentChange, IntakeChange};
+use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team;
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef, TopicMessage};
 use crate::app::workspaces::{self, BotRights, SettingChange};
@@ -90,6 +91,22 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
                 Some(Dialogue::Keyword) => {
                     let change = IntakeChange::AddKeyword(text.to_owned());
                     return Ok(routing::intake_screen(ctx, origin, &caller, change, None).await?);
+                }
+                Some(Dialogue::SlaTargets { priority }) => {
+                    let change = SlaChange::Set(priority, text.to_owned());
+                    return Ok(sla::sla_screen(ctx, origin, &caller, change, None).await?);
+                }
+                Some(d @ (Dialogue::TimeZone | Dialogue::Week | Dialogue::Holiday)) => {
+                    let change = match d {
+                        Dialogue::TimeZone => HoursChange::TimeZone(text.to_owned()),
+                        Dialogue::Week => HoursChange::Week(text.to_owned()),
+                        _ => HoursChange::AddHoliday(text.to_owned()),
+                    };
+                    return Ok(sla::hours_screen(ctx, origin, &caller, change, None).await?);
+                }
+                Some(Dialogue::EscalationRule) => {
+                    let change = EscalationChange::Add(text.to_owned());
+                    return Ok(sla::escalation_screen(ctx, origin, &caller, change, None).await?);
                 }
                 None => {}
             }
@@ -302,6 +319,40 @@ pub async fn command(
                 exclude,
             )
             .await?);
+        }
+        Cmd::Remind(_) | Cmd::Escalate(_) if private => {
+            return Ok(tickets::usage(
+                ctx,
+                origin,
+                &caller,
+                crate::app::effects::Notice::NotInTopic,
+            )
+            .await?)
+        }
+        Cmd::Remind(args) => {
+            let Some(thread) = thread_of(&msg) else {
+                return Ok(tickets::usage(
+                    ctx,
+                    origin,
+                    &caller,
+                    crate::app::effects::Notice::NotInTopic,
+                )
+                .await?);
+            };
+            return Ok(sla::set_reminder(ctx, origin, &caller, chat, thread, &args).await?);
+        }
+        Cmd::Escalate(reason) => {
+            let Some(thread) = thread_of(&msg) else {
+                return Ok(tickets::usage(
+                    ctx,
+                    origin,
+                    &caller,
+                    crate::app::effects::Notice::NotInTopic,
+                )
+                .await?);
+            };
+            let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+            return Ok(sla::escalate(ctx, origin, &caller, chat, thread, reason).await?);
         }
         Cmd::Claim => Action::Claim,
         Cmd::Assign(args) => {
