@@ -118,8 +118,17 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a daemon on an existing fake and database (a "restart").
 pub async fn spawn_app_with(tg: FakeTelegram, database: TestDb) -> TestApp {
+    spawn_app_at(tg, database, Utc::now()).await
+}
+
+/// Starts a daemon whose clock reads `start` (a restart after downtime).
+pub async fn spawn_app_at(
+    tg: FakeTelegram,
+    database: TestDb,
+    start: chrono::DateTime<Utc>,
+) -> TestApp {
     topicdesk::startup::init_tracing(LogFormat::Pretty);
-    let clock = ManualClock::new(Utc::now());
+    let clock = ManualClock::new(start);
     let settings = test_settings(&tg, &database.url);
     let app = Application::build(settings, Arc::new(clock.clone()))
         .await

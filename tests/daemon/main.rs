@@ -9,5 +9,6 @@ mod helpers;
 mod lifecycle;
 mod reliability;
 mod routing;
+mod sla;
 mod team;
 mod workspace;

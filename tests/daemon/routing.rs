@@ -17,7 +17,7 @@ use crate::helpers::*;
 
 /// The newest bot message in `user`'s private chat with a button `pick` accepts, and that
 /// button's data.
-async fn find_button(
+pub(crate) async fn find_button(
     app: &TestApp,
     user: &FakeUser,
     what: &str,
@@ -39,7 +39,7 @@ async fn find_button(
 }
 
 /// Presses the newest private button whose label contains `label`.
-async fn tap(app: &TestApp, user: &FakeUser, label: &str) {
+pub(crate) async fn tap(app: &TestApp, user: &FakeUser, label: &str) {
     let (msg, data) = find_button(app, user, &format!("a {label:?} button"), |l| {
         l.contains(label)
     })
@@ -50,7 +50,7 @@ async fn tap(app: &TestApp, user: &FakeUser, label: &str) {
 }
 
 /// Presses the newest private button labelled exactly `label` (or `• label`, the current choice).
-async fn tap_exact(app: &TestApp, user: &FakeUser, label: &str) {
+pub(crate) async fn tap_exact(app: &TestApp, user: &FakeUser, label: &str) {
     let marked = format!("• {label}");
     let (msg, data) = find_button(app, user, &format!("the {label:?} button"), |l| {
         l == label || l == marked
@@ -61,7 +61,7 @@ async fn tap_exact(app: &TestApp, user: &FakeUser, label: &str) {
 }
 
 /// `/settings` → `screen`.
-async fn open_settings(app: &TestApp, admin: &FakeUser, screen: &str) {
+pub(crate) async fn open_settings(app: &TestApp, admin: &FakeUser, screen: &str) {
     app.settle().await;
     app.tg.private_text(admin, "/settings");
     app.wait_private(admin, "Settings of").await;
@@ -69,7 +69,7 @@ async fn open_settings(app: &TestApp, admin: &FakeUser, screen: &str) {
 }
 
 /// `/settings` → Routing → the strategy's button.
-async fn set_strategy(app: &TestApp, admin: &FakeUser, label: &str, machine: &str) {
+pub(crate) async fn set_strategy(app: &TestApp, admin: &FakeUser, label: &str, machine: &str) {
     open_settings(app, admin, "Routing").await;
     tap_exact(app, admin, label).await;
     let ws = app.workspace_of(admin).await;
@@ -80,7 +80,7 @@ async fn set_strategy(app: &TestApp, admin: &FakeUser, label: &str, machine: &st
 }
 
 /// `/settings` → Agents & skills → the agent → Set skills… → typed answer.
-async fn set_skills(app: &TestApp, admin: &FakeUser, agent: &FakeUser, skills: &str) {
+pub(crate) async fn set_skills(app: &TestApp, admin: &FakeUser, agent: &FakeUser, skills: &str) {
     open_settings(app, admin, "Agents & skills").await;
     tap(app, admin, &format!("⚙ {}", agent.first_name)).await;
     tap(app, admin, "Set skills").await;
@@ -95,7 +95,7 @@ async fn set_skills(app: &TestApp, admin: &FakeUser, agent: &FakeUser, skills: &
 }
 
 /// `/settings` → Agents & skills → the agent → capacity button.
-async fn set_capacity(app: &TestApp, admin: &FakeUser, agent: &FakeUser, max: i32) {
+pub(crate) async fn set_capacity(app: &TestApp, admin: &FakeUser, agent: &FakeUser, max: i32) {
     open_settings(app, admin, "Agents & skills").await;
     tap(app, admin, &format!("⚙ {}", agent.first_name)).await;
     tap_exact(app, admin, &max.to_string()).await;
@@ -107,7 +107,12 @@ async fn set_capacity(app: &TestApp, admin: &FakeUser, agent: &FakeUser, max: i3
 }
 
 /// Sends a private command and waits for the answer containing `needle`.
-async fn private(app: &TestApp, user: &FakeUser, text: &str, needle: &str) -> FakeMessage {
+pub(crate) async fn private(
+    app: &TestApp,
+    user: &FakeUser,
+    text: &str,
+    needle: &str,
+) -> FakeMessage {
     app.settle().await;
     let before = app.tg.bot_messages_in(user.id, None).len();
     app.tg.private_text(user, text);
@@ -123,7 +128,7 @@ async fn private(app: &TestApp, user: &FakeUser, text: &str, needle: &str) -> Fa
 
 // ----- reading the database ------------------------------------------------------------------
 
-async fn workspace(app: &TestApp, id: i64) -> entity::workspaces::Model {
+pub(crate) async fn workspace(app: &TestApp, id: i64) -> entity::workspaces::Model {
     entity::workspaces::Entity::find_by_id(id)
         .one(&app.db)
         .await
@@ -131,7 +136,7 @@ async fn workspace(app: &TestApp, id: i64) -> entity::workspaces::Model {
         .expect("workspace")
 }
 
-async fn member(app: &TestApp, ws: i64, user: &FakeUser) -> entity::members::Model {
+pub(crate) async fn member(app: &TestApp, ws: i64, user: &FakeUser) -> entity::members::Model {
     entity::members::Entity::find()
         .filter(entity::members::Column::WorkspaceId.eq(ws))
         .filter(entity::members::Column::UserId.eq(user.id))
@@ -142,7 +147,7 @@ async fn member(app: &TestApp, ws: i64, user: &FakeUser) -> entity::members::Mod
 }
 
 /// Waits until every ticket of these topics has an assignee; returns them in topic order.
-async fn assignees(app: &TestApp, chat: i64, threads: &[i32]) -> Vec<i64> {
+pub(crate) async fn assignees(app: &TestApp, chat: i64, threads: &[i32]) -> Vec<i64> {
     let mut out = Vec::new();
     for t in threads {
         let ticket = app
@@ -164,7 +169,7 @@ fn count(ids: &[i64]) -> HashMap<i64, usize> {
 }
 
 /// The ticket stays waiting: everything is handled and nobody got it.
-async fn assert_waiting(app: &TestApp, chat: i64, thread: i32) {
+pub(crate) async fn assert_waiting(app: &TestApp, chat: i64, thread: i32) {
     app.settle().await;
     let t = app.ticket(chat, thread).await;
     assert_eq!(
@@ -177,7 +182,7 @@ async fn assert_waiting(app: &TestApp, chat: i64, thread: i32) {
 
 /// An Owner with a connected forum, `agents` teammates joined by invite, and the Owner away (so
 /// only the invited agents take tickets). Returns (owner, forum, agents).
-async fn team(app: &TestApp, names: &[&str]) -> (FakeUser, i64, Vec<FakeUser>) {
+pub(crate) async fn team(app: &TestApp, names: &[&str]) -> (FakeUser, i64, Vec<FakeUser>) {
     let owner = app.owner("Olga", "Acme").await;
     let chat = app.connected_forum(&owner, "Acme Support").await;
     let ws = app.workspace_of(&owner).await;
@@ -190,7 +195,7 @@ async fn team(app: &TestApp, names: &[&str]) -> (FakeUser, i64, Vec<FakeUser>) {
     (owner, chat, agents)
 }
 
-async fn resolve(app: &TestApp, agent: &FakeUser, chat: i64, thread: i32) {
+pub(crate) async fn resolve(app: &TestApp, agent: &FakeUser, chat: i64, thread: i32) {
     let (card, data) = app.card_button(chat, thread, "Resolve").await;
     let (_, alert) = app.press(agent, chat, card, &data).await;
     assert!(!alert, "{} could not resolve", agent.first_name);
