@@ -17,6 +17,7 @@ pub mod reminders;
 pub mod seats;
 pub mod sla_policies;
 pub mod support_groups;
+pub mod tags;
 pub mod ticket_messages;
 pub mod tickets;
 pub mod timers;

@@ -1,6 +1,6 @@
 //! SLA, business hours, escalation and reminders (SPEC §9, §7): SLA policies per priority, the
-//! workspace's calendar, each ticket's SLA clocks and escalation level, escalation rules, and
-//! reminders. Every deadline is also a row in `timers`, so nothing here is ever scanned.
+//! workspace's calendar, each ticket's SLA clocks and escalation level, escalation rules,
+//! reminders, and the ticket and customer tags that escalation rules can trigger on. Every deadline is also a row in `timers`, so nothing here is ever scanned.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -174,6 +174,30 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(Tags::Table)
+                .col(big_pk_auto(Tags::Id))
+                .col(big_integer(Tags::WorkspaceId))
+                .col(string_len(Tags::SubjectKind, 16))
+                .col(big_integer(Tags::SubjectId))
+                .col(string_len(Tags::Tag, 32))
+                .col(timestamp_with_time_zone(Tags::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("uq_tags_subject_tag")
+                .table(Tags::Table)
+                .col(Tags::WorkspaceId)
+                .col(Tags::SubjectKind)
+                .col(Tags::SubjectId)
+                .col(Tags::Tag)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("idx_reminders_user")
@@ -188,6 +212,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
+            Tags::Table.into_iden(),
             Reminders::Table.into_iden(),
             EscalationRules::Table.into_iden(),
             SlaPolicies::Table.into_iden(),
@@ -262,6 +287,17 @@ enum EscalationRules {
     TriggerArg,
     Action,
     ActionArg,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Tags {
+    Table,
+    Id,
+    WorkspaceId,
+    SubjectKind,
+    SubjectId,
+    Tag,
     CreatedAt,
 }
 

@@ -151,6 +151,10 @@ pub struct TicketSummary {
     pub resolution_sla: Option<SlaLine>,
     #[serde(default)]
     pub escalation_level: i32,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub customer_tags: Vec<String>,
 }
 
 /// One SLA clock as shown on the card and in `/info`.
@@ -527,6 +531,12 @@ pub enum Notice {
     },
     EscalationSettings {
         rules: Vec<EscalationRow>,
+    },
+    TagUsage,
+    Tagged {
+        number: i64,
+        customer: bool,
+        tags: Vec<String>,
     },
 }
 

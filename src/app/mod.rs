@@ -6,6 +6,7 @@
 pub mod effects;
 pub mod routing;
 pub mod sla;
+pub mod tags;
 pub mod team;
 pub mod tickets;
 pub mod workspaces;

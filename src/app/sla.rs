@@ -345,12 +345,31 @@ async fn rules_of(w: &Work, workspace: i64) -> AppResult<Vec<(i64, Rule)>> {
         .collect())
 }
 
+/// Runs the rules an event outside this module sets off (a tag added).
+pub(crate) async fn trigger(w: &mut Work, t: Ticket, happened: Happened<'_>) -> AppResult<Ticket> {
+    Box::pin(run_rules(w, t, happened, None)).await
+}
+
+/// A new ticket: its customer's tags may set rules off.
+pub(crate) async fn on_created(w: &mut Work, mut t: Ticket) -> AppResult<Ticket> {
+    let tags = store::tags::of(
+        &w.tx,
+        t.workspace_id,
+        store::tags::On::Customer(t.customer_id),
+    )
+    .await?;
+    for tag in &tags {
+        t = trigger(w, t, Happened::CustomerTagged(tag)).await?;
+    }
+    Ok(t)
+}
+
 /// Runs every rule whose trigger matches, in order. Actions run as the system, so a priority
 /// they raise does not set off priority rules again.
 async fn run_rules(
     w: &mut Work,
     mut t: Ticket,
-    happened: Happened,
+    happened: Happened<'_>,
     reason: Option<&str>,
 ) -> AppResult<Ticket> {
     let rules = rules_of(w, t.workspace_id).await?;

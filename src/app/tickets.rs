@@ -164,7 +164,8 @@ async fn create(
     }
     Metrics::inc(&metrics.tickets_created);
     let ticket = super::sla::start(w, ticket).await?;
-    super::routing::intake(w, ticket).await
+    let ticket = super::routing::intake(w, ticket).await?;
+    super::sla::on_created(w, ticket).await
 }
 
 /// A message in a topic: creates the ticket if the bot never saw the topic created, logs the
@@ -740,6 +741,13 @@ pub async fn summarize<C: sea_orm::ConnectionTrait>(
         first_response_sla,
         resolution_sla,
         escalation_level: t.escalation_level,
+        tags: store::tags::of(db, t.workspace_id, store::tags::On::Ticket(t.id)).await?,
+        customer_tags: store::tags::of(
+            db,
+            t.workspace_id,
+            store::tags::On::Customer(t.customer_id),
+        )
+        .await?,
     })
 }
 

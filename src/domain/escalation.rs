@@ -15,6 +15,10 @@ pub enum Trigger {
     Unassigned(u32),
     /// The ticket's priority became this one.
     Priority(Priority),
+    /// The ticket got this tag.
+    Tag(String),
+    /// The ticket's customer has (or got) this tag.
+    CustomerTag(String),
     /// An agent ran `/escalate`.
     Manual,
 }
@@ -45,7 +49,7 @@ pub struct Rule {
 
 /// Something that happened to a ticket, to match against triggers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Happened {
+pub enum Happened<'a> {
     FirstResponseBreach,
     ResolutionBreach,
     /// Waiting without an assignee, for more than `after` and at most `upto` minutes: rules with
@@ -55,6 +59,10 @@ pub enum Happened {
         upto: u32,
     },
     PriorityBecame(Priority),
+    /// A tag was added to the ticket.
+    Tagged(&'a str),
+    /// The customer has this tag: added now, or present when their ticket was created.
+    CustomerTagged(&'a str),
     Manual,
 }
 
@@ -69,6 +77,8 @@ impl Trigger {
                 *n > after && *n <= upto
             }
             (Trigger::Priority(p), Happened::PriorityBecame(q)) => *p == q,
+            (Trigger::Tag(t), Happened::Tagged(u))
+            | (Trigger::CustomerTag(t), Happened::CustomerTagged(u)) => t == u,
             _ => false,
         }
     }
@@ -80,6 +90,8 @@ impl Trigger {
             Trigger::ResolutionBreach => ("resolution_breach", None),
             Trigger::Unassigned(n) => ("unassigned", Some(n.to_string())),
             Trigger::Priority(p) => ("priority", Some(p.as_str().to_owned())),
+            Trigger::Tag(t) => ("tag", Some(t.clone())),
+            Trigger::CustomerTag(t) => ("customer_tag", Some(t.clone())),
             Trigger::Manual => ("manual", None),
         }
     }
@@ -109,8 +121,18 @@ pub fn next_unassigned_threshold(rules: &[Rule], after: u32) -> Option<u32> {
         .min()
 }
 
+/// A tag as stored: lower case, without `#`, letters, digits, `_` and `-`, 1 to 32 characters.
+pub fn normalize_tag(s: &str) -> Option<String> {
+    let t = s.trim().trim_start_matches('#').to_lowercase();
+    let ok = !t.is_empty()
+        && t.chars().count() <= 32
+        && t.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    ok.then_some(t)
+}
+
 /// How to write a rule, shown with every parse error.
-pub const RULE_FORM: &str = "<trigger> -> <action>. Triggers: first_response_breach, resolution_breach, unassigned <minutes>, priority <low|normal|high|urgent>, manual. Actions: post, mention_admins, reassign skill <skill>, reassign agent <@username>, raise_priority, raise_level. Example: resolution_breach -> mention_admins";
+pub const RULE_FORM: &str = "<trigger> -> <action>. Triggers: first_response_breach, resolution_breach, unassigned <minutes>, priority <low|normal|high|urgent>, tag <tag>, customer_tag <tag>, manual. Actions: post, mention_admins, reassign skill <skill>, reassign agent <@username>, raise_priority, raise_level. Example: resolution_breach -> mention_admins";
 
 /// Reads a rule from its stored parts; `None` for parts this version does not know.
 pub fn from_parts(
@@ -139,24 +161,28 @@ pub fn parse_rule(text: &str) -> Result<Rule, String> {
     };
     let t: Vec<String> = t.split_whitespace().map(str::to_lowercase).collect();
     let a: Vec<String> = a.split_whitespace().map(|s| s.to_owned()).collect();
-    let trigger =
-        match t.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-            ["first_response_breach"] => Trigger::FirstResponseBreach,
-            ["resolution_breach"] => Trigger::ResolutionBreach,
-            ["manual"] => Trigger::Manual,
-            ["unassigned", n] => match n.parse::<u32>() {
-                Ok(n) if (1..=525_600).contains(&n) => Trigger::Unassigned(n),
-                _ => return bad(&format!("\"{n}\" is not a number of minutes (1 to 525600)")),
-            },
-            ["priority", p] => match p.parse::<Priority>() {
-                Ok(p) => Trigger::Priority(p),
-                Err(_) => return bad(&format!("\"{p}\" is not a priority")),
-            },
-            ["tag" | "customer_tag", ..] => return bad(
-                "Tag triggers need ticket and customer tags, which this version does not have yet",
-            ),
-            _ => return bad(&format!("Unknown trigger \"{}\"", t.join(" "))),
-        };
+    let trigger = match t.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["first_response_breach"] => Trigger::FirstResponseBreach,
+        ["resolution_breach"] => Trigger::ResolutionBreach,
+        ["manual"] => Trigger::Manual,
+        ["unassigned", n] => match n.parse::<u32>() {
+            Ok(n) if (1..=525_600).contains(&n) => Trigger::Unassigned(n),
+            _ => return bad(&format!("\"{n}\" is not a number of minutes (1 to 525600)")),
+        },
+        ["priority", p] => match p.parse::<Priority>() {
+            Ok(p) => Trigger::Priority(p),
+            Err(_) => return bad(&format!("\"{p}\" is not a priority")),
+        },
+        ["tag", t] => match normalize_tag(t) {
+            Some(t) => Trigger::Tag(t),
+            None => return bad(&format!("\"{t}\" is not a tag")),
+        },
+        ["customer_tag", t] => match normalize_tag(t) {
+            Some(t) => Trigger::CustomerTag(t),
+            None => return bad(&format!("\"{t}\" is not a tag")),
+        },
+        _ => return bad(&format!("Unknown trigger \"{}\"", t.join(" "))),
+    };
     let lower: Vec<String> = a.iter().map(|s| s.to_lowercase()).collect();
     let action = match lower
         .iter()
@@ -193,6 +219,8 @@ impl fmt::Display for Rule {
             Trigger::ResolutionBreach => f.write_str("resolution_breach")?,
             Trigger::Unassigned(n) => write!(f, "unassigned {n}")?,
             Trigger::Priority(p) => write!(f, "priority {}", p.as_str())?,
+            Trigger::Tag(t) => write!(f, "tag {t}")?,
+            Trigger::CustomerTag(t) => write!(f, "customer_tag {t}")?,
             Trigger::Manual => f.write_str("manual")?,
         }
         f.write_str(" -> ")?;
@@ -234,6 +262,11 @@ mod tests {
             ),
             rule(Trigger::Manual, Action::RaisePriority),
             rule(Trigger::Manual, Action::RaiseLevel),
+            rule(Trigger::Tag("vip".into()), Action::Post),
+            rule(
+                Trigger::CustomerTag("churn-risk".into()),
+                Action::MentionAdmins,
+            ),
         ];
         for r in rules {
             assert_eq!(parse_rule(&r.to_string()), Ok(r.clone()), "{r}");
@@ -270,7 +303,8 @@ mod tests {
             "unassigned 0 -> post",
             "priority soon -> post",
             "manual -> dance",
-            "tag vip -> post",
+            "tag v.i.p -> post",
+            "customer_tag -> post",
             "manual -> reassign agent @",
         ] {
             let err = parse_rule(bad).unwrap_err();
@@ -310,6 +344,12 @@ mod tests {
         assert!(Trigger::Manual.matches(Happened::Manual));
         assert!(!Trigger::Manual.matches(Happened::ResolutionBreach));
         assert!(Trigger::FirstResponseBreach.matches(Happened::FirstResponseBreach));
+        assert!(Trigger::Tag("vip".into()).matches(Happened::Tagged("vip")));
+        assert!(!Trigger::Tag("vip".into()).matches(Happened::CustomerTagged("vip")));
+        assert!(Trigger::CustomerTag("vip".into()).matches(Happened::CustomerTagged("vip")));
+        assert!(!Trigger::CustomerTag("vip".into()).matches(Happened::CustomerTagged("vips")));
+        assert_eq!(normalize_tag(" #VIP "), Some("vip".into()));
+        assert_eq!(normalize_tag("a b"), None);
         assert!(!Trigger::FirstResponseBreach.matches(Happened::ResolutionBreach));
     }
 }

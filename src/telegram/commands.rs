@@ -42,6 +42,7 @@ pub enum Cmd {
     Mytickets,
     Remind(String),
     Escalate(String),
+    Tag(String),
 }
 
 fn list(items: &[(&str, &str)]) -> Vec<BotCommand> {
@@ -65,6 +66,7 @@ pub fn agent_commands() -> Vec<BotCommand> {
         ("reopen", "Reopen the ticket"),
         ("priority", "low | normal | high | urgent"),
         ("info", "Ticket details (sent privately)"),
+        ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
         ("remind", "Remind me: /remind 2h call back"),
         ("escalate", "Escalate: /escalate [reason]"),
         ("exclude", "This topic is not a ticket"),

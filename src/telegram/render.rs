@@ -224,9 +224,9 @@ fn help_text(role: Option<Role>, in_group: bool) -> String {
             "\n/start — welcome and create a workspace\n/newworkspace &lt;name&gt; — create a workspace you own\n/help — this message",
         ),
         Some(role) => {
-            s.push_str(&format!("\nYour role: <b>{role}</b>\n\n<b>In a ticket topic</b>\n/claim — take the ticket\n/assign @agent [note] — hand it over\n/unassign — back to the queue\n/pending — waiting on the customer\n/resolve — mark resolved\n/close — close a resolved ticket\n/reopen — reopen\n/priority low|normal|high|urgent\n/info — details, sent privately\n"));
+            s.push_str(&format!("\nYour role: <b>{role}</b>\n\n<b>In a ticket topic</b>\n/claim — take the ticket\n/assign @agent [note] — hand it over\n/unassign — back to the queue\n/pending — waiting on the customer\n/resolve — mark resolved\n/close — close a resolved ticket\n/reopen — reopen\n/priority low|normal|high|urgent\n/tag +vip -billing — ticket tags; /tag customer +vip — customer tags\n/remind 2h text — a private reminder\n/escalate [reason] — raise the escalation level\n/info — details, sent privately\n"));
             if role.can_configure() {
-                s.push_str("\n<b>Configuration</b>\n/connect — in a forum group: turn its topics into tickets\n/disconnect — stop\n/staffchat — in a group: send staff notifications there\n/exclude, /include — in a topic: not a ticket / a ticket again\n/settings — in private: routing, agents &amp; skills, intake categories, privacy, auto-close\n");
+                s.push_str("\n<b>Configuration</b>\n/connect — in a forum group: turn its topics into tickets\n/disconnect — stop\n/staffchat — in a group: send staff notifications there\n/exclude, /include — in a topic: not a ticket / a ticket again\n/settings — in private: routing, agents &amp; skills, intake categories, SLA policies, business hours, escalation, privacy, auto-close\n");
                 s.push_str("\n<b>Team</b>\n/invite basic|pro — a single-use link to a free seat\n/members — people, roles and seats\n");
             }
             if role == Role::Owner {
@@ -288,9 +288,21 @@ fn sla_line(label: &str, l: &SlaLine) -> String {
     }
 }
 
-/// The SLA and escalation lines of the card and `/info`.
+/// The SLA, escalation and tag lines of the card and `/info`.
 fn sla_text(t: &TicketSummary) -> String {
     let mut s = String::new();
+    let hashes = |tags: &[String]| {
+        tags.iter()
+            .map(|t| format!("#{}", esc(t)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if !t.tags.is_empty() {
+        s.push_str(&format!("\nTags: {}", hashes(&t.tags)));
+    }
+    if !t.customer_tags.is_empty() {
+        s.push_str(&format!("\nCustomer tags: {}", hashes(&t.customer_tags)));
+    }
     if let Some(l) = &t.first_response_sla {
         s.push_str(&sla_line("First response", l));
     }
@@ -975,6 +987,12 @@ fn routing_notice(n: &Notice) -> Rendered {
                 keyboard: Some(vec![vec![open_topic(ticket.chat_id, ticket.thread_id)]]),
             }
         }
+        Notice::TagUsage => t("Use /tag +vip -billing for this ticket, or /tag customer +vip for its customer. Tags are letters, digits, - and _."),
+        Notice::Tagged { number, customer, tags } => t(format!(
+            "{} of ticket #{number}: {}",
+            if *customer { "Customer tags" } else { "Tags" },
+            if tags.is_empty() { "none".to_owned() } else { tags.iter().map(|t| format!("#{}", esc(t))).collect::<Vec<_>>().join(" ") }
+        )),
         Notice::EscalationRaised { number, level } => t(format!("Ticket #{number} escalated to level {level}.")),
         Notice::RemindUsage => t("Use /remind &lt;30m|2h|1d&gt; &lt;text&gt;, for example: /remind 2h call the customer back"),
         Notice::ReminderSet { number, due } => t(format!("⏰ I will remind you about ticket #{number} on {}.", esc(due))),
@@ -1121,6 +1139,8 @@ mod tests {
                 paused: true,
             }),
             escalation_level: 2,
+            tags: vec!["<vip>".into()],
+            customer_tags: vec!["<churn>".into()],
         };
         let agent = AgentLoad {
             user_id: 3,
@@ -1308,6 +1328,12 @@ mod tests {
             Notice::Prompt {
                 what: PromptKind::Week,
             },
+            Notice::TagUsage,
+            Notice::Tagged {
+                number: 7,
+                customer: true,
+                tags: vec!["<vip>".into()],
+            },
         ]
     }
 
@@ -1329,6 +1355,8 @@ mod tests {
                 "<Support>",
                 "<call>",
                 "<why>",
+                "<vip>",
+                "<churn>",
             ] {
                 assert!(!r.text.contains(raw), "{raw} unescaped in {}", r.text);
             }

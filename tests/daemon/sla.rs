@@ -541,3 +541,58 @@ async fn two_schedulers_on_one_database_fire_each_timer_once() {
     assert_eq!(fired.len(), N);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn ticket_and_customer_tags_set_off_their_rules() {
+    let app = spawn_app().await;
+    let (owner, chat, staff) = desk(&app).await;
+    add_rule(&app, &owner, "tag vip -> mention_admins").await;
+    add_rule(&app, &owner, "customer_tag churn-risk -> raise_priority").await;
+    let customer = app.tg.add_user("Carl", Some("carl"));
+    let thread = app.open_ticket(chat, &customer, "Important").await;
+
+    app.tg
+        .group_text(chat, Some(thread), &owner, "/tag +VIP +billing");
+    app.wait_bot_message(chat, Some(thread), "Tags of ticket #1: #billing #vip")
+        .await;
+    app.wait_bot_message(staff, None, "@olga").await;
+    app.card_shows(chat, thread, "Tags: #billing #vip").await;
+    app.tg
+        .group_text(chat, Some(thread), &owner, "/tag -billing");
+    app.card_shows(chat, thread, "Tags: #vip").await;
+    // Adding a tag the ticket already has sets nothing off again.
+    app.tg.group_text(chat, Some(thread), &owner, "/tag +vip");
+    app.wait_bot_message(chat, Some(thread), "Tags of ticket #1: #vip")
+        .await;
+    app.settle().await;
+    assert_eq!(staff_posts(&app, staff, "@olga").len(), 1);
+
+    // A customer tag raises this ticket's priority, and that of the customer's next ticket.
+    app.tg
+        .group_text(chat, Some(thread), &owner, "/tag customer +churn-risk");
+    app.wait_ticket(chat, thread, "priority raised", |t| t.priority == "high")
+        .await;
+    let next = app.open_ticket(chat, &customer, "Another one").await;
+    app.wait_ticket(chat, next, "priority raised at creation", |t| {
+        t.priority == "high"
+    })
+    .await;
+    app.card_shows(chat, next, "Customer tags: #churn-risk")
+        .await;
+
+    // Customers can't tag; nonsense is explained.
+    app.tg
+        .group_text(chat, Some(thread), &customer, "/tag +free");
+    app.wait_bot_message(chat, Some(thread), "Only agents")
+        .await;
+    app.tg.group_text(chat, Some(thread), &owner, "/tag +a.b");
+    app.wait_bot_message(chat, Some(thread), "Use /tag").await;
+    let t = app.ticket(chat, thread).await;
+    let audit = app.audit(t.id).await;
+    assert!(audit.iter().any(|r| r.action == "ticket.tags"), "{audit:?}");
+    assert!(
+        audit.iter().any(|r| r.action == "customer.tags"),
+        "{audit:?}"
+    );
+    app.stop().await;
+}

@@ -320,7 +320,7 @@ pub async fn command(
             )
             .await?);
         }
-        Cmd::Remind(_) | Cmd::Escalate(_) if private => {
+        Cmd::Remind(_) | Cmd::Escalate(_) | Cmd::Tag(_) if private => {
             return Ok(tickets::usage(
                 ctx,
                 origin,
@@ -340,6 +340,18 @@ pub async fn command(
                 .await?);
             };
             return Ok(sla::set_reminder(ctx, origin, &caller, chat, thread, &args).await?);
+        }
+        Cmd::Tag(args) => {
+            let Some(thread) = thread_of(&msg) else {
+                return Ok(tickets::usage(
+                    ctx,
+                    origin,
+                    &caller,
+                    crate::app::effects::Notice::NotInTopic,
+                )
+                .await?);
+            };
+            return Ok(crate::app::tags::tag(ctx, origin, &caller, chat, thread, &args).await?);
         }
         Cmd::Escalate(reason) => {
             let Some(thread) = thread_of(&msg) else {
