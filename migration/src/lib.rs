@@ -4,6 +4,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
+
 mod m20261121_000001_create_core;
 mod m20261121_000002_create_team;
 mod m20261121_000003_create_routing;

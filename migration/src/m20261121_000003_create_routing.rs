@@ -7,35 +7,14 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::columns::{add, drop};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261121_000003_create_routing"
     }
-}
-
-/// SQLite alters one column per statement, so every added column is its own ALTER.
-async fn add(m: &SchemaManager<'_>, table: impl IntoIden, col: ColumnDef) -> Result<(), DbErr> {
-    m.alter_table(Table::alter().table(table).add_column(col).to_owned())
-        .await
-}
-
-async fn drop(
-    m: &SchemaManager<'_>,
-    table: impl IntoIden + Clone,
-    cols: &[Alias],
-) -> Result<(), DbErr> {
-    for c in cols {
-        m.alter_table(
-            Table::alter()
-                .table(table.clone())
-                .drop_column(c.clone())
-                .to_owned(),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 #[sea_orm_migration::async_trait::async_trait]
@@ -198,35 +177,29 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        let a = |s: &str| Alias::new(s);
         drop(
             m,
             Tickets::Table,
-            &[
-                a("skill"),
-                a("category_id"),
-                a("intake_until"),
-                a("unassigned_alerted"),
-            ],
+            &["skill", "category_id", "intake_until", "unassigned_alerted"],
         )
         .await?;
         drop(
             m,
             Members::Table,
-            &[a("available"), a("max_open"), a("skills"), a("last_turn")],
+            &["available", "max_open", "skills", "last_turn"],
         )
         .await?;
-        drop(m, SupportGroups::Table, &[a("routing_strategy")]).await?;
+        drop(m, SupportGroups::Table, &["routing_strategy"]).await?;
         drop(
             m,
             Workspaces::Table,
             &[
-                a("routing_strategy"),
-                a("routing_paused"),
-                a("skill_fallback"),
-                a("unassigned_alert_minutes"),
-                a("intake_timeout_minutes"),
-                a("next_turn"),
+                "routing_strategy",
+                "routing_paused",
+                "skill_fallback",
+                "unassigned_alert_minutes",
+                "intake_timeout_minutes",
+                "next_turn",
             ],
         )
         .await?;

@@ -4,35 +4,14 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::columns::{add, drop};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261121_000004_create_sla"
     }
-}
-
-/// SQLite alters one column per statement, so every added column is its own ALTER.
-async fn add(m: &SchemaManager<'_>, table: impl IntoIden, col: ColumnDef) -> Result<(), DbErr> {
-    m.alter_table(Table::alter().table(table).add_column(col).to_owned())
-        .await
-}
-
-async fn drop(
-    m: &SchemaManager<'_>,
-    table: impl IntoIden + Clone,
-    cols: &[&str],
-) -> Result<(), DbErr> {
-    for c in cols {
-        m.alter_table(
-            Table::alter()
-                .table(table.clone())
-                .drop_column(Alias::new(*c))
-                .to_owned(),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 #[sea_orm_migration::async_trait::async_trait]

@@ -1011,7 +1011,8 @@ pub async fn intake_screen(
     w.commit().await
 }
 
-/// Asks an Admin for a free-text value (the handler remembers what the next message answers).
+/// Asks an Admin for a free-text settings value — skills, categories, keyword rules, SLA targets,
+/// calendar values, escalation rules (the handler remembers what the next message answers).
 /// Returns whether the prompt was sent (false: the caller may not configure the workspace).
 pub async fn ask(ctx: &Ctx, origin: Origin, caller: &Caller, what: PromptKind) -> AppResult<bool> {
     let Some(mut w) = begin(ctx, origin, caller).await? else {

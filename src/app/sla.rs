@@ -12,9 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::tickets::Model as Ticket;
 use entity::workspaces::Model as Workspace;
 
-use super::effects::{
-    Effect, EscalationRow, HolidayRow, Notice, PolicyRow, PromptKind, SlaAlertKind, SlaLine,
-};
+use super::effects::{Effect, EscalationRow, HolidayRow, Notice, PolicyRow, SlaAlertKind, SlaLine};
 use super::team::{audit as member_audit, begin, workspace_for};
 use super::tickets::{apply, summarize, ApplyOpts};
 use super::{display_name, AppResult, Caller, Ctx, Origin, Work};
@@ -616,17 +614,9 @@ pub async fn escalate(
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some(t) = store::tickets::by_topic(&w.tx, chat, thread).await? else {
-        w.reply(caller, Notice::NotATicket).await?;
+    let Some((t, _)) = super::tickets::agent_ticket(&mut w, caller, chat, thread).await? else {
         return w.commit().await;
     };
-    let Some(ws) = store::workspaces::get(&w.tx, t.workspace_id).await? else {
-        return w.commit().await;
-    };
-    if !super::team::authorize(&mut w, caller, &ws, Perm::WorkTickets).await? {
-        return w.commit().await;
-    }
-    let t = store::tickets::get_locked(&w.tx, t.id).await?.unwrap_or(t);
     let me = Actor::User(UserId(caller.profile.id));
     let t = raise_level(&mut w, t, me, reason.as_deref()).await?;
     let by = display_name(
@@ -743,16 +733,9 @@ pub async fn set_reminder(
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some(t) = store::tickets::by_topic(&w.tx, chat, thread).await? else {
-        w.reply(caller, Notice::NotATicket).await?;
+    let Some((t, ws)) = super::tickets::agent_ticket(&mut w, caller, chat, thread).await? else {
         return w.commit().await;
     };
-    let Some(ws) = store::workspaces::get(&w.tx, t.workspace_id).await? else {
-        return w.commit().await;
-    };
-    if !super::team::authorize(&mut w, caller, &ws, Perm::WorkTickets).await? {
-        return w.commit().await;
-    }
     let mut parts = args.trim().splitn(2, char::is_whitespace);
     let delay = parts.next().and_then(parse_delay);
     let text: String = parts
@@ -1177,29 +1160,6 @@ pub async fn escalation_screen(
     w.show(caller, screen, Notice::EscalationSettings { rules })
         .await?;
     w.commit().await
-}
-
-/// Asks an Admin for a free-text SLA or calendar value; false when they may not configure.
-pub async fn ask(ctx: &Ctx, origin: Origin, caller: &Caller, what: PromptKind) -> AppResult<bool> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
-        return Ok(false);
-    };
-    if workspace_for(&mut w, caller, Perm::ConfigureWorkspace)
-        .await?
-        .is_none()
-    {
-        w.commit().await?;
-        return Ok(false);
-    }
-    w.effect(Effect::SendPrivate {
-        user: caller.profile.id,
-        notice: Notice::Prompt { what },
-        fallback: None,
-    })
-    .await?;
-    w.reply(caller, Notice::Ok).await?;
-    w.commit().await?;
-    Ok(true)
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use super::team::begin;
 use super::{AppResult, Caller, Ctx, Origin};
 use crate::domain::escalation::{normalize_tag, Happened};
 use crate::domain::ids::UserId;
-use crate::domain::permissions::Perm;
 use crate::domain::ticket::Actor;
 use crate::store::{self, audit::Entry, tags::On};
 
@@ -50,21 +49,13 @@ pub async fn tag(
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some(t) = store::tickets::by_topic(&w.tx, chat, thread).await? else {
-        w.reply(caller, Notice::NotATicket).await?;
+    let Some((t, ws)) = super::tickets::agent_ticket(&mut w, caller, chat, thread).await? else {
         return w.commit().await;
     };
-    let Some(ws) = store::workspaces::get(&w.tx, t.workspace_id).await? else {
-        return w.commit().await;
-    };
-    if !super::team::authorize(&mut w, caller, &ws, Perm::WorkTickets).await? {
-        return w.commit().await;
-    }
     let Some(req) = parse(args) else {
         w.reply(caller, Notice::TagUsage).await?;
         return w.commit().await;
     };
-    let t = store::tickets::get_locked(&w.tx, t.id).await?.unwrap_or(t);
     let on = if req.customer {
         On::Customer(t.customer_id)
     } else {

@@ -751,6 +751,28 @@ pub async fn summarize<C: sea_orm::ConnectionTrait>(
     })
 }
 
+/// The ticket of the topic an agent command was typed in, locked, with its workspace. `None`
+/// after telling the caller why not: the topic is no ticket, or they may not work tickets.
+pub(crate) async fn agent_ticket(
+    w: &mut Work,
+    caller: &Caller,
+    chat: i64,
+    thread: i32,
+) -> AppResult<Option<(Ticket, entity::workspaces::Model)>> {
+    let Some(t) = store::tickets::by_topic(&w.tx, chat, thread).await? else {
+        w.reply(caller, Notice::NotATicket).await?;
+        return Ok(None);
+    };
+    let Some(ws) = store::workspaces::get(&w.tx, t.workspace_id).await? else {
+        return Ok(None);
+    };
+    if !super::team::authorize(w, caller, &ws, Perm::WorkTickets).await? {
+        return Ok(None);
+    }
+    let t = store::tickets::get_locked(&w.tx, t.id).await?.unwrap_or(t);
+    Ok(Some((t, ws)))
+}
+
 /// Answers the caller with a notice and nothing else (usage errors, expired buttons).
 pub async fn usage(ctx: &Ctx, origin: Origin, caller: &Caller, notice: Notice) -> AppResult<()> {
     let Some(mut w) = Work::begin(ctx, origin).await? else {

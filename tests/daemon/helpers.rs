@@ -250,16 +250,23 @@ impl TestApp {
             .await
     }
 
-    /// Callback data of the card button whose label contains `label`.
+    /// Callback data of the card button whose label contains `label`, waiting for it: a menu
+    /// pressed a moment ago may not have been edited in yet.
     pub async fn card_button(&self, chat: i64, thread: i32, label: &str) -> (i32, String) {
         let card = self.card(chat, thread).await;
-        let data = card
-            .buttons()
-            .into_iter()
-            .find(|(t, _)| t.contains(label))
-            .unwrap_or_else(|| panic!("no {label:?} button on the card: {:?}", card.buttons()))
-            .1;
-        (card.id, data)
+        let what = format!("a {label:?} button on the card of thread {thread}");
+        self.tg
+            .wait_for(WAIT, &what, |tg| {
+                let now = tg
+                    .bot_messages_in(chat, Some(thread))
+                    .into_iter()
+                    .find(|m| m.id == card.id)?;
+                now.buttons()
+                    .into_iter()
+                    .find(|(t, _)| t.contains(label))
+                    .map(|(_, data)| (card.id, data))
+            })
+            .await
     }
 
     /// Presses a card button and waits for the callback to be answered; returns the answer.

@@ -224,7 +224,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 } => (PromptKind::Holiday, Dialogue::Holiday),
                 _ => (PromptKind::EscalationRule, Dialogue::EscalationRule),
             };
-            if sla::ask(ctx, origin, &caller, prompt).await? {
+            if routing::ask(ctx, origin, &caller, prompt).await? {
                 state
                     .dialogues
                     .insert(caller.profile.id, (dialogue, Instant::now()));
