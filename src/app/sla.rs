@@ -284,6 +284,12 @@ pub async fn fire(w: &mut Work, kind: TimerKind, ticket: i64) -> AppResult<()> {
     if skip {
         return Ok(());
     }
+    // The card's SLA lines say "late" from now on.
+    w.effect(Effect::RefreshCard {
+        ticket: t.id,
+        menu: Default::default(),
+    })
+    .await?;
     let summary = summarize(&w.tx, &t, w.now).await?;
     let left = (due - w.now).num_seconds();
     let notice = Notice::SlaAlert {

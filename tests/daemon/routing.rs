@@ -582,7 +582,7 @@ async fn reassignment_keeps_the_note_tells_the_new_assignee_and_lists_agents_wit
 #[tokio::test]
 async fn queue_and_mytickets_show_the_work_with_claim_buttons() {
     let app = spawn_app().await;
-    let (_owner, chat, agents) = team(&app, &["Ann"]).await;
+    let (owner, chat, agents) = team(&app, &["Ann"]).await;
     let ann = &agents[0];
     let customer = app.tg.add_user("Carl", Some("carl"));
     let mine = app.open_ticket(chat, &customer, "Mine").await;
@@ -628,6 +628,16 @@ async fn queue_and_mytickets_show_the_work_with_claim_buttons() {
         .iter()
         .all(|(_, u)| u.contains("t.me/c/")));
     assert_eq!(list.url_buttons().len(), 2);
+
+    // A Member can't change routing, even with a forged button.
+    let forged = topicdesk::telegram::callback::CallbackData::RoutingStrategy {
+        strategy: topicdesk::domain::routing::Strategy::RoundRobin,
+    }
+    .encode();
+    let (_, alert) = app.press(ann, ann.id, list.id, &forged).await;
+    assert!(alert, "a Member changed routing");
+    let ws = app.workspace_of(&owner).await;
+    assert_eq!(workspace(&app, ws).await.routing_strategy, "manual");
 
     // A customer can't see the queue.
     let stranger = app.tg.add_user("Sam", Some("sam"));

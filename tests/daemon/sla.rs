@@ -130,6 +130,8 @@ async fn warning_then_breach_then_escalation_each_fire_once() {
         .await;
     app.wait_bot_message(staff, None, "@olga").await;
     app.card_shows(chat, thread, "Escalation level 1").await;
+    app.card_shows(chat, thread, "First response: due").await;
+    app.card_shows(chat, thread, "🚨 late").await;
 
     // Resolution: warned at 48 minutes, late at 60; the breach raises the priority once.
     advance(&app, Duration::minutes(38)).await;
