@@ -17,7 +17,7 @@ use entity::workspaces::Model as Workspace;
 use super::effects::{
     AgentLoad, CategoryRow, KeywordRow, Notice, PromptKind, QueueTicket, RoutingView,
 };
-use super::team::{audit as member_audit, begin, workspace_for};
+use super::team::{audit as member_audit, begin, begin_for};
 use super::tickets::{apply, summarize, ApplyOpts};
 use super::{current_workspace, display_name, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
@@ -519,11 +519,8 @@ pub async fn queue(
     caller: &Caller,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::WorkTickets).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::WorkTickets).await? else {
-        return w.commit().await;
     };
     let depth = store::routing::active_count(&w.tx, ws.id).await?;
     let waiting = store::routing::unassigned(&w.tx, ws.id).await?;
@@ -614,11 +611,8 @@ pub async fn queue_assign(
 
 /// `/mytickets`: the caller's tickets with links to their topics.
 pub async fn my_tickets(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::WorkTickets).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::WorkTickets).await? else {
-        return w.commit().await;
     };
     let available = store::team::member(&w.tx, ws.id, caller.profile.id)
         .await?
@@ -663,11 +657,8 @@ pub async fn routing_screen(
     change: RoutingChange,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ConfigureWorkspace).await? else {
-        return w.commit().await;
     };
     let me = caller.profile.id;
     let (action, old, new): (&'static str, String, String) = match change {
@@ -764,11 +755,8 @@ pub async fn agents_screen(
     change: AgentChange,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ConfigureWorkspace).await? else {
-        return w.commit().await;
     };
     let me = caller.profile.id;
     let target = match &change {
@@ -893,11 +881,8 @@ pub async fn intake_screen(
     change: IntakeChange,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ConfigureWorkspace).await? else {
-        return w.commit().await;
     };
     let me = caller.profile.id;
     match change {
@@ -1015,11 +1000,7 @@ pub async fn intake_screen(
 /// calendar values, escalation rules (the handler remembers what the next message answers).
 /// Returns whether the prompt was sent (false: the caller may not configure the workspace).
 pub async fn ask(ctx: &Ctx, origin: Origin, caller: &Caller, what: PromptKind) -> AppResult<bool> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
-        return Ok(false);
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ConfigureWorkspace).await? else {
-        w.commit().await?;
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
         return Ok(false);
     };
     let what = match what {

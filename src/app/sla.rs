@@ -13,7 +13,7 @@ use entity::tickets::Model as Ticket;
 use entity::workspaces::Model as Workspace;
 
 use super::effects::{Effect, EscalationRow, HolidayRow, Notice, PolicyRow, SlaAlertKind, SlaLine};
-use super::team::{audit as member_audit, begin, workspace_for};
+use super::team::{audit as member_audit, begin, begin_for};
 use super::tickets::{apply, summarize, ApplyOpts};
 use super::{display_name, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::escalation::{self, Action, Happened, Rule};
@@ -901,11 +901,8 @@ pub async fn sla_screen(
     change: SlaChange,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ConfigureWorkspace).await? else {
-        return w.commit().await;
     };
     let me = caller.profile.id;
     match change {
@@ -985,11 +982,8 @@ pub async fn hours_screen(
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
     use store::sla::CalendarField as F;
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ConfigureWorkspace).await? else {
-        return w.commit().await;
     };
     let mut holidays: Vec<String> = ws
         .holidays
@@ -1102,11 +1096,8 @@ pub async fn escalation_screen(
     change: EscalationChange,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ConfigureWorkspace).await? else {
-        return w.commit().await;
     };
     let me = caller.profile.id;
     match change {

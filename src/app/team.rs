@@ -137,17 +137,28 @@ pub(crate) async fn begin(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResu
     Ok(Some(w))
 }
 
-/// The caller's current workspace if `perm` is granted; otherwise they were told why.
-pub(crate) async fn workspace_for(
-    w: &mut Work,
+/// Opens the work of a command or screen that acts in the caller's current workspace and needs
+/// `perm`. `None` when the update was handled already, or when the caller has no workspace or
+/// lacks the right: then they were told why, and that answer is committed here.
+pub(crate) async fn begin_for(
+    ctx: &Ctx,
+    origin: Origin,
     caller: &Caller,
     perm: Perm,
-) -> AppResult<Option<Workspace>> {
-    let Some((ws, _)) = current_workspace(&w.tx, caller.profile.id).await? else {
-        w.reply(caller, Notice::NeedWorkspace).await?;
+) -> AppResult<Option<(Work, Workspace)>> {
+    let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(None);
     };
-    Ok(authorize(w, caller, &ws, perm).await?.then_some(ws))
+    let Some((ws, _)) = current_workspace(&w.tx, caller.profile.id).await? else {
+        w.reply(caller, Notice::NeedWorkspace).await?;
+        w.commit().await?;
+        return Ok(None);
+    };
+    if !authorize(&mut w, caller, &ws, perm).await? {
+        w.commit().await?;
+        return Ok(None);
+    }
+    Ok(Some((w, ws)))
 }
 
 pub(crate) fn audit(
@@ -177,11 +188,8 @@ pub async fn seats_overview(
     caller: &Caller,
     pricing: &Pricing,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ManageBilling).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ManageBilling).await? else {
-        return w.commit().await;
     };
     let owner = display_name(
         store::users::get(&w.tx, ws.owner_id).await?.as_ref(),
@@ -230,11 +238,8 @@ pub async fn buy_seat(
     pro: bool,
     pricing: &Pricing,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ManageBilling).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ManageBilling).await? else {
-        return w.commit().await;
     };
     let tier = tier_of(pro);
     let payload = InvoicePayload {
@@ -697,11 +702,8 @@ pub async fn billing_event(ctx: &Ctx, e: &BillingEvent) -> AppResult<BillingOutc
 
 /// `/invite basic|pro`: a single-use link to a free seat, valid 7 days.
 pub async fn invite(ctx: &Ctx, origin: Origin, caller: &Caller, pro: bool) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ManageMembers).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ManageMembers).await? else {
-        return w.commit().await;
     };
     let tier = tier_of(pro);
     let free = free_seat(&w, ws.id, tier).await?;
@@ -925,11 +927,8 @@ pub async fn member_action(
     action: MemberAction,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ManageMembers).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ManageMembers).await? else {
-        return w.commit().await;
     };
     let Some(m) = store::team::member(&w.tx, ws.id, target).await? else {
         w.reply(caller, Notice::ButtonExpired).await?;
@@ -1189,11 +1188,8 @@ pub async fn transfer_ask(
     caller: &Caller,
     query: &str,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::TransferOwnership).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::TransferOwnership).await? else {
-        return w.commit().await;
     };
     let q = query.trim();
     let target = match q.parse::<i64>() {
@@ -1234,11 +1230,8 @@ pub async fn transfer_confirm(
     target: i64,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::TransferOwnership).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::TransferOwnership).await? else {
-        return w.commit().await;
     };
     let me = caller.profile.id;
     // Only to someone else who is in the workspace (a forged button could name anyone).
@@ -1296,11 +1289,8 @@ pub async fn permissions_screen(
     flip: Option<u8>,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
-    let Some(mut w) = begin(ctx, origin, caller).await? else {
+    let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ManagePermissions).await? else {
         return Ok(());
-    };
-    let Some(ws) = workspace_for(&mut w, caller, Perm::ManagePermissions).await? else {
-        return w.commit().await;
     };
     let mut t = store::team::toggles_of(&ws);
     if let Some(i) = flip {
