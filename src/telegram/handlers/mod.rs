@@ -320,53 +320,12 @@ pub async fn command(
             )
             .await?);
         }
-        Cmd::Remind(_) | Cmd::Escalate(_) | Cmd::Tag(_) if private => {
-            return Ok(tickets::usage(
-                ctx,
-                origin,
-                &caller,
-                crate::app::effects::Notice::NotInTopic,
-            )
-            .await?)
-        }
-        Cmd::Remind(args) => {
-            let Some(thread) = thread_of(&msg) else {
-                return Ok(tickets::usage(
-                    ctx,
-                    origin,
-                    &caller,
-                    crate::app::effects::Notice::NotInTopic,
-                )
-                .await?);
-            };
-            return Ok(sla::set_reminder(ctx, origin, &caller, chat, thread, &args).await?);
-        }
-        Cmd::Tag(args) => {
-            let Some(thread) = thread_of(&msg) else {
-                return Ok(tickets::usage(
-                    ctx,
-                    origin,
-                    &caller,
-                    crate::app::effects::Notice::NotInTopic,
-                )
-                .await?);
-            };
-            return Ok(crate::app::tags::tag(ctx, origin, &caller, chat, thread, &args).await?);
-        }
+        Cmd::Remind(args) => InTopic::Remind(args),
+        Cmd::Tag(args) => InTopic::Tag(args),
         Cmd::Escalate(reason) => {
-            let Some(thread) = thread_of(&msg) else {
-                return Ok(tickets::usage(
-                    ctx,
-                    origin,
-                    &caller,
-                    crate::app::effects::Notice::NotInTopic,
-                )
-                .await?);
-            };
-            let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
-            return Ok(sla::escalate(ctx, origin, &caller, chat, thread, reason).await?);
+            InTopic::Escalate(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()))
         }
-        Cmd::Claim => Action::Claim,
+        Cmd::Claim => Action::Claim.into(),
         Cmd::Assign(args) => {
             let mut parts = args.trim().splitn(2, char::is_whitespace);
             let target = parts.next().unwrap_or_default().to_owned();
@@ -388,31 +347,54 @@ pub async fn command(
                 target: AssignTarget::Query(target),
                 note,
             }
+            .into()
         }
-        Cmd::Unassign => Action::Unassign,
-        Cmd::Pending => Action::Pending,
-        Cmd::Resolve => Action::Resolve,
-        Cmd::Close => Action::Close,
-        Cmd::Reopen => Action::Reopen,
-        Cmd::Priority(p) => Action::Priority(p.trim().parse().ok()),
-        Cmd::Info => Action::Info,
+        Cmd::Unassign => Action::Unassign.into(),
+        Cmd::Pending => Action::Pending.into(),
+        Cmd::Resolve => Action::Resolve.into(),
+        Cmd::Close => Action::Close.into(),
+        Cmd::Reopen => Action::Reopen.into(),
+        Cmd::Priority(p) => Action::Priority(p.trim().parse().ok()).into(),
+        Cmd::Info => Action::Info.into(),
     };
-    match (private, thread_of(&msg)) {
-        (false, Some(thread)) => Ok(tickets::act(
-            ctx,
-            origin,
-            &caller,
-            TicketRef::Topic { chat, thread },
-            action,
-        )
-        .await?),
-        _ => Ok(tickets::usage(
+    let Some(thread) = thread_of(&msg).filter(|_| !private) else {
+        return Ok(tickets::usage(
             ctx,
             origin,
             &caller,
             crate::app::effects::Notice::NotInTopic,
         )
-        .await?),
+        .await?);
+    };
+    match action {
+        InTopic::Act(action) => {
+            let target = TicketRef::Topic { chat, thread };
+            Ok(tickets::act(ctx, origin, &caller, target, action).await?)
+        }
+        InTopic::Remind(args) => {
+            Ok(sla::set_reminder(ctx, origin, &caller, chat, thread, &args).await?)
+        }
+        InTopic::Tag(args) => {
+            Ok(crate::app::tags::tag(ctx, origin, &caller, chat, thread, &args).await?)
+        }
+        InTopic::Escalate(reason) => {
+            Ok(sla::escalate(ctx, origin, &caller, chat, thread, reason).await?)
+        }
+    }
+}
+
+/// A command that works on the ticket of the topic it is typed in.
+enum InTopic {
+    /// A lifecycle action (`/claim`, `/assign`, …).
+    Act(Action),
+    Remind(String),
+    Tag(String),
+    Escalate(Option<String>),
+}
+
+impl From<Action> for InTopic {
+    fn from(a: Action) -> Self {
+        InTopic::Act(a)
     }
 }
 
