@@ -77,12 +77,20 @@ fn pct(secs: i64, percent: i32) -> i64 {
     secs * i64::from(percent.clamp(1, 100)) / 100
 }
 
-/// Recomputes a ticket's due times from its priority's policy and (re)arms or cancels its four
-/// SLA timers. Alerts that already fired are never armed again.
-async fn replan(w: &mut Work, t: &mut Ticket) -> AppResult<()> {
+/// The calendar and policy a ticket's clocks run on.
+type Rules = (Calendar, entity::sla_policies::Model);
+
+/// The rules of the ticket's current priority, if it has a policy.
+async fn rules_for(w: &Work, t: &Ticket) -> AppResult<Option<Rules>> {
     let ws = store::workspaces::get(&w.tx, t.workspace_id).await?;
     let policy = store::sla::policy(&w.tx, t.workspace_id, &t.priority).await?;
-    let (Some(ws), Some(p)) = (ws, policy) else {
+    Ok(ws.zip(policy).map(|(ws, p)| (calendar(&ws, &p), p)))
+}
+
+/// Recomputes a ticket's due times from its priority's policy and (re)arms or cancels its four
+/// SLA timers. Alerts that already fired are never armed again.
+async fn replan(w: &mut Work, t: &mut Ticket, rules: Option<&Rules>) -> AppResult<()> {
+    let Some((c, p)) = rules else {
         t.first_response_due = None;
         t.resolution_due = None;
         for k in [
@@ -95,7 +103,6 @@ async fn replan(w: &mut Work, t: &mut Ticket) -> AppResult<()> {
         }
         return Ok(());
     };
-    let c = calendar(&ws, &p);
     // First response: from creation, until the first agent answer (or the end of the ticket).
     let first_target = i64::from(p.first_response_minutes) * 60;
     let first = (t.first_response_at.is_none() && !stopped(&t.status) && first_target > 0)
@@ -154,7 +161,8 @@ async fn arm(
 pub(crate) async fn start(w: &mut Work, mut t: Ticket) -> AppResult<Ticket> {
     t.resolution_since = Some(t.created_at);
     t.waiting_since = Some(t.created_at);
-    replan(w, &mut t).await?;
+    let rules = rules_for(w, &t).await?;
+    replan(w, &mut t, rules.as_ref()).await?;
     arm_unassigned_escalation(w, &t).await?;
     Ok(store::tickets::save(&w.tx, t).await?)
 }
@@ -179,9 +187,14 @@ pub(crate) async fn on_change(
     if !relevant {
         return Ok(t);
     }
+    let rules = rules_for(w, &t).await?;
     if running(&before.status) && !running(&t.status) {
         if let Some(since) = t.resolution_since.take() {
-            t.resolution_used_secs += used_between(w, &t, since, w.now).await?;
+            // Without a policy the clock still keeps wall time, for a policy added later.
+            t.resolution_used_secs += match &rules {
+                Some((c, _)) => c.working_secs(since, w.now),
+                None => (w.now - since).num_seconds().max(0),
+            };
         }
     }
     if !running(&before.status) && running(&t.status) {
@@ -196,7 +209,7 @@ pub(crate) async fn on_change(
         t.waiting_since = None;
         w.cancel_timer(TimerKind::EscalateUnassigned, t.id).await?;
     }
-    replan(w, &mut t).await?;
+    replan(w, &mut t, rules.as_ref()).await?;
     let mut t = store::tickets::save(&w.tx, t).await?;
     if before.priority != t.priority && matches!(actor, Actor::User(_)) {
         if let Ok(p) = t.priority.parse::<Priority>() {
@@ -205,21 +218,6 @@ pub(crate) async fn on_change(
         }
     }
     Ok(t)
-}
-
-/// Working seconds of the ticket's resolution calendar in `[from, to)`.
-async fn used_between(
-    w: &Work,
-    t: &Ticket,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> AppResult<i64> {
-    let ws = store::workspaces::get(&w.tx, t.workspace_id).await?;
-    let policy = store::sla::policy(&w.tx, t.workspace_id, &t.priority).await?;
-    Ok(match (ws, policy) {
-        (Some(ws), Some(p)) => calendar(&ws, &p).working_secs(from, to),
-        _ => (to - from).num_seconds().max(0),
-    })
 }
 
 /// An SLA timer fired.
