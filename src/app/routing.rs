@@ -41,7 +41,7 @@ async fn team<C: sea_orm::ConnectionTrait>(
     let toggles = store::team::toggles_of(ws);
     let mut out = Vec::new();
     for (m, u) in store::users::members_of(db, ws.id).await? {
-        let may_work = super::team::subject(db, ws, m.user_id, now)
+        let may_work = super::team::subject_of(db, &m, now)
             .await?
             .is_some_and(|s| permissions::check(&s, Perm::WorkTickets, &toggles).is_ok());
         let skills = parse_skills(&m.skills);

@@ -60,9 +60,18 @@ pub async fn subject<C: sea_orm::ConnectionTrait>(
     user: i64,
     now: DateTime<Utc>,
 ) -> AppResult<Option<Subject>> {
-    let Some(m) = store::team::member(db, ws.id, user).await? else {
-        return Ok(None);
-    };
+    match store::team::member(db, ws.id, user).await? {
+        Some(m) => subject_of(db, &m, now).await,
+        None => Ok(None),
+    }
+}
+
+/// [`subject`] for a membership row already loaded (routing reads the whole team at once).
+pub async fn subject_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    m: &entity::members::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Subject>> {
     let Ok(role) = m.role.parse::<Role>() else {
         return Ok(None);
     };
