@@ -137,6 +137,17 @@ impl Work {
         self.effect(effect).await
     }
 
+    /// A new message in a chat, outside any topic (the staff chat, a private chat).
+    pub async fn post(&mut self, chat: i64, notice: Notice) -> AppResult<()> {
+        self.effect(Effect::Send {
+            chat,
+            thread: None,
+            reply_to: None,
+            notice,
+        })
+        .await
+    }
+
     /// A private message to someone who is not the caller (they may never have started the
     /// bot; then Telegram refuses it and nothing else is tried).
     pub async fn tell(&mut self, user: i64, notice: Notice) -> AppResult<()> {

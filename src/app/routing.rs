@@ -266,11 +266,9 @@ async fn staff_line(w: &mut Work, t: &Ticket, to: i64, by: Option<i64>) -> AppRe
         Some(b) => Some(name(store::users::get(&w.tx, b).await?, b)),
         None => None,
     };
-    w.effect(super::effects::Effect::Send {
-        chat: staff,
-        thread: None,
-        reply_to: None,
-        notice: Notice::StaffAssigned {
+    w.post(
+        staff,
+        Notice::StaffAssigned {
             number: t.number,
             subject: t.subject.clone(),
             to: to_name,
@@ -279,7 +277,7 @@ async fn staff_line(w: &mut Work, t: &Ticket, to: i64, by: Option<i64>) -> AppRe
             chat_id: t.chat_id,
             thread_id: t.thread_id,
         },
-    })
+    )
     .await
 }
 
@@ -324,15 +322,14 @@ pub async fn unassigned_alert(w: &mut Work, ticket: i64) -> AppResult<()> {
     .await?;
     if let Some(staff) = ws.staff_chat_id {
         let summary = summarize(&w.tx, &t, w.now).await?;
-        w.effect(super::effects::Effect::Send {
-            chat: staff,
-            thread: None,
-            reply_to: None,
-            notice: Notice::UnassignedAlert {
+        let minutes = ws.unassigned_alert_minutes;
+        w.post(
+            staff,
+            Notice::UnassignedAlert {
                 ticket: summary,
-                minutes: ws.unassigned_alert_minutes,
+                minutes,
             },
-        })
+        )
         .await?;
     }
     Ok(())

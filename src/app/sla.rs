@@ -319,13 +319,7 @@ async fn staff_post(w: &mut Work, workspace: i64, notice: Notice) -> AppResult<b
     else {
         return Ok(false);
     };
-    w.effect(Effect::Send {
-        chat: staff,
-        thread: None,
-        reply_to: None,
-        notice,
-    })
-    .await?;
+    w.post(staff, notice).await?;
     Ok(true)
 }
 

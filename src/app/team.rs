@@ -1123,13 +1123,7 @@ pub async fn leave(
         }
     }
     if let Some(staff) = ws.staff_chat_id {
-        w.effect(Effect::Send {
-            chat: staff,
-            thread: None,
-            reply_to: None,
-            notice,
-        })
-        .await?;
+        w.post(staff, notice).await?;
     }
     w.reply(caller, Notice::LeaveSent).await?;
     w.commit().await

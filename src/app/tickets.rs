@@ -154,13 +154,7 @@ async fn create(
         .and_then(|ws| ws.staff_chat_id)
     {
         let summary = summarize(&w.tx, &ticket, w.now).await?;
-        w.effect(Effect::Send {
-            chat: staff,
-            thread: None,
-            reply_to: None,
-            notice: Notice::NewTicket { ticket: summary },
-        })
-        .await?;
+        w.post(staff, Notice::NewTicket { ticket: summary }).await?;
     }
     Metrics::inc(&metrics.tickets_created);
     let ticket = super::sla::start(w, ticket).await?;

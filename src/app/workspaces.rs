@@ -3,7 +3,7 @@
 
 use tracing::instrument;
 
-use super::effects::{Effect, Missing, Notice};
+use super::effects::{Missing, Notice};
 use super::{current_workspace, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
 use crate::domain::permissions::Perm;
@@ -131,13 +131,7 @@ pub async fn ask_workspace_name(
         return Ok(());
     };
     w.reply(caller, Notice::Ok).await?;
-    w.effect(Effect::Send {
-        chat,
-        thread: None,
-        reply_to: None,
-        notice: Notice::AskWorkspaceName,
-    })
-    .await?;
+    w.post(chat, Notice::AskWorkspaceName).await?;
     w.commit().await
 }
 
