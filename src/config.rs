@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 use url::Url;
 
-#[derive(Debug, Parser)]
+/// The command line. No `Debug`: it holds `DATABASE_URL`, password included.
+#[derive(Parser)]
 #[command(
     name = "topicdesk",
     version,
@@ -179,7 +180,7 @@ pub struct Settings {
     /// The bot token; `None` only for commands that never talk to Telegram (`migrate`).
     pub token: Option<SecretString>,
     pub api_url: Option<Url>,
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     pub http_addr: SocketAddr,
     pub mode: Mode,
     pub log_format: LogFormat,
@@ -191,6 +192,60 @@ pub struct Settings {
     /// Payment provider token for seat invoices; `None` = Telegram Stars (`XTR`).
     pub payment_provider_token: Option<SecretString>,
     pub pricing: crate::app::team::Pricing,
+}
+
+/// `DATABASE_URL`. Its password must never reach a log line, an error or `Debug` output, so the
+/// URL is shown only with the password masked, and handed out whole only to connect.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    /// The URL with its password, for the database driver only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        redact_url(&self.0)
+    }
+}
+
+/// A URL with any password replaced by `***`; text that is not a URL is cut at an `@` it may
+/// hold, so a malformed `user:secret@host` is not echoed either.
+pub fn redact_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(mut url) => {
+            if url.password().is_some() && url.set_password(Some("***")).is_err() {
+                return "(a URL with a password)".to_owned();
+            }
+            url.to_string()
+        }
+        Err(_) => match raw.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => raw.to_owned(),
+        },
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({:?})", self.redacted())
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
 }
 
 /// A configuration problem, displayed as one line naming the variable.
@@ -235,14 +290,14 @@ impl Settings {
                 Some(url)
             }
         };
-        let database_url = cli.database_url.trim().to_string();
+        let database_url = DatabaseUrl::new(cli.database_url.trim());
         let scheme_ok = ["sqlite:", "postgres://", "postgresql://"]
             .iter()
-            .any(|p| database_url.starts_with(p));
-        if !scheme_ok || Url::parse(&database_url).is_err() {
+            .any(|p| database_url.expose().starts_with(p));
+        if !scheme_ok || Url::parse(database_url.expose()).is_err() {
             return Err(bad(
                 "DATABASE_URL",
-                format!("{database_url:?} is not a database URL (expected sqlite://file.db?mode=rwc or postgres://user:pass@host/db)"),
+                format!("{:?} is not a database URL (expected sqlite://file.db?mode=rwc or postgres://user:pass@host/db)", database_url.redacted()),
             ));
         }
         let http_addr = cli.http_addr.parse().map_err(|_| {
@@ -344,6 +399,29 @@ impl Settings {
     }
 
     pub fn is_sqlite(&self) -> bool {
-        self.database_url.starts_with("sqlite:")
+        self.database_url.is_sqlite()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_passwords_never_show() {
+        let url = DatabaseUrl::new("postgres://app:s3cr3t-pw@db.internal:5432/topicdesk");
+        for shown in [format!("{url}"), format!("{url:?}"), url.redacted()] {
+            assert!(!shown.contains("s3cr3t-pw"), "{shown}");
+            assert!(shown.contains("db.internal"), "{shown}");
+        }
+        assert_eq!(
+            url.expose(),
+            "postgres://app:s3cr3t-pw@db.internal:5432/topicdesk"
+        );
+        assert!(!redact_url("postgres://app:s3cr3t-pw@[bad").contains("s3cr3t-pw"));
+        assert_eq!(
+            redact_url("sqlite://topicdesk.db?mode=rwc"),
+            "sqlite://topicdesk.db?mode=rwc"
+        );
     }
 }

@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::app::{Ctx, Wake};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{LogFormat, MigrateAction, SeatsAction, Settings};
+use crate::domain::seats;
 use crate::metrics::Metrics;
 use crate::telegram::{self, AppState};
 use crate::{http, jobs, store};
@@ -38,9 +39,23 @@ pub fn init_tracing(format: LogFormat) {
 }
 
 async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    store::connect(&settings.database_url)
+    store::connect(settings.database_url.expose())
         .await
-        .map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot connect to the database: {e}"))
+        .map_err(|e| {
+            // A driver error may quote the URL it was given; never with its password.
+            let url = settings.database_url.expose();
+            let mut text = e
+                .to_string()
+                .replace(url, &settings.database_url.redacted());
+            if let Some(password) = url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.password().map(str::to_owned))
+                .filter(|p| !p.is_empty())
+            {
+                text = text.replace(&password, "***");
+            }
+            anyhow::anyhow!("DATABASE_URL: cannot connect to the database: {text}")
+        })
 }
 
 /// `topicdesk migrate …`
@@ -114,15 +129,21 @@ pub async fn seats(settings: &Settings, action: SeatsAction) -> anyhow::Result<(
         anyhow::bail!("--basic and --pro are both 0: nothing to grant");
     }
     let ctx = operator_ctx(settings).await?;
+    let now = ctx.clock.now();
     let until = match (months, until) {
         (_, Some(raw)) => chrono::DateTime::parse_from_rfc3339(&raw)
             .map_err(|e| anyhow::anyhow!("--until {raw:?} is not an RFC 3339 instant ({e})"))?
             .with_timezone(&chrono::Utc),
-        (Some(m), None) if m > 0 => crate::domain::seats::extend(None, ctx.clock.now(), m),
+        (Some(m), None) if (1..=seats::MAX_GRANT_MONTHS).contains(&m) => {
+            seats::extend(None, now, m)
+        }
+        (Some(m), None) if m > 0 => {
+            anyhow::bail!("--months {m}: at most {} months", seats::MAX_GRANT_MONTHS)
+        }
         _ => anyhow::bail!("give --months N (N > 0) or --until <RFC 3339>"),
     };
-    if until <= ctx.clock.now() {
-        anyhow::bail!("--until {until} is in the past");
+    if let Err(problem) = seats::check_grant(basic, pro, until, now) {
+        anyhow::bail!("cannot grant {basic} Basic and {pro} Pro seat(s) until {until}: {problem}");
     }
     let Some(ws) = crate::app::team::find_workspace(&ctx, &workspace).await? else {
         anyhow::bail!("no workspace {workspace:?} (see `topicdesk workspaces`)");
@@ -253,7 +274,7 @@ impl Application {
         };
         telegram_ready.store(true, Ordering::Relaxed);
         tracing::info!(username = ?me.username, "connected to Telegram");
-        let bot = telegram::throttled(raw.clone(), &settings);
+        let bot = raw.clone();
         let state = Arc::new(AppState {
             ctx: ctx.clone(),
             bot: bot.clone(),
@@ -261,6 +282,7 @@ impl Application {
             dialogues: Default::default(),
             pricing: settings.pricing.clone(),
             provider_token: settings.payment_provider_token.clone(),
+            pacer: telegram::pacer(&settings),
         });
         let commands_bot = bot.clone();
         let commands_stop = shutdown.clone();

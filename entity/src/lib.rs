@@ -4,6 +4,7 @@
 pub mod audit_log;
 pub mod billing_events;
 pub mod categories;
+pub mod daemon_state;
 pub mod escalation_rules;
 pub mod excluded_topics;
 pub mod inbox;

@@ -11,6 +11,11 @@ pub struct Model {
     pub subject_id: i64,
     pub due_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// Failed attempts to fire it; each failure moves `due_at` back by a growing delay, so a
+    /// timer that keeps failing never holds the others up.
+    pub attempts: i32,
+    #[sea_orm(column_type = "Text")]
+    pub last_error: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

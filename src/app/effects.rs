@@ -28,6 +28,8 @@ pub enum ReplyTo {
 pub enum CardMenu {
     #[default]
     Main,
+    /// The Assign… button: the agents are listed to the presser privately (their loads are for
+    /// staff); a card asked to show this menu (an older outbox row) shows its main buttons.
     Assign,
     Priority,
 }
@@ -109,6 +111,19 @@ impl Effect {
             Effect::SendInvoice { chat, .. } => Some(*chat),
             _ => None,
         }
+    }
+
+    /// Whether this effect sends a new message (Telegram's send limits apply to these; edits,
+    /// topic changes and answers to queries don't count).
+    pub fn is_message(&self) -> bool {
+        matches!(
+            self,
+            Effect::Send { .. }
+                | Effect::SendPrivate { .. }
+                | Effect::PostCard { .. }
+                | Effect::AskCsat { .. }
+                | Effect::SendInvoice { .. }
+        )
     }
 
     /// The ticket whose topic this effect touches, to record a deleted topic against it.
@@ -272,6 +287,21 @@ pub enum Notice {
     Disconnected {
         title: String,
     },
+    /// `/connect` and the other group commands need the group's creator or an administrator.
+    NotGroupAdmin,
+    /// To the Owner: the bot was removed from a support group, which is disconnected.
+    BotRemovedFromGroup {
+        workspace: String,
+        title: String,
+    },
+    /// To the Owner: the bot was removed from the staff chat, which is unlinked.
+    StaffChatLost {
+        workspace: String,
+    },
+    /// The ticket's group is no longer connected to its workspace: kept, but read-only.
+    TicketReadOnly {
+        number: i64,
+    },
     NotConnected,
     StaffChatLinked {
         workspace: String,
@@ -309,6 +339,8 @@ pub enum Notice {
     TicketInfo {
         ticket: TicketSummary,
     },
+    /// A toast: what was asked for went to the presser's private chat.
+    SentPrivately,
     /// Posted where someone spoke when their private chat is closed to the bot.
     StartBotFirst {
         name: String,
@@ -480,7 +512,8 @@ pub enum Notice {
         what: PromptKind,
     },
     PromptCancelled,
-    /// A typed value was refused; `reason` says what is expected.
+    /// A typed value was refused; `reason` says what is expected. The prompt stays open (with
+    /// its Cancel button): the next message is another try.
     InvalidInput {
         reason: String,
     },
@@ -611,6 +644,30 @@ pub enum PromptKind {
     Week,
     Holiday,
     EscalationRule,
+    /// A number for a setting, beyond its quick buttons.
+    Number {
+        setting: NumberSetting,
+    },
+}
+
+/// Settings that are a number, with quick buttons and a Custom… prompt for any value in range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberSetting {
+    /// Routing: announce tickets unassigned this many minutes (1 minute to 7 days).
+    UnassignedAlert,
+    /// Intake: how many minutes routing waits for the customer's category pick.
+    IntakeTimeout,
+    /// Auto-close resolved tickets after this many hours (1 hour to 90 days).
+    AutoClose,
+}
+
+impl NumberSetting {
+    pub const ALL: [NumberSetting; 3] = [
+        NumberSetting::UnassignedAlert,
+        NumberSetting::IntakeTimeout,
+        NumberSetting::AutoClose,
+    ];
 }
 
 /// One line of `/seats`.
@@ -636,6 +693,31 @@ pub struct MemberRow {
 }
 
 impl Notice {
+    /// Notices that carry what only staff may read (tags, escalation, reminders, transfer notes,
+    /// loads, SLA clocks). In a group, where the customer reads along, they go to the person
+    /// privately instead (see [`super::Work::reply`]).
+    pub fn is_staff_only(&self) -> bool {
+        matches!(
+            self,
+            Notice::Tagged { .. }
+                | Notice::EscalationRaised { .. }
+                | Notice::ReminderSet { .. }
+                | Notice::Changed {
+                    change: Change::Assigned { note: Some(_), .. },
+                    ..
+                }
+                | Notice::TicketInfo { .. }
+                | Notice::AssignPicker { .. }
+                | Notice::Queue { .. }
+                | Notice::MyTickets { .. }
+                | Notice::SlaAlert { .. }
+                | Notice::Escalated { .. }
+                | Notice::Reminder { .. }
+                | Notice::AssignedToYou { .. }
+                | Notice::UnassignedAlert { .. }
+        )
+    }
+
     /// Refusals are shown as alerts (a dialog the presser must dismiss), confirmations as toasts.
     pub fn is_alert(&self) -> bool {
         matches!(
@@ -654,6 +736,8 @@ impl Notice {
                 | Notice::NoFreeSeat { .. }
                 | Notice::OwnLeaveRequest
                 | Notice::IntakeOnlyCustomer
+                | Notice::NotGroupAdmin
+                | Notice::TicketReadOnly { .. }
         )
     }
 }

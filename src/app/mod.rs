@@ -106,7 +106,15 @@ impl Work {
     }
 
     pub async fn effect(&mut self, effect: Effect) -> AppResult<()> {
-        let chat = effect.chat_hint();
+        // Every effect on a chat carries it, so the dispatcher keeps that chat's effects in
+        // order (a ticket's card, rename and topic moves go to its topic's chat).
+        let chat = match (effect.chat_hint(), effect.ticket()) {
+            (Some(chat), _) => Some(chat),
+            (None, Some(ticket)) => store::tickets::get(&self.tx, ticket)
+                .await?
+                .map(|t| t.chat_id),
+            (None, None) => None,
+        };
         let json = serde_json::to_string(&effect).map_err(|e| AppError::Unexpected(e.into()))?;
         // Wall-clock time, not `self.now`: the dispatcher waits in real time (Telegram's
         // retry_after is real seconds), whatever the injected clock says.
@@ -116,8 +124,20 @@ impl Work {
     }
 
     /// Answers the caller where they spoke: a message in the chat/topic, or a callback answer.
+    /// What only staff may read never goes into a group (a ticket's topic is read by its
+    /// customer): it goes to the caller privately, with a hint where they spoke if their private
+    /// chat is closed to the bot.
     pub async fn reply(&mut self, caller: &Caller, notice: Notice) -> AppResult<()> {
         let effect = match &caller.reply {
+            ReplyTo::Chat { chat, thread, .. }
+                if notice.is_staff_only() && *chat != caller.profile.id =>
+            {
+                Effect::SendPrivate {
+                    user: caller.profile.id,
+                    notice,
+                    fallback: Some((*chat, *thread)),
+                }
+            }
             ReplyTo::Chat {
                 chat,
                 thread,
@@ -226,6 +246,14 @@ impl Work {
         }
         Ok(())
     }
+}
+
+/// Refuses a typed value: says what was wrong and commits. `false` tells the adapter to keep the
+/// prompt open, so the next message is another try at the same value.
+pub(crate) async fn refuse_input(mut w: Work, caller: &Caller, reason: String) -> AppResult<bool> {
+    w.reply(caller, Notice::InvalidInput { reason }).await?;
+    w.commit().await?;
+    Ok(false)
 }
 
 /// The workspace a person acts in from their private chat: the one they chose last, or their

@@ -19,7 +19,8 @@ use super::effects::{
 };
 use super::team::{audit as member_audit, begin, begin_for};
 use super::tickets::{apply, summarize, ApplyOpts};
-use super::{current_workspace, display_name, AppResult, Caller, Ctx, Origin, Work};
+use super::{current_workspace, display_name, refuse_input, AppResult, Caller, Ctx, Origin, Work};
+use crate::domain::duration;
 use crate::domain::ids::UserId;
 use crate::domain::permissions::{self, Perm};
 use crate::domain::routing::{self, Candidate, Strategy};
@@ -28,8 +29,17 @@ use crate::store::{self, audit::Entry, timers::TimerKind};
 
 /// Capacities offered on an agent's settings screen.
 pub const CAPACITY_CHOICES: [u16; 8] = [1, 2, 3, 5, 10, 15, 20, 30];
-/// Unassigned-alert delays offered in the routing settings (0 = off).
+/// The largest capacity an agent can have.
+const MAX_CAPACITY: u16 = 30;
+/// Unassigned-alert delays offered in the routing settings (0 = off); Custom… takes any other.
 pub const ALERT_CHOICES: [u16; 5] = [0, 15, 30, 60, 120];
+/// Intake waits offered as buttons (minutes); Custom… takes any other.
+pub const INTAKE_TIMEOUT_CHOICES: [u16; 4] = [2, 5, 10, 30];
+/// Skills one agent may have: plenty for routing, and a bound on what one message can store.
+const MAX_SKILLS: usize = 20;
+/// Categories and keyword rules of one workspace, together: every new ticket's title is matched
+/// against the rules, and categories become buttons, so both stay bounded.
+const MAX_INTAKE_RULES: usize = 50;
 
 /// The team as routing sees it, with names for the screens.
 async fn team<C: sea_orm::ConnectionTrait>(
@@ -122,7 +132,7 @@ fn strategy_of(s: &str) -> Strategy {
 /// Hands waiting tickets of the workspace to eligible agents, urgent first, then oldest. Runs in
 /// the caller's transaction (from [`Work::commit`]) with the workspace row locked.
 pub async fn drain(w: &mut Work, workspace: i64) -> AppResult<()> {
-    let Some(ws) = store::routing::lock_workspace(&w.tx, workspace).await? else {
+    let Some(ws) = store::workspaces::lock(&w.tx, workspace).await? else {
         return Ok(());
     };
     if ws.routing_paused {
@@ -387,7 +397,7 @@ pub async fn intake_timeout(w: &mut Work, ticket: i64) -> AppResult<()> {
 }
 
 /// The customer picked a category: it sets the ticket's skill and priority and (re)routes it if
-/// nobody has it yet. Only the ticket's customer may pick.
+/// nobody has it yet. Only the ticket's customer may pick, once, while routing waits for it.
 pub async fn pick_category(
     ctx: &Ctx,
     origin: Origin,
@@ -405,6 +415,12 @@ pub async fn pick_category(
     };
     if t.customer_id != caller.profile.id {
         w.reply(caller, Notice::IntakeOnlyCustomer).await?;
+        return w.commit().await;
+    }
+    // The pick decides routing only while routing waits for it: once picked, timed out or the
+    // group gone, an old (or forged) button changes nothing.
+    if t.intake_until.is_none() || !store::tickets::is_live(&w.tx, &t).await? {
+        w.reply(caller, Notice::ButtonExpired).await?;
         return w.commit().await;
     }
     let Some(cat) = store::routing::category(&w.tx, category)
@@ -479,6 +495,7 @@ pub async fn set_available(
         w.reply(caller, Notice::NeedWorkspace).await?;
         return w.commit().await;
     };
+    let ws = store::workspaces::lock(&w.tx, ws.id).await?.unwrap_or(ws);
     let Some(m) = store::team::member(&w.tx, ws.id, caller.profile.id).await? else {
         w.reply(caller, Notice::NeedWorkspace).await?;
         return w.commit().await;
@@ -636,13 +653,15 @@ pub async fn my_tickets(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult
 // ----- settings -------------------------------------------------------------------------------
 
 /// A change on the Routing screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoutingChange {
     Show,
     Strategy(Strategy),
     Paused(bool),
     Fallback(bool),
     AlertMinutes(u16),
+    /// The unassigned alert's Custom… value, as typed.
+    AlertTyped(String),
     Group(i64, Option<Strategy>),
 }
 
@@ -653,9 +672,9 @@ pub async fn routing_screen(
     caller: &Caller,
     change: RoutingChange,
     screen: Option<(i64, i32)>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let me = caller.profile.id;
     let (action, old, new): (&'static str, String, String) = match change {
@@ -684,12 +703,31 @@ pub async fn routing_screen(
                 f.to_string(),
             )
         }
-        RoutingChange::AlertMinutes(m) => {
-            store::routing::set_alert_minutes(&w.tx, ws.id, m.into()).await?;
+        RoutingChange::AlertMinutes(_) | RoutingChange::AlertTyped(_) => {
+            let minutes = match change {
+                // A button: one of the quick choices, or 0 for off; a forged one out of range is
+                // refused like a typed one.
+                RoutingChange::AlertMinutes(m) => {
+                    if m != 0 && i64::from(m) > duration::MAX_SETTING_MINUTES {
+                        let reason = duration::minutes_setting(&m.to_string())
+                            .err()
+                            .unwrap_or_default();
+                        return refuse_input(w, caller, reason).await;
+                    }
+                    u32::from(m)
+                }
+                RoutingChange::AlertTyped(text) => match duration::minutes_setting(&text) {
+                    Ok(m) => m,
+                    Err(reason) => return refuse_input(w, caller, reason).await,
+                },
+                _ => 0,
+            };
+            let minutes = i32::try_from(minutes).unwrap_or(0);
+            store::routing::set_alert_minutes(&w.tx, ws.id, minutes).await?;
             (
                 "settings.unassigned_alert_minutes",
                 ws.unassigned_alert_minutes.to_string(),
-                m.to_string(),
+                minutes.to_string(),
             )
         }
         RoutingChange::Group(chat, s) => {
@@ -698,7 +736,8 @@ pub async fn routing_screen(
                 .filter(|g| g.workspace_id == ws.id)
             else {
                 w.reply(caller, Notice::ButtonExpired).await?;
-                return w.commit().await;
+                w.commit().await?;
+                return Ok(true);
             };
             store::routing::set_group_strategy(&w.tx, chat, s.map(Strategy::as_str)).await?;
             (
@@ -732,7 +771,8 @@ pub async fn routing_screen(
     };
     w.show(caller, screen, Notice::RoutingSettings { view })
         .await?;
-    w.commit().await
+    w.commit().await?;
+    Ok(true)
 }
 
 /// A change on the Agents & skills screens.
@@ -751,9 +791,9 @@ pub async fn agents_screen(
     caller: &Caller,
     change: AgentChange,
     screen: Option<(i64, i32)>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let me = caller.profile.id;
     let target = match &change {
@@ -765,14 +805,16 @@ pub async fn agents_screen(
             Some(m) => Some(m),
             None => {
                 w.reply(caller, Notice::ButtonExpired).await?;
-                return w.commit().await;
+                w.commit().await?;
+                return Ok(true);
             }
         },
         None => None,
     };
     match (&change, &member) {
         (AgentChange::Capacity(u, max), Some(m)) => {
-            let max = i32::from((*max).max(1));
+            // The offered choices; a forged button gets the nearest sensible value.
+            let max = i32::from((*max).clamp(1, MAX_CAPACITY));
             if m.max_open != max {
                 store::routing::set_max_open(&w.tx, ws.id, *u, max).await?;
                 let mut e = member_audit(
@@ -788,7 +830,15 @@ pub async fn agents_screen(
             }
         }
         (AgentChange::Skills(u, text), Some(m)) => {
-            let skills = parse_skills(text).join(",");
+            let skills = parse_skills(text);
+            if skills.len() > MAX_SKILLS {
+                let reason = format!(
+                    "An agent has at most {MAX_SKILLS} skills; that was {}.",
+                    skills.len()
+                );
+                return refuse_input(w, caller, reason).await;
+            }
+            let skills = skills.join(",");
             if m.skills != skills {
                 store::routing::set_skills(&w.tx, ws.id, *u, &skills).await?;
                 let mut e = member_audit(
@@ -818,7 +868,8 @@ pub async fn agents_screen(
     };
     // A typed answer (skills) gets a new screen; a button edits the one it was on.
     w.show(caller, screen, notice).await?;
-    w.commit().await
+    w.commit().await?;
+    Ok(true)
 }
 
 /// A change on the Intake screen.
@@ -829,6 +880,9 @@ pub enum IntakeChange {
     DeleteCategory(i64),
     AddKeyword(String),
     DeleteKeyword(i64),
+    /// How long routing waits for the customer's pick: a quick button, or typed.
+    Timeout(u16),
+    TimeoutTyped(String),
 }
 
 /// Why a typed category or keyword rule was refused.
@@ -877,13 +931,45 @@ pub async fn intake_screen(
     caller: &Caller,
     change: IntakeChange,
     screen: Option<(i64, i32)>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let me = caller.profile.id;
-    match change {
+    match change.clone() {
         IntakeChange::Show => {}
+        IntakeChange::AddCategory(_) | IntakeChange::AddKeyword(_)
+            if store::routing::categories(&w.tx, ws.id).await?.len()
+                + store::routing::keyword_rules(&w.tx, ws.id).await?.len()
+                >= MAX_INTAKE_RULES =>
+        {
+            let reason = format!(
+                "A workspace has at most {MAX_INTAKE_RULES} categories and keyword rules together: delete one first."
+            );
+            return refuse_input(w, caller, reason).await;
+        }
+        IntakeChange::Timeout(_) | IntakeChange::TimeoutTyped(_) => {
+            let minutes = match &change {
+                IntakeChange::Timeout(m) => duration::minutes_setting(&m.to_string()),
+                IntakeChange::TimeoutTyped(text) => duration::minutes_setting(text),
+                _ => Ok(0),
+            };
+            let minutes = match minutes {
+                Ok(m) => i32::try_from(m).unwrap_or(i32::MAX),
+                Err(reason) => return refuse_input(w, caller, reason).await,
+            };
+            if minutes != ws.intake_timeout_minutes {
+                store::routing::set_intake_timeout(&w.tx, ws.id, minutes).await?;
+                w.audit(member_audit(
+                    ws.id,
+                    me,
+                    "settings.intake_timeout_minutes",
+                    Some(ws.intake_timeout_minutes.to_string()),
+                    Some(minutes.to_string()),
+                ))
+                .await?;
+            }
+        }
         IntakeChange::AddCategory(text) => match parse_category(&text) {
             Ok((name, skill, priority)) => {
                 store::routing::add_category(
@@ -909,10 +995,7 @@ pub async fn intake_screen(
                 ))
                 .await?;
             }
-            Err(reason) => {
-                w.reply(caller, Notice::InvalidInput { reason }).await?;
-                return w.commit().await;
-            }
+            Err(reason) => return refuse_input(w, caller, reason).await,
         },
         IntakeChange::DeleteCategory(id) => {
             let old = store::routing::category(&w.tx, id).await?;
@@ -939,10 +1022,7 @@ pub async fn intake_screen(
                 ))
                 .await?;
             }
-            Err(reason) => {
-                w.reply(caller, Notice::InvalidInput { reason }).await?;
-                return w.commit().await;
-            }
+            Err(reason) => return refuse_input(w, caller, reason).await,
         },
         IntakeChange::DeleteKeyword(id) => {
             let old = store::routing::keyword_rules(&w.tx, ws.id)
@@ -980,6 +1060,7 @@ pub async fn intake_screen(
             skill: r.skill,
         })
         .collect();
+    let ws = store::workspaces::get(&w.tx, ws.id).await?.unwrap_or(ws);
     w.show(
         caller,
         screen,
@@ -990,7 +1071,8 @@ pub async fn intake_screen(
         },
     )
     .await?;
-    w.commit().await
+    w.commit().await?;
+    Ok(true)
 }
 
 /// Asks an Admin for a free-text settings value — skills, categories, keyword rules, SLA targets,

@@ -12,10 +12,10 @@ use chrono::{DateTime, Duration, Utc};
 use entity::tickets::Model as Ticket;
 use entity::workspaces::Model as Workspace;
 
-use super::effects::{Effect, EscalationRow, HolidayRow, Notice, PolicyRow, SlaAlertKind, SlaLine};
+use super::effects::{EscalationRow, HolidayRow, Notice, PolicyRow, SlaAlertKind, SlaLine};
 use super::team::{audit as member_audit, begin, begin_for};
 use super::tickets::{apply, summarize, ApplyOpts};
-use super::{display_name, AppResult, Caller, Ctx, Origin, Work};
+use super::{display_name, refuse_input, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::escalation::{self, Action, Happened, Rule};
 use crate::domain::ids::UserId;
 use crate::domain::permissions::Perm;
@@ -24,6 +24,11 @@ use crate::domain::sla::{self as cal, BusinessHours, Calendar};
 use crate::domain::team::Role;
 use crate::domain::ticket::{Actor, Command, Priority, Status};
 use crate::store::{self, audit::Entry, sla::Targets, timers::TimerKind};
+
+/// Escalation rules of one workspace: every rule is matched on every event of every ticket.
+const MAX_ESCALATION_RULES: usize = 50;
+/// Holidays of one workspace: more than a year's days would only be a mistake.
+const MAX_HOLIDAYS: usize = 366;
 
 /// Bits of `tickets.sla_fired`.
 pub struct Fired;
@@ -256,6 +261,18 @@ pub async fn fire(w: &mut Work, kind: TimerKind, ticket: i64) -> AppResult<()> {
     if t.sla_fired & bit != 0 {
         return Ok(());
     }
+    // Only a clock that still runs can warn or breach: an answered ticket's first-response
+    // clock, a pending or resolved ticket's resolution clock, have stopped whatever a stale
+    // timer row says.
+    let still_running = match kind {
+        TimerKind::SlaFirstWarn | TimerKind::SlaFirstBreach => {
+            t.first_response_at.is_none() && !stopped(&t.status)
+        }
+        _ => running(&t.status) && t.resolution_since.is_some(),
+    };
+    if !still_running {
+        return Ok(());
+    }
     // A breach timer that fires early would mean a stale row; the due time decides.
     if breach_bit.is_none() && due > w.now {
         return Ok(());
@@ -282,12 +299,6 @@ pub async fn fire(w: &mut Work, kind: TimerKind, ticket: i64) -> AppResult<()> {
     if skip {
         return Ok(());
     }
-    // The card's SLA lines say "late" from now on.
-    w.effect(Effect::RefreshCard {
-        ticket: t.id,
-        menu: Default::default(),
-    })
-    .await?;
     let summary = summarize(&w.tx, &t, w.now).await?;
     let left = (due - w.now).num_seconds();
     let notice = Notice::SlaAlert {
@@ -536,11 +547,6 @@ async fn raise_level(
         note: reason.map(str::to_owned),
     })
     .await?;
-    w.effect(Effect::RefreshCard {
-        ticket: t.id,
-        menu: Default::default(),
-    })
-    .await?;
     Ok(t)
 }
 
@@ -692,31 +698,9 @@ pub async fn lines<C: sea_orm::ConnectionTrait>(
 
 /// Reads `30m`, `2h`, `1d`, `1h30m`, `90` (minutes); at most a year.
 pub fn parse_delay(s: &str) -> Option<Duration> {
-    let s = s.trim().to_lowercase();
-    if s.is_empty() {
-        return None;
-    }
-    if let Ok(m) = s.parse::<i64>() {
-        return (1..=525_600).contains(&m).then(|| Duration::minutes(m));
-    }
-    let mut total = 0i64;
-    let mut num = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let n: i64 = num.parse().ok()?;
-        num.clear();
-        total += match c {
-            'm' => n,
-            'h' => n.checked_mul(60)?,
-            'd' => n.checked_mul(24 * 60)?,
-            'w' => n.checked_mul(7 * 24 * 60)?,
-            _ => return None,
-        };
-    }
-    (num.is_empty() && (1..=525_600).contains(&total)).then(|| Duration::minutes(total))
+    crate::domain::duration::minutes(s)
+        .filter(|m| (1..=525_600).contains(m))
+        .map(Duration::minutes)
 }
 
 /// `/remind <delay> <text>` in a ticket's topic.
@@ -793,7 +777,11 @@ pub async fn cancel_reminder(ctx: &Ctx, origin: Origin, caller: &Caller, id: i64
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let notice = match store::sla::reminder(&w.tx, id).await? {
+    let reminder = store::sla::reminder(&w.tx, id).await?;
+    if let Some(r) = &reminder {
+        store::workspaces::lock(&w.tx, r.workspace_id).await?;
+    }
+    let notice = match reminder {
         Some(r) if r.user_id == caller.profile.id => {
             if store::sla::finish_reminder(&w.tx, id, false, w.now).await? {
                 w.cancel_timer(TimerKind::Reminder, id).await?;
@@ -892,9 +880,9 @@ pub async fn sla_screen(
     caller: &Caller,
     change: SlaChange,
     screen: Option<(i64, i32)>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let me = caller.profile.id;
     match change {
@@ -922,10 +910,7 @@ pub async fn sla_screen(
                 e.note = Some(p.as_str().to_owned());
                 w.audit(e).await?;
             }
-            Err(reason) => {
-                w.reply(caller, Notice::InvalidInput { reason }).await?;
-                return w.commit().await;
-            }
+            Err(reason) => return refuse_input(w, caller, reason).await,
         },
         SlaChange::Clear(p) => {
             if store::sla::clear_policy(&w.tx, ws.id, p.as_str()).await? {
@@ -952,7 +937,8 @@ pub async fn sla_screen(
         })
         .collect();
     w.show(caller, screen, Notice::SlaSettings { rows }).await?;
-    w.commit().await
+    w.commit().await?;
+    Ok(true)
 }
 
 /// A change on the Business hours screen.
@@ -972,10 +958,10 @@ pub async fn hours_screen(
     caller: &Caller,
     change: HoursChange,
     screen: Option<(i64, i32)>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     use store::sla::CalendarField as F;
     let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let mut holidays: Vec<String> = ws
         .holidays
@@ -994,14 +980,19 @@ pub async fn hours_screen(
                 tz.name().to_owned(),
             ))
         }),
-        HoursChange::Week(text) => cal::parse_week(&text).map(|week| {
-            Some((
-                F::Week,
-                "settings.business_week",
-                ws.business_week.clone(),
-                cal::format_week(&week),
-            ))
-        }),
+        HoursChange::Week(text) => cal::parse_week(&text)
+            .and_then(|week| cal::check_week(&week).map(|()| week))
+            .map(|week| {
+                Some((
+                    F::Week,
+                    "settings.business_week",
+                    ws.business_week.clone(),
+                    cal::format_week(&week),
+                ))
+            }),
+        HoursChange::AddHoliday(_) if holidays.len() >= MAX_HOLIDAYS => Err(format!(
+            "A workspace has at most {MAX_HOLIDAYS} holidays: delete past ones first."
+        )),
         HoursChange::AddHoliday(text) => cal::parse_date(text.trim()).map(|d| {
             let d = d.format("%Y-%m-%d").to_string();
             if !holidays.contains(&d) {
@@ -1044,10 +1035,7 @@ pub async fn hours_screen(
             .await?;
         }
         Ok(_) => {}
-        Err(reason) => {
-            w.reply(caller, Notice::InvalidInput { reason }).await?;
-            return w.commit().await;
-        }
+        Err(reason) => return refuse_input(w, caller, reason).await,
     }
     let ws = store::workspaces::get(&w.tx, ws.id).await?.unwrap_or(ws);
     let holidays = ws
@@ -1069,7 +1057,8 @@ pub async fn hours_screen(
         },
     )
     .await?;
-    w.commit().await
+    w.commit().await?;
+    Ok(true)
 }
 
 /// A change on the Escalation screen.
@@ -1087,13 +1076,21 @@ pub async fn escalation_screen(
     caller: &Caller,
     change: EscalationChange,
     screen: Option<(i64, i32)>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::ConfigureWorkspace).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let me = caller.profile.id;
     match change {
         EscalationChange::Show => {}
+        EscalationChange::Add(_)
+            if store::sla::rules(&w.tx, ws.id).await?.len() >= MAX_ESCALATION_RULES =>
+        {
+            let reason = format!(
+                "A workspace has at most {MAX_ESCALATION_RULES} escalation rules: delete one first."
+            );
+            return refuse_input(w, caller, reason).await;
+        }
         EscalationChange::Add(text) => match escalation::parse_rule(&text) {
             Ok(rule) => {
                 store::sla::add_rule(
@@ -1113,10 +1110,7 @@ pub async fn escalation_screen(
                 ))
                 .await?;
             }
-            Err(reason) => {
-                w.reply(caller, Notice::InvalidInput { reason }).await?;
-                return w.commit().await;
-            }
+            Err(reason) => return refuse_input(w, caller, reason).await,
         },
         EscalationChange::Delete(id) => {
             if let Some(old) = store::sla::delete_rule(&w.tx, ws.id, id).await? {
@@ -1148,7 +1142,8 @@ pub async fn escalation_screen(
         .collect();
     w.show(caller, screen, Notice::EscalationSettings { rules })
         .await?;
-    w.commit().await
+    w.commit().await?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -1172,6 +1167,9 @@ mod tests {
             "-5m",
             "400d",
             "99999999999999999999h",
+            "9223372036854775807m1m",
+            "9223372036854775807m",
+            "1m9223372036854775807m",
         ] {
             assert_eq!(parse_delay(bad), None, "{bad}");
         }

@@ -2,7 +2,7 @@
 //! small, workspace-scoped tag set that escalation rules trigger on ("tag vip", "customer_tag
 //! vip").
 
-use super::effects::{Effect, Notice};
+use super::effects::Notice;
 use super::team::begin;
 use super::{AppResult, Caller, Ctx, Origin};
 use crate::domain::escalation::{normalize_tag, Happened};
@@ -86,11 +86,6 @@ pub async fn tag(
             old_value: Some(old.join(",")),
             new_value: Some(new.join(",")),
             note: req.customer.then(|| format!("customer {}", t.customer_id)),
-        })
-        .await?;
-        w.effect(Effect::RefreshCard {
-            ticket: t.id,
-            menu: Default::default(),
         })
         .await?;
     }

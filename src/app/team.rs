@@ -163,6 +163,8 @@ pub(crate) async fn begin_for(
         w.commit().await?;
         return Ok(None);
     };
+    // Locked first, before anything of the workspace is written (the daemon's lock order).
+    let ws = store::workspaces::lock(&w.tx, ws.id).await?.unwrap_or(ws);
     if !authorize(&mut w, caller, &ws, perm).await? {
         w.commit().await?;
         return Ok(None);
@@ -346,6 +348,7 @@ pub async fn payment(
         );
         return w.commit().await;
     };
+    store::workspaces::lock(&w.tx, p.workspace_id).await?;
     let new = store::team::record_payment(
         &w.tx,
         store::team::NewPayment {
@@ -553,6 +556,7 @@ pub async fn grant(
     let Some(mut w) = Work::begin(ctx, Origin::Internal).await? else {
         return Ok(Vec::new());
     };
+    store::workspaces::lock(&w.tx, workspace).await?;
     let mut ids = add_seats(
         &mut w,
         workspace,
@@ -610,7 +614,7 @@ pub async fn billing_event(ctx: &Ctx, e: &BillingEvent) -> AppResult<BillingOutc
     let Some(mut w) = Work::begin(ctx, Origin::Internal).await? else {
         return Ok(BillingOutcome::Replayed);
     };
-    if store::workspaces::get(&w.tx, e.workspace_id)
+    if store::workspaces::lock(&w.tx, e.workspace_id)
         .await?
         .is_none()
     {
@@ -768,6 +772,9 @@ pub async fn join(ctx: &Ctx, origin: Origin, caller: &Caller, token: &str) -> Ap
         return Ok(());
     };
     let invite = store::team::invite_by_token(&w.tx, token).await?;
+    if let Some(i) = &invite {
+        store::workspaces::lock(&w.tx, i.workspace_id).await?;
+    }
     let seat = match &invite {
         Some(i) => store::team::seat(&w.tx, i.seat_id).await?,
         None => None,
@@ -1145,7 +1152,7 @@ pub async fn decide_leave(
         w.reply(caller, Notice::ButtonExpired).await?;
         return w.commit().await;
     };
-    let Some(ws) = store::workspaces::get(&w.tx, req.workspace_id).await? else {
+    let Some(ws) = store::workspaces::lock(&w.tx, req.workspace_id).await? else {
         return w.commit().await;
     };
     if !authorize(&mut w, caller, &ws, Perm::ManageMembers).await? {
@@ -1154,6 +1161,21 @@ pub async fn decide_leave(
     if req.user_id == caller.profile.id {
         w.reply(caller, Notice::OwnLeaveRequest).await?;
         return w.commit().await;
+    }
+    if approve {
+        // The request is old; the person may have changed since. The Owner is never approved
+        // away (ownership moves only by /transfer), and someone who left and joined again did
+        // not ask this time.
+        let refusal = match store::team::member(&w.tx, ws.id, req.user_id).await? {
+            None => Some(Notice::LeaveAlreadyDecided),
+            Some(m) if m.role == Role::Owner.as_str() => Some(Notice::CannotChangeOwner),
+            Some(m) if m.created_at > req.created_at => Some(Notice::ButtonExpired),
+            Some(_) => None,
+        };
+        if let Some(notice) = refusal {
+            w.reply(caller, notice).await?;
+            return w.commit().await;
+        }
     }
     if !store::team::decide_leave(&w.tx, req.id, approve, caller.profile.id, w.now).await? {
         w.reply(caller, Notice::LeaveAlreadyDecided).await?;

@@ -62,6 +62,25 @@ pub struct TopicMessage {
     pub topic_name: Option<String>,
 }
 
+/// Who wrote a message in a ticket's topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Writer {
+    Customer,
+    Staff,
+    /// Someone else in the group: logged, moves nothing.
+    Participant,
+}
+
+impl Writer {
+    fn as_str(self) -> &'static str {
+        match self {
+            Writer::Customer => "customer",
+            Writer::Staff => "agent",
+            Writer::Participant => "participant",
+        }
+    }
+}
+
 fn state_of(t: &Ticket) -> TicketState {
     TicketState {
         status: t.status.parse().unwrap_or(Status::Open),
@@ -195,21 +214,27 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
     let Some(ws) = store::workspaces::get(&w.tx, ticket.workspace_id).await? else {
         return w.commit().await;
     };
-    // Staff are the workspace's members other than this ticket's customer; whether they may
-    // work tickets (an active seat) decides below if their message moves the ticket.
+    // Who wrote decides what the message does. Staff are the workspace's members other than this
+    // ticket's customer (whether they may work tickets, an active seat, decides below); the
+    // customer moves the ticket; anyone else in the group is a participant, logged, moving
+    // nothing (a stranger must not reopen a resolved ticket or hold off its auto-close).
     let staff = if m.from.id == ticket.customer_id {
         None
     } else {
         super::team::subject(&w.tx, &ws, m.from.id, w.now).await?
     };
-    let is_agent = staff.is_some();
+    let writer = match (&staff, m.from.id == ticket.customer_id) {
+        (Some(_), _) => Writer::Staff,
+        (None, true) => Writer::Customer,
+        (None, false) => Writer::Participant,
+    };
     let logged = store::tickets::log_message(
         &w.tx,
         store::tickets::LoggedMessage {
             ticket_id: ticket.id,
             tg_message_id: m.message_id,
             sender_id: m.from.id,
-            role: if is_agent { "agent" } else { "customer" },
+            role: writer.as_str(),
             is_command: m.is_command,
             body: if ws.store_message_bodies {
                 m.text.clone()
@@ -220,13 +245,13 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
         w.now,
     )
     .await?;
-    if !logged || m.is_command {
+    if !logged || m.is_command || writer == Writer::Participant {
         return w.commit().await;
     }
     let mut ticket = store::tickets::get_locked(&w.tx, ticket.id)
         .await?
         .unwrap_or(ticket);
-    let cmd = if is_agent {
+    let cmd = if writer == Writer::Staff {
         // Staff whose seat lapsed (or who lack the right) are logged as staff, but their
         // message neither answers for the team nor takes the ticket.
         let may_work = staff.is_some_and(|s| {
@@ -234,11 +259,7 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
                 .is_ok()
         });
         if !may_work {
-            store::tickets::save(&w.tx, ticket).await?;
             return w.commit().await;
-        }
-        if ticket.first_response_at.is_none() {
-            ticket.first_response_at = Some(w.now);
         }
         Command::AgentReplied {
             by: UserId(m.from.id),
@@ -385,6 +406,11 @@ pub async fn apply(
     for e in entries {
         w.audit(e).await?;
     }
+    // The first agent answer stops the first-response clock. Recorded here, after `before` was
+    // taken, so the SLA re-plan below sees the clock stop.
+    if matches!(cmd, Command::AgentReplied { .. }) && ticket.first_response_at.is_none() {
+        ticket.first_response_at = Some(w.now);
+    }
     ticket.status = next.status.as_str().to_owned();
     ticket.assignee_id = next.assignee.map(|u| u.0);
     ticket.priority = next.priority.as_str().to_owned();
@@ -442,6 +468,12 @@ pub async fn act(
     if !super::team::authorize(&mut w, caller, &ws, Perm::WorkTickets).await? {
         return w.commit().await;
     }
+    // A ticket whose group left the workspace can still be read, not moved.
+    if action != Action::Info && !store::tickets::is_live(&w.tx, &ticket).await? {
+        let number = ticket.number;
+        w.reply(caller, Notice::TicketReadOnly { number }).await?;
+        return w.commit().await;
+    }
     let me = UserId(caller.profile.id);
     let cmd = match &action {
         Action::Claim => Command::Claim { by: me },
@@ -493,6 +525,23 @@ pub async fn act(
             if let super::effects::ReplyTo::Callback { .. } = caller.reply {
                 w.reply(caller, Notice::Ok).await?;
             }
+            return w.commit().await;
+        }
+        Action::ShowMenu(CardMenu::Assign) => {
+            // The picker shows every agent's load: staff only, so it goes to the presser
+            // privately, never into the topic the customer reads.
+            let agents = super::routing::agent_choices(&w.tx, ws.id, w.now).await?;
+            w.effect(Effect::SendPrivate {
+                user: caller.profile.id,
+                notice: Notice::AssignPicker {
+                    ticket: ticket.id,
+                    number: ticket.number,
+                    agents,
+                },
+                fallback: Some((ticket.chat_id, Some(ticket.thread_id))),
+            })
+            .await?;
+            w.reply(caller, Notice::SentPrivately).await?;
             return w.commit().await;
         }
         Action::ShowMenu(menu) => {
@@ -611,6 +660,16 @@ pub async fn topic_toggled_by_hand(
     store::users::upsert(&w.tx, by, false, w.now).await?;
     if let Some(t) = store::tickets::by_topic(&w.tx, chat, thread).await? {
         let t = store::tickets::get_locked(&w.tx, t.id).await?.unwrap_or(t);
+        // Like a message, a topic moved by hand moves the ticket only when its customer or staff
+        // who may work tickets did it; a group admin outside the team moves nothing.
+        if by.id != t.customer_id && !may_work_tickets(&w, t.workspace_id, by.id).await? {
+            tracing::info!(
+                ticket = t.id,
+                by = by.id,
+                "topic moved by hand by an outsider; ticket stays"
+            );
+            return w.commit().await;
+        }
         let actor = Actor::User(UserId(by.id));
         let cmd = if closed {
             Command::Close { by: actor }
@@ -625,6 +684,19 @@ pub async fn topic_toggled_by_hand(
         }
     }
     w.commit().await
+}
+
+/// Whether `user` is a member of the workspace who may work tickets now.
+async fn may_work_tickets(w: &Work, workspace: i64, user: i64) -> AppResult<bool> {
+    let Some(ws) = store::workspaces::get(&w.tx, workspace).await? else {
+        return Ok(false);
+    };
+    let toggles = store::team::toggles_of(&ws);
+    Ok(super::team::subject(&w.tx, &ws, user, w.now)
+        .await?
+        .is_some_and(|s| {
+            crate::domain::permissions::check(&s, Perm::WorkTickets, &toggles).is_ok()
+        }))
 }
 
 /// A customer's CSAT press: only the ticket's customer counts, once.
@@ -647,6 +719,10 @@ pub async fn rate(
     };
     if t.customer_id != caller.profile.id {
         w.reply(caller, Notice::CsatOnlyCustomer).await?;
+        return w.commit().await;
+    }
+    if !store::tickets::is_live(&w.tx, &t).await? {
+        w.reply(caller, Notice::ButtonExpired).await?;
         return w.commit().await;
     }
     if t.csat_score.is_some() {

@@ -4,7 +4,8 @@
 use tracing::instrument;
 
 use super::effects::{Missing, Notice};
-use super::{current_workspace, AppResult, Caller, Ctx, Origin, Work};
+use super::{current_workspace, refuse_input, AppResult, Caller, Ctx, Origin, Work};
+use crate::domain::duration;
 use crate::domain::ids::UserId;
 use crate::domain::permissions::Perm;
 use crate::domain::team::Role;
@@ -18,6 +19,23 @@ pub struct BotRights {
     pub can_manage_topics: bool,
     pub can_delete_messages: bool,
     pub can_pin_messages: bool,
+}
+
+/// The sender's standing in a group, as Telegram reports it (`getChatMember`) when a group
+/// command arrives. Group commands need more than a role in some workspace: anyone can create a
+/// workspace of their own, so only the group's own creator and administrators may point the
+/// group at one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupRole {
+    Creator,
+    Administrator,
+    Member,
+}
+
+impl GroupRole {
+    pub fn administers(self) -> bool {
+        matches!(self, GroupRole::Creator | GroupRole::Administrator)
+    }
 }
 
 /// Everything the bot lacks to serve a group; empty means it can be connected.
@@ -59,6 +77,7 @@ async fn configurable_workspace(
         w.reply(caller, Notice::NeedWorkspace).await?;
         return Ok(None);
     };
+    let ws = store::workspaces::lock(&w.tx, ws.id).await?.unwrap_or(ws);
     Ok(
         super::team::authorize(w, caller, &ws, Perm::ConfigureWorkspace)
             .await?
@@ -77,12 +96,20 @@ async fn configurable_group(
         w.reply(caller, Notice::NotConnected).await?;
         return Ok(None);
     };
-    let Some(ws) = store::workspaces::get(&w.tx, group.workspace_id).await? else {
+    let Some(ws) = store::workspaces::lock(&w.tx, group.workspace_id).await? else {
         return Ok(None);
     };
     Ok(super::team::authorize(w, caller, &ws, perm)
         .await?
         .then_some(group))
+}
+
+/// Refuses a group command from someone who neither created nor administers the group.
+async fn group_admin_only(w: &mut Work, caller: &Caller, sender: GroupRole) -> AppResult<bool> {
+    if !sender.administers() {
+        w.reply(caller, Notice::NotGroupAdmin).await?;
+    }
+    Ok(sender.administers())
 }
 
 /// An update that needs no decision (a message the bot ignores): still recorded as handled.
@@ -142,18 +169,20 @@ pub async fn create_workspace(
     origin: Origin,
     caller: &Caller,
     name: &str,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let name = name.trim();
     if !caller.private {
         w.reply(caller, Notice::NotPrivate).await?;
-        return w.commit().await;
+        w.commit().await?;
+        return Ok(true);
     }
     if name.is_empty() || name.chars().count() > 64 || name.starts_with('/') {
         w.reply(caller, Notice::WorkspaceNameInvalid).await?;
-        return w.commit().await;
+        w.commit().await?;
+        return Ok(false);
     }
     let ws = store::workspaces::create(&w.tx, name, caller.profile.id, w.now).await?;
     store::team::add_member_with_seat(&w.tx, ws.id, caller.profile.id, Role::Owner, None, w.now)
@@ -171,12 +200,16 @@ pub async fn create_workspace(
     .await?;
     w.reply(caller, Notice::WorkspaceCreated { name: ws.name })
         .await?;
-    w.commit().await
+    w.commit().await?;
+    Ok(true)
 }
 
-/// `/connect` in a group: checks the caller may, the chat is a forum and the bot has the rights
-/// it needs, and answers with exactly what is missing otherwise.
+/// `/connect` in a group: checks the caller administers the group and may configure their
+/// workspace, that the chat is a forum and the bot has the rights it needs, and answers with
+/// exactly what is missing otherwise. A group connected elsewhere stays there until it is
+/// disconnected.
 #[instrument(skip_all, fields(chat), err)]
+#[allow(clippy::too_many_arguments)]
 pub async fn connect_group(
     ctx: &Ctx,
     origin: Origin,
@@ -185,10 +218,14 @@ pub async fn connect_group(
     title: &str,
     is_forum: bool,
     rights: BotRights,
+    sender: GroupRole,
 ) -> AppResult<()> {
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
+    if !group_admin_only(&mut w, caller, sender).await? {
+        return w.commit().await;
+    }
     let Some(ws) = configurable_workspace(&mut w, caller).await? else {
         return w.commit().await;
     };
@@ -228,18 +265,37 @@ pub async fn connect_group(
     w.commit().await
 }
 
-/// `/disconnect`: the group stops producing tickets; existing tickets stay.
+/// `/disconnect`: the group stops producing tickets; existing tickets stay, read-only. The
+/// workspace's Owner or an Admin who administers the group may, and so may the group's creator
+/// whatever workspace they are in: a group connected by someone else is never stuck.
 pub async fn disconnect_group(
     ctx: &Ctx,
     origin: Origin,
     caller: &Caller,
     chat: i64,
+    sender: GroupRole,
 ) -> AppResult<()> {
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some(group) = configurable_group(&mut w, caller, chat, Perm::ConfigureWorkspace).await?
-    else {
+    if !group_admin_only(&mut w, caller, sender).await? {
+        return w.commit().await;
+    }
+    let group = if sender == GroupRole::Creator {
+        match store::groups::get(&w.tx, chat).await? {
+            Some(g) => {
+                store::workspaces::lock(&w.tx, g.workspace_id).await?;
+                Some(g)
+            }
+            None => {
+                w.reply(caller, Notice::NotConnected).await?;
+                None
+            }
+        }
+    } else {
+        configurable_group(&mut w, caller, chat, Perm::ConfigureWorkspace).await?
+    };
+    let Some(group) = group else {
         return w.commit().await;
     };
     store::groups::disconnect(&w.tx, chat).await?;
@@ -250,7 +306,7 @@ pub async fn disconnect_group(
         action: "group.disconnected",
         old_value: Some(format!("{} ({chat})", group.title)),
         new_value: None,
-        note: None,
+        note: (sender == GroupRole::Creator).then(|| "by the group's creator".to_owned()),
     })
     .await?;
     w.reply(caller, Notice::Disconnected { title: group.title })
@@ -258,16 +314,77 @@ pub async fn disconnect_group(
     w.commit().await
 }
 
-/// `/staffchat` in a group: notifications of the caller's workspace go there.
+/// The bot was removed from a chat (`my_chat_member`: left or kicked). A support group is
+/// disconnected (its tickets stay, read-only) and a staff chat unlinked, and the Owner is told;
+/// after the bot is added back, `/connect` (or `/staffchat`) is needed again.
+pub async fn bot_removed(ctx: &Ctx, origin: Origin, chat: i64) -> AppResult<()> {
+    let Some(mut w) = Work::begin(ctx, origin).await? else {
+        return Ok(());
+    };
+    if let Some(group) = store::groups::get(&w.tx, chat).await? {
+        if let Some(ws) = store::workspaces::lock(&w.tx, group.workspace_id).await? {
+            store::groups::disconnect(&w.tx, chat).await?;
+            w.audit(Entry {
+                workspace_id: ws.id,
+                ticket_id: None,
+                actor: Actor::System,
+                action: "group.disconnected",
+                old_value: Some(format!("{} ({chat})", group.title)),
+                new_value: None,
+                note: Some("the bot was removed from the group".to_owned()),
+            })
+            .await?;
+            w.tell(
+                ws.owner_id,
+                Notice::BotRemovedFromGroup {
+                    workspace: ws.name.clone(),
+                    title: group.title.clone(),
+                },
+            )
+            .await?;
+        }
+    }
+    for ws in store::workspaces::with_staff_chat(&w.tx, chat).await? {
+        let Some(ws) = store::workspaces::lock(&w.tx, ws.id).await? else {
+            continue;
+        };
+        store::workspaces::set_staff_chat(&w.tx, ws.id, None).await?;
+        w.audit(Entry {
+            workspace_id: ws.id,
+            ticket_id: None,
+            actor: Actor::System,
+            action: "workspace.staff_chat",
+            old_value: Some(chat.to_string()),
+            new_value: None,
+            note: Some("the bot was removed from the staff chat".to_owned()),
+        })
+        .await?;
+        w.tell(
+            ws.owner_id,
+            Notice::StaffChatLost {
+                workspace: ws.name.clone(),
+            },
+        )
+        .await?;
+    }
+    w.commit().await
+}
+
+/// `/staffchat` in a group the caller administers: notifications of the caller's workspace go
+/// there.
 pub async fn link_staff_chat(
     ctx: &Ctx,
     origin: Origin,
     caller: &Caller,
     chat: i64,
+    sender: GroupRole,
 ) -> AppResult<()> {
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
+    if !group_admin_only(&mut w, caller, sender).await? {
+        return w.commit().await;
+    }
     let Some(ws) = configurable_workspace(&mut w, caller).await? else {
         return w.commit().await;
     };
@@ -291,7 +408,7 @@ pub async fn link_staff_chat(
     w.commit().await
 }
 
-/// `/exclude` and `/include` in a topic of a connected group.
+/// `/exclude` and `/include` in a topic of a connected group the caller administers.
 pub async fn set_topic_excluded(
     ctx: &Ctx,
     origin: Origin,
@@ -299,10 +416,14 @@ pub async fn set_topic_excluded(
     chat: i64,
     thread: Option<i32>,
     exclude: bool,
+    sender: GroupRole,
 ) -> AppResult<()> {
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
         return Ok(());
     };
+    if !group_admin_only(&mut w, caller, sender).await? {
+        return w.commit().await;
+    }
     let Some(group) = configurable_group(&mut w, caller, chat, Perm::ManageExcludedTopics).await?
     else {
         return w.commit().await;
@@ -384,11 +505,13 @@ pub async fn help(
 }
 
 /// A change made from the `/settings` screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SettingChange {
     Show,
     ToggleBodies,
     AutoCloseHours(u16),
+    /// The auto-close time's Custom… value, as typed.
+    AutoCloseTyped(String),
 }
 
 /// `/settings` (Owner/Admin): the privacy and auto-close settings, edited in place.
@@ -398,15 +521,16 @@ pub async fn settings(
     caller: &Caller,
     change: SettingChange,
     screen: Option<(i64, i32)>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let Some(mut w) = begin_as(ctx, origin, caller).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let Some(mut ws) = configurable_workspace(&mut w, caller).await? else {
-        return w.commit().await;
+        w.commit().await?;
+        return Ok(true);
     };
     let actor = Actor::User(UserId(caller.profile.id));
-    match change {
+    match change.clone() {
         SettingChange::Show => {}
         SettingChange::ToggleBodies => {
             let next = !ws.store_message_bodies;
@@ -423,8 +547,16 @@ pub async fn settings(
             .await?;
             ws.store_message_bodies = next;
         }
-        SettingChange::AutoCloseHours(h) => {
-            let h = i32::from(h.clamp(1, 24 * 90));
+        SettingChange::AutoCloseHours(_) | SettingChange::AutoCloseTyped(_) => {
+            let hours = match &change {
+                SettingChange::AutoCloseHours(h) => duration::hours_setting(&h.to_string()),
+                SettingChange::AutoCloseTyped(text) => duration::hours_setting(text),
+                _ => Ok(72),
+            };
+            let h = match hours {
+                Ok(h) => i32::try_from(h).unwrap_or(72),
+                Err(reason) => return refuse_input(w, caller, reason).await,
+            };
             if h != ws.auto_close_hours {
                 store::workspaces::set_auto_close_hours(&w.tx, ws.id, h).await?;
                 w.audit(Entry {
@@ -447,5 +579,6 @@ pub async fn settings(
         auto_close_hours: ws.auto_close_hours,
     };
     w.show(caller, screen, notice).await?;
-    w.commit().await
+    w.commit().await?;
+    Ok(true)
 }

@@ -313,6 +313,43 @@ pub fn pick_to_expire(seats: &[(i64, SeatState)], count: u32) -> Vec<i64> {
         .collect()
 }
 
+/// The most seats of one tier a single grant (the operator CLI, one billing webhook event) may
+/// add: enough for any real team, small enough that a typo or a forged count cannot create
+/// millions of rows in one transaction.
+pub const MAX_GRANT_SEATS: u32 = 1_000;
+/// The furthest a granted period may reach, in months from now (10 years).
+pub const MAX_GRANT_MONTHS: u32 = 120;
+
+/// Why a grant of seats is refused, worded for the operator or integrator who asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum GrantProblem {
+    #[error("at most {MAX_GRANT_SEATS} seats of each tier per grant")]
+    TooManySeats,
+    #[error("the paid period ends in the past")]
+    EndsInThePast,
+    #[error("the paid period may reach at most {MAX_GRANT_MONTHS} months ahead")]
+    EndsTooLate,
+}
+
+/// Checks a grant of `basic` and `pro` seats paid until `until`.
+pub fn check_grant(
+    basic: u32,
+    pro: u32,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), GrantProblem> {
+    if basic > MAX_GRANT_SEATS || pro > MAX_GRANT_SEATS {
+        return Err(GrantProblem::TooManySeats);
+    }
+    if until <= now {
+        return Err(GrantProblem::EndsInThePast);
+    }
+    if until > extend(None, now, MAX_GRANT_MONTHS) {
+        return Err(GrantProblem::EndsTooLate);
+    }
+    Ok(())
+}
+
 /// The most seats one invoice may buy.
 pub const MAX_INVOICE_SEATS: u32 = 100;
 /// The most months one invoice may cover.
@@ -454,6 +491,33 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         at(2025, 6, 15)
+    }
+
+    #[test]
+    fn grants_are_bounded_in_count_and_time() {
+        let month = now() + Duration::days(30);
+        assert_eq!(check_grant(1_000, 1_000, month, now()), Ok(()));
+        assert_eq!(
+            check_grant(1_001, 0, month, now()),
+            Err(GrantProblem::TooManySeats)
+        );
+        assert_eq!(
+            check_grant(0, u32::MAX, month, now()),
+            Err(GrantProblem::TooManySeats)
+        );
+        assert_eq!(
+            check_grant(1, 0, now(), now()),
+            Err(GrantProblem::EndsInThePast)
+        );
+        assert_eq!(check_grant(1, 0, at(2035, 6, 15), now()), Ok(()));
+        assert_eq!(
+            check_grant(1, 0, at(2035, 6, 16), now()),
+            Err(GrantProblem::EndsTooLate)
+        );
+        assert_eq!(
+            check_grant(1, 0, DateTime::<Utc>::MAX_UTC, now()),
+            Err(GrantProblem::EndsTooLate)
+        );
     }
 
     #[test]

@@ -108,6 +108,12 @@ impl Calendar {
     /// hours. A target reached exactly at the end of an interval gives that
     /// end, not the next interval's start. Also `None` if the result would lie
     /// outside the range chrono can represent.
+    ///
+    /// The cost does not grow with the target: working time is counted exactly one week at a
+    /// time, and wherever the calendar repeats itself from one week to the next (no holiday, no
+    /// change of UTC offset) whole weeks are skipped at once using the week's working seconds.
+    /// A year-long target on one working hour a week is a few weeks of counting plus a few per
+    /// holiday and clock change.
     pub fn add_working(&self, from: DateTime<Utc>, secs: i64) -> Option<DateTime<Utc>> {
         if secs <= 0 {
             return Some(from);
@@ -116,26 +122,43 @@ impl Calendar {
         match self {
             Calendar::Always => from.checked_add_signed(remaining),
             Calendar::Business(hours) => {
-                let mut due = None;
-                hours.for_each_span(hours.day_before(from), None, |start, end| {
-                    if end <= from {
-                        return ControlFlow::Continue(());
-                    }
-                    let start = start.max(from);
-                    let available = end.signed_duration_since(start);
-                    if remaining <= available {
-                        due = start.checked_add_signed(remaining);
-                        return ControlFlow::Break(());
-                    }
-                    match remaining.checked_sub(&available) {
-                        Some(left) => {
-                            remaining = left;
-                            ControlFlow::Continue(())
+                let mut cur = from;
+                let mut idle = TimeDelta::zero();
+                loop {
+                    // Count one week exactly.
+                    let week_end = cur.checked_add_signed(WEEK)?;
+                    let used = match hours.walk_add(cur, remaining, week_end) {
+                        Ok(due) => return Some(due),
+                        Err(used) => used,
+                    };
+                    remaining = remaining.checked_sub(&used)?;
+                    idle = if used.is_zero() {
+                        idle + WEEK
+                    } else {
+                        TimeDelta::zero()
+                    };
+                    cur = week_end;
+                    // Skip the weeks that repeat the one just counted, keeping some time left
+                    // for the exact count that finds the instant.
+                    let wanted = if used.is_zero() {
+                        i64::from(HORIZON_DAYS) / 7 + 1
+                    } else {
+                        (remaining.num_seconds() - 1) / used.num_seconds()
+                    };
+                    let weeks = hours.regular_weeks(cur, wanted);
+                    if weeks > 0 {
+                        cur =
+                            cur.checked_add_signed(WEEK.checked_mul(i32::try_from(weeks).ok()?)?)?;
+                        remaining = remaining
+                            .checked_sub(&used.checked_mul(i32::try_from(weeks).ok()?)?)?;
+                        if used.is_zero() {
+                            idle += WEEK.checked_mul(i32::try_from(weeks).ok()?)?;
                         }
-                        None => ControlFlow::Break(()),
                     }
-                });
-                due
+                    if idle > TimeDelta::days(i64::from(HORIZON_DAYS)) {
+                        return None;
+                    }
+                }
             }
         }
     }
@@ -143,7 +166,8 @@ impl Calendar {
     /// Working seconds in [from, to); 0 when to <= from.
     ///
     /// Sub-second parts of `from` and `to` are counted, and the total is
-    /// truncated to whole seconds.
+    /// truncated to whole seconds. Costs a few weeks of counting whatever the span, like
+    /// [`Calendar::add_working`].
     pub fn working_secs(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
         if to <= from {
             return 0;
@@ -151,30 +175,157 @@ impl Calendar {
         match self {
             Calendar::Always => to.signed_duration_since(from).num_seconds(),
             Calendar::Business(hours) => {
-                // Intervals of a local date start on that date, so nothing
-                // after the day following `to`'s local date can reach `to`.
-                let to_day = hours.local_date(to);
-                let last = to_day.succ_opt().unwrap_or(to_day);
                 let mut total = TimeDelta::zero();
-                hours.for_each_span(hours.day_before(from), Some(last), |start, end| {
-                    if start >= to {
-                        return ControlFlow::Break(());
-                    }
-                    let (start, end) = (start.max(from), end.min(to));
-                    if end > start {
-                        total = total
-                            .checked_add(&end.signed_duration_since(start))
+                let mut cur = from;
+                while cur < to {
+                    let week_end = cur.checked_add_signed(WEEK).map_or(to, |e| e.min(to));
+                    let used = hours.walk_secs(cur, week_end);
+                    total = total.checked_add(&used).unwrap_or(total);
+                    cur = week_end;
+                    let wanted = to.signed_duration_since(cur).num_seconds() / WEEK.num_seconds();
+                    let weeks = hours.regular_weeks(cur, wanted);
+                    if weeks > 0 {
+                        let Some(skip) =
+                            i32::try_from(weeks).ok().and_then(|w| WEEK.checked_mul(w))
+                        else {
+                            break;
+                        };
+                        let Some(next) = cur.checked_add_signed(skip) else {
+                            break;
+                        };
+                        cur = next;
+                        let repeated = i32::try_from(weeks).ok().and_then(|w| used.checked_mul(w));
+                        total = repeated
+                            .and_then(|r| total.checked_add(&r))
                             .unwrap_or(total);
                     }
-                    ControlFlow::Continue(())
-                });
+                }
                 total.num_seconds()
             }
         }
     }
 }
 
+/// A week of wall time, the period a business week repeats with.
+const WEEK: TimeDelta = TimeDelta::days(7);
+
 impl BusinessHours {
+    /// The instant `remaining` working time after `from`, if it comes before `until`; otherwise
+    /// the working time there is in [from, until). Counted span by span.
+    fn walk_add(
+        &self,
+        from: DateTime<Utc>,
+        mut remaining: TimeDelta,
+        until: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, TimeDelta> {
+        let mut used = TimeDelta::zero();
+        let mut due = None;
+        let last = self.local_date(until).succ_opt();
+        self.for_each_span(self.day_before(from), last, |start, end| {
+            if end <= from {
+                return ControlFlow::Continue(());
+            }
+            if start >= until {
+                return ControlFlow::Break(());
+            }
+            let (start, end) = (start.max(from), end.min(until));
+            let available = end.signed_duration_since(start);
+            if remaining <= available {
+                due = start.checked_add_signed(remaining);
+                return ControlFlow::Break(());
+            }
+            remaining -= available;
+            used += available;
+            ControlFlow::Continue(())
+        });
+        due.ok_or(used)
+    }
+
+    /// Working time in [from, to), counted span by span.
+    fn walk_secs(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
+        if to <= from {
+            return TimeDelta::zero();
+        }
+        // Intervals of a local date start on that date, so nothing after the day following
+        // `to`'s local date can reach `to`.
+        let to_day = self.local_date(to);
+        let last = to_day.succ_opt().unwrap_or(to_day);
+        let mut total = TimeDelta::zero();
+        self.for_each_span(self.day_before(from), Some(last), |start, end| {
+            if start >= to {
+                return ControlFlow::Break(());
+            }
+            let (start, end) = (start.max(from), end.min(to));
+            if end > start {
+                total = total
+                    .checked_add(&end.signed_duration_since(start))
+                    .unwrap_or(total);
+            }
+            ControlFlow::Continue(())
+        });
+        total
+    }
+
+    /// How many whole weeks after `at` (at most `wanted`) repeat the week before `at` exactly:
+    /// no holiday on any local date whose intervals reach into that time, and one UTC offset
+    /// throughout, so every span is the one of a week earlier moved by seven days. (Offsets are
+    /// read every 12 hours: zones change them months apart.)
+    fn regular_weeks(&self, at: DateTime<Utc>, wanted: i64) -> i64 {
+        if wanted <= 0 {
+            return 0;
+        }
+        let margin = TimeDelta::days(2);
+        let week_days = WEEK.num_days();
+        let mut weeks = wanted;
+        // Holidays: none from the day before the repeated week to the day after the last.
+        let Some(start) = at.checked_sub_signed(WEEK + margin) else {
+            return 0;
+        };
+        let first = self.local_date(start);
+        let at_day = self.local_date(at);
+        if let Some(h) = self.holidays.range(first..).next() {
+            // The last skipped week ends on local date at_day + 7·weeks; it and the day after
+            // must come before the holiday.
+            let days_left = h.signed_duration_since(at_day).num_days() - 2;
+            if days_left < 0 {
+                return 0;
+            }
+            weeks = weeks.min(days_left / week_days);
+        }
+        // One offset from the repeated week (with a margin) to the end of the skip (and one).
+        let offset = |t: DateTime<Utc>| {
+            self.tz
+                .offset_from_utc_datetime(&t.naive_utc())
+                .fix()
+                .local_minus_utc()
+        };
+        let reference = offset(start);
+        let step = TimeDelta::hours(12);
+        let mut t = start;
+        loop {
+            let Some(horizon) = i32::try_from(weeks)
+                .ok()
+                .and_then(|w| WEEK.checked_mul(w))
+                .and_then(|skip| at.checked_add_signed(skip + margin))
+            else {
+                return 0;
+            };
+            if t > horizon || weeks <= 0 {
+                return weeks.max(0);
+            }
+            if offset(t) != reference {
+                // The offset changed at or before `t`: the skip must end a margin before.
+                let room = t.signed_duration_since(at) - margin - step;
+                weeks = weeks.min(room.num_seconds().div_euclid(WEEK.num_seconds()));
+                return weeks.max(0);
+            }
+            match t.checked_add_signed(step) {
+                Some(next) => t = next,
+                None => return 0,
+            }
+        }
+    }
+
     /// The local date of an instant in this calendar's zone.
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
         at.with_timezone(&self.tz).date_naive()
@@ -516,6 +667,61 @@ fn parse_time(text: &str) -> Result<u16, String> {
         ));
     }
     Ok(hours * 60 + minutes)
+}
+
+/// The most intervals one day of a schedule may have.
+pub const MAX_INTERVALS_PER_DAY: usize = 8;
+/// The least working time a schedule may have in a week, in minutes: with less, an SLA target
+/// of a year would run for centuries.
+pub const MIN_WEEKLY_MINUTES: u32 = 60;
+
+/// Checks a schedule an admin typed against the bounds that keep SLA arithmetic cheap: at most
+/// [`MAX_INTERVALS_PER_DAY`] intervals a day and at least an hour of working time a week.
+/// Errors are sentences for the admin.
+pub fn check_week(week: &Week) -> Result<(), String> {
+    for (day, intervals) in week.iter().enumerate() {
+        if intervals.len() > MAX_INTERVALS_PER_DAY {
+            return Err(format!(
+                "{} has {} intervals; a day has at most {MAX_INTERVALS_PER_DAY}.",
+                day_name(day),
+                intervals.len()
+            ));
+        }
+    }
+    let minutes = weekly_minutes(week);
+    if minutes < MIN_WEEKLY_MINUTES {
+        return Err(format!(
+            "That schedule has {minutes} working minutes a week; it needs at least one hour. \
+             For round-the-clock targets, use 24/7 in the SLA policy instead."
+        ));
+    }
+    Ok(())
+}
+
+/// Working minutes of a week in local time, each minute counted once however intervals overlap
+/// (Sunday's overnight interval runs into Monday).
+pub fn weekly_minutes(week: &Week) -> u32 {
+    const WEEK_MINUTES: usize = 7 * MINUTES_PER_DAY as usize;
+    let mut on = vec![false; WEEK_MINUTES];
+    for (day, intervals) in week.iter().enumerate() {
+        for iv in intervals
+            .iter()
+            .filter(|iv| iv.start < MINUTES_PER_DAY && iv.end <= MINUTES_PER_DAY)
+        {
+            let length = if iv.is_overnight() {
+                MINUTES_PER_DAY - iv.start + iv.end
+            } else {
+                iv.end - iv.start
+            };
+            let start = day * usize::from(MINUTES_PER_DAY) + usize::from(iv.start);
+            for minute in 0..usize::from(length) {
+                if let Some(slot) = on.get_mut((start + minute) % WEEK_MINUTES) {
+                    *slot = true;
+                }
+            }
+        }
+    }
+    u32::try_from(on.iter().filter(|m| **m).count()).unwrap_or(u32::MAX)
 }
 
 /// The canonical text form of a week, which `parse_week` reads back to the same value

@@ -16,6 +16,10 @@ use sha2::Sha256;
 
 use super::HttpState;
 use crate::app::team::{self, BillingEvent, BillingOutcome};
+use crate::domain::seats;
+
+/// Event ids are stored to apply each once; longer ones are refused rather than stored.
+const MAX_EVENT_ID_LEN: usize = 128;
 
 /// How old a signed timestamp may be (either way, for clock skew).
 const TOLERANCE_SECS: i64 = 300;
@@ -47,7 +51,12 @@ pub fn verify(
     let (Some(t), Some(sig)) = (t, v1) else {
         return Err("malformed signature header");
     };
-    if (now.timestamp() - t).abs() > TOLERANCE_SECS {
+    // Checked: `t` is whatever the sender wrote, up to i64::MIN.
+    if now
+        .timestamp()
+        .checked_sub(t)
+        .is_none_or(|skew| skew.abs() > TOLERANCE_SECS)
+    {
         return Err("timestamp outside the 5-minute window");
     }
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| "bad secret")?;
@@ -101,8 +110,34 @@ pub async fn webhook(State(s): State<HttpState>, headers: HeaderMap, body: Bytes
             )
         }
     };
-    if payload.id.trim().is_empty() {
-        return error(StatusCode::BAD_REQUEST, "bad_request", "event id is empty");
+    if payload.id.trim().is_empty() || payload.id.len() > MAX_EVENT_ID_LEN {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("event id must be 1 to {MAX_EVENT_ID_LEN} bytes"),
+        );
+    }
+    if matches!(payload.kind.as_str(), "seats.purchased" | "seats.renewed") {
+        let (basic, pro, end) = (
+            payload.data.basic,
+            payload.data.pro,
+            payload.data.period_end,
+        );
+        if let Err(problem) = seats::check_grant(basic, pro, end, Utc::now()) {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_grant",
+                problem.to_string(),
+            );
+        }
+    } else if payload.data.basic > seats::MAX_GRANT_SEATS
+        || payload.data.pro > seats::MAX_GRANT_SEATS
+    {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_grant",
+            seats::GrantProblem::TooManySeats.to_string(),
+        );
     }
     let event = BillingEvent {
         id: payload.id,

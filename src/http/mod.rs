@@ -1,6 +1,6 @@
-//! The HTTP server: `/healthz` (the process answers), `/readyz` (database reachable and
-//! Telegram's `getMe` succeeded), `/metrics` (Prometheus text) and the billing webhook. The REST
-//! API joins here later.
+//! The HTTP server: `/healthz` (the process answers), `/readyz` (the database answers, and so
+//! did Telegram at the last poll), `/metrics` (Prometheus text) and the billing webhook. The
+//! REST API joins here later.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -24,7 +24,8 @@ pub struct HttpState {
     /// `None`: the billing webhook answers 404.
     pub billing_secret: Option<SecretString>,
     pub metrics: Arc<Metrics>,
-    /// Set once `getMe` succeeded.
+    /// Whether Telegram answers: set by `getMe` and every successful poll, cleared when a poll
+    /// fails for any reason but a 429.
     pub telegram_ready: Arc<AtomicBool>,
 }
 
@@ -42,7 +43,10 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
-    let database = store::ping(&s.ctx.db).await.is_ok();
+    // A database that hangs is as unready as one that refuses; don't make the probe wait.
+    let database = tokio::time::timeout(std::time::Duration::from_secs(2), store::ping(&s.ctx.db))
+        .await
+        .is_ok_and(|r| r.is_ok());
     let telegram = s.telegram_ready.load(Ordering::Relaxed);
     let code = if database && telegram {
         StatusCode::OK

@@ -1,9 +1,12 @@
 //! The one timer loop. It asks the database for the earliest due time, sleeps until then (on the
 //! injected clock) or until a use case signals an earlier timer, and fires every due timer in its
 //! own transaction that also deletes it, so each fires once, also across restarts and replicas.
+//! A timer whose handling fails (or panics) is moved back with growing delays on its own; the
+//! others keep their time.
 
 use std::time::Duration;
 
+use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{routing, sla, team, tickets, Ctx, Origin, Work};
@@ -42,13 +45,14 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
         if shutdown.is_cancelled() {
             return;
         }
-        // Fire everything that is due.
+        // Fire everything that is due. A timer that fails is moved back on its own, so it never
+        // holds the others up; only a database that does not answer pauses the loop.
         loop {
-            match fire_one(&ctx).await {
+            match fire_next(&ctx).await {
                 Ok(true) => continue,
                 Ok(false) => break,
                 Err(e) => {
-                    tracing::error!(error = %e, "timer failed; retrying shortly");
+                    tracing::error!(error = %e, "cannot read timers; retrying shortly");
                     tokio::select! {
                         _ = shutdown.cancelled() => return,
                         _ = tokio::time::sleep(Duration::from_secs(1)) => {}
@@ -61,7 +65,10 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = %e, "cannot read timers");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
                 continue;
             }
         };
@@ -78,16 +85,76 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
     }
 }
 
-/// Fires the oldest due timer, if any. Returns whether one was fired.
-async fn fire_one(ctx: &Ctx) -> crate::app::AppResult<bool> {
+/// How long a timer whose handling failed waits before its next try: 2 s, doubling, at most an
+/// hour.
+fn backoff(attempts: i32) -> chrono::Duration {
+    chrono::Duration::seconds(2i64.saturating_pow(attempts.clamp(0, 12) as u32).min(3600))
+}
+
+/// Fires the oldest due timer, if any; returns whether there was one. A failure or a panic
+/// while handling it moves that timer back (with backoff) and counts the attempt; only an error
+/// reading the timers table comes back as an error.
+async fn fire_next(ctx: &Ctx) -> Result<bool, sea_orm::DbErr> {
+    let Some(timer) = store::timers::oldest_due(&ctx.db, ctx.clock.now()).await? else {
+        return Ok(false);
+    };
+    let outcome = std::panic::AssertUnwindSafe(fire(ctx, &timer))
+        .catch_unwind()
+        .await;
+    let error = match outcome {
+        Ok(Ok(())) => return Ok(true),
+        // The database was busy or away: nothing is wrong with this timer; the loop retries.
+        Ok(Err(crate::app::AppError::Db(e))) if store::is_transient(&e) => return Err(e),
+        Ok(Err(e)) => format!("{e:#}"),
+        Err(panic) => match panic.downcast_ref::<&str>() {
+            Some(s) => format!("panicked: {s}"),
+            None => format!(
+                "panicked: {}",
+                panic
+                    .downcast_ref::<String>()
+                    .map_or("without a message", String::as_str)
+            ),
+        },
+    };
+    let at = ctx.clock.now() + backoff(timer.attempts);
+    tracing::error!(
+        timer = timer.id,
+        kind = %timer.kind,
+        subject = timer.subject_id,
+        attempts = timer.attempts + 1,
+        %error,
+        retry_at = %at,
+        "timer failed; it will be tried again"
+    );
+    store::timers::retry_later(&ctx.db, &timer, at, &error).await?;
+    Ok(true)
+}
+
+/// Fires one timer in its own transaction, which also deletes it, so it fires once. The
+/// timer's workspace is locked before the timer itself (the daemon's one lock order).
+async fn fire(ctx: &Ctx, due: &entity::timers::Model) -> crate::app::AppResult<()> {
     let Some(mut w) = Work::begin(ctx, Origin::Internal).await? else {
-        return Ok(false);
+        return Ok(());
     };
-    let Some(timer) = store::timers::take_due(&w.tx, w.now).await? else {
+    if let Some(ws) = store::timers::workspace_of(&w.tx, due).await? {
+        store::workspaces::lock(&w.tx, ws).await?;
+    }
+    let Some(timer) = store::timers::take(&w.tx, due.id, w.now).await? else {
+        // Another replica fired it, or moved it, meanwhile.
         w.tx.rollback().await?;
-        return Ok(false);
+        return Ok(());
     };
-    match TimerKind::parse(&timer.kind) {
+    let kind = TimerKind::parse(&timer.kind);
+    if kind.is_some_and(TimerKind::is_about_a_ticket) {
+        if let Some(t) = store::tickets::get(&w.tx, timer.subject_id).await? {
+            // Its group left the workspace: the ticket is read-only, its clocks stand still.
+            if !store::tickets::is_live(&w.tx, &t).await? {
+                tracing::info!(ticket = t.id, kind = %timer.kind, "timer of a read-only ticket dropped");
+                return w.commit().await;
+            }
+        }
+    }
+    match kind {
         Some(TimerKind::AutoClose) => tickets::auto_close(&mut w, timer.subject_id).await?,
         Some(TimerKind::SeatExpiry) => team::seat_expired(&mut w, timer.subject_id).await?,
         Some(TimerKind::IntakeTimeout) => routing::intake_timeout(&mut w, timer.subject_id).await?,
@@ -115,5 +182,5 @@ async fn fire_one(ctx: &Ctx) -> crate::app::AppResult<bool> {
     }
     w.commit().await?;
     Metrics::inc(&ctx.metrics.timers_fired);
-    Ok(true)
+    Ok(())
 }

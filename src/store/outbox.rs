@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use entity::outbox;
 use sea_orm::{
-    sea_query::{Expr, LockBehavior, LockType},
+    sea_query::{Alias, Expr, ExprTrait, LockBehavior, LockType, Query},
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -33,10 +33,10 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
-fn due(now: DateTime<Utc>) -> sea_orm::Condition {
+/// Rows that are due and not leased by anyone.
+fn free(now: DateTime<Utc>) -> sea_orm::Condition {
     sea_orm::Condition::all()
         .add(outbox::Column::DeadAt.is_null())
-        .add(outbox::Column::NextAttemptAt.lte(now))
         .add(
             sea_orm::Condition::any()
                 .add(outbox::Column::LeasedUntil.is_null())
@@ -44,18 +44,55 @@ fn due(now: DateTime<Utc>) -> sea_orm::Condition {
         )
 }
 
-/// Leases up to `limit` due rows, oldest first, until `now + lease`.
-pub async fn lease_due(
+/// The oldest live row of its chat (or a row that belongs to no chat): only such a row may be
+/// sent, so one chat's effects go out in order even when an earlier one waits for its retry.
+/// Dead letters no longer hold their chat back.
+fn head() -> sea_orm::Condition {
+    let earlier = Alias::new("earlier");
+    let sub = Query::select()
+        .expr(Expr::val(1))
+        .from_as(outbox::Entity, earlier.clone())
+        .and_where(
+            Expr::col((earlier.clone(), outbox::Column::ChatId))
+                .equals((outbox::Entity, outbox::Column::ChatId)),
+        )
+        .and_where(Expr::col((earlier.clone(), outbox::Column::DeadAt)).is_null())
+        .and_where(
+            Expr::col((earlier, outbox::Column::Id))
+                .lt(Expr::col((outbox::Entity, outbox::Column::Id))),
+        )
+        .to_owned();
+    sea_orm::Condition::any()
+        .add(outbox::Column::ChatId.is_null())
+        .add(Expr::not_exists(sub))
+}
+
+/// Leases up to `limit` rows that may be sent now, until `now + lease`, oldest first: with
+/// `chatless`, rows that belong to no chat (answers to button presses and pre-checkout queries,
+/// which expire in seconds and so are leased on their own budget); otherwise the oldest live row
+/// of each chat.
+pub async fn lease_heads(
     db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
     lease: chrono::Duration,
     limit: u64,
+    chatless: bool,
 ) -> Result<Vec<outbox::Model>, DbErr> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
     let tx = db.begin().await?;
     let mut q = outbox::Entity::find()
-        .filter(due(now))
+        .filter(free(now))
+        .filter(outbox::Column::NextAttemptAt.lte(now))
         .order_by_asc(outbox::Column::Id)
         .limit(limit);
+    q = if chatless {
+        q.filter(outbox::Column::ChatId.is_null())
+    } else {
+        q.filter(outbox::Column::ChatId.is_not_null())
+            .filter(head())
+    };
     if super::supports_skip_locked(&tx) {
         q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
@@ -71,8 +108,9 @@ pub async fn lease_due(
     Ok(rows)
 }
 
-/// When the dispatcher should look again: the earliest due time of a row not leased, or the
-/// earliest expiry of a lease (a dead dispatcher's rows come free then).
+/// When the dispatcher should look again: the earliest due time of a row that may be sent (a
+/// row behind a waiting one of its chat is not), or the earliest expiry of a lease (a dead
+/// dispatcher's rows come free then).
 pub async fn next_due<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
@@ -80,12 +118,8 @@ pub async fn next_due<C: ConnectionTrait>(
     let free: Option<Option<DateTime<Utc>>> = outbox::Entity::find()
         .select_only()
         .column_as(outbox::Column::NextAttemptAt.min(), "m")
-        .filter(outbox::Column::DeadAt.is_null())
-        .filter(
-            sea_orm::Condition::any()
-                .add(outbox::Column::LeasedUntil.is_null())
-                .add(outbox::Column::LeasedUntil.lt(now)),
-        )
+        .filter(free(now))
+        .filter(head())
         .into_tuple()
         .one(db)
         .await?;
@@ -98,7 +132,7 @@ pub async fn next_due<C: ConnectionTrait>(
         .one(db)
         .await?;
     Ok(match (free.flatten(), leased.flatten()) {
-        (Some(a), Some(b)) => Some(a.min(b)),
+        (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
         (a, b) => a.or(b),
     })
 }
@@ -108,19 +142,22 @@ pub async fn complete<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> 
     Ok(())
 }
 
-/// Gives a leased row back untouched (its chat was blocked by an earlier row this round).
-pub async fn release<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+/// Gives a leased row back without counting an attempt, to be sent at `at`: its chat's rate
+/// limit says not yet, or the daemon is stopping.
+pub async fn postpone<C: ConnectionTrait>(db: &C, id: i64, at: DateTime<Utc>) -> Result<(), DbErr> {
     outbox::Entity::update_many()
         .col_expr(
             outbox::Column::LeasedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(at))
         .filter(outbox::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())
 }
 
+/// A failed attempt to be tried again at `at`; it counts toward the row's attempts.
 pub async fn reschedule<C: ConnectionTrait>(
     db: &C,
     row: &outbox::Model,
@@ -169,7 +206,8 @@ pub async fn bury<C: ConnectionTrait>(
 }
 
 /// Extends the lease of rows this dispatcher still holds (completed rows are gone, rescheduled
-/// and released ones have no lease), so a long batch keeps them while a dead one loses them fast.
+/// and postponed ones have no lease), so a slow send keeps its row while a dead dispatcher's rows
+/// come free fast.
 pub async fn renew<C: ConnectionTrait>(
     db: &C,
     ids: &[i64],

@@ -15,18 +15,6 @@ use sea_orm::{
 /// Statuses that count against an agent's capacity (SPEC §5).
 pub const LOAD_STATUSES: [&str; 3] = ["assigned", "in_progress", "pending"];
 
-/// Loads the workspace and locks its row until the transaction ends, so routing decisions for
-/// one workspace (capacity checks, turn numbers) are taken one at a time, also across replicas.
-pub async fn lock_workspace<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-) -> Result<Option<workspaces::Model>, DbErr> {
-    workspaces::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(db)
-        .await
-}
-
 async fn set_ws<C: ConnectionTrait>(
     db: &C,
     id: i64,
@@ -59,6 +47,20 @@ pub async fn set_alert_minutes<C: ConnectionTrait>(db: &C, id: i64, m: i32) -> R
         id,
         workspaces::Column::UnassignedAlertMinutes,
         Expr::value(m),
+    )
+    .await
+}
+
+pub async fn set_intake_timeout<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    minutes: i32,
+) -> Result<(), DbErr> {
+    set_ws(
+        db,
+        id,
+        workspaces::Column::IntakeTimeoutMinutes,
+        Expr::value(minutes),
     )
     .await
 }
@@ -181,6 +183,7 @@ pub async fn loads<C: ConnectionTrait>(db: &C, workspace: i64) -> Result<HashMap
         .column(tickets::Column::AssigneeId)
         .column_as(tickets::Column::Id.count(), "n")
         .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(super::tickets::live())
         .filter(tickets::Column::AssigneeId.is_not_null())
         .filter(tickets::Column::Status.is_in(LOAD_STATUSES))
         .group_by(tickets::Column::AssigneeId)
@@ -202,6 +205,7 @@ pub async fn waiting<C: ConnectionTrait>(
 ) -> Result<Vec<tickets::Model>, DbErr> {
     tickets::Entity::find()
         .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(super::tickets::live())
         .filter(tickets::Column::Status.eq("open"))
         .filter(tickets::Column::AssigneeId.is_null())
         .filter(tickets::Column::TopicDeletedAt.is_null())
@@ -222,6 +226,7 @@ pub async fn unassigned<C: ConnectionTrait>(
 ) -> Result<Vec<tickets::Model>, DbErr> {
     tickets::Entity::find()
         .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(super::tickets::live())
         .filter(tickets::Column::Status.eq("open"))
         .filter(tickets::Column::AssigneeId.is_null())
         .order_by_asc(tickets::Column::Id)
@@ -234,6 +239,7 @@ pub async fn active_count<C: ConnectionTrait>(db: &C, workspace: i64) -> Result<
     use sea_orm::PaginatorTrait;
     tickets::Entity::find()
         .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(super::tickets::live())
         .filter(tickets::Column::Status.is_in(["open", "assigned", "in_progress", "pending"]))
         .count(db)
         .await
@@ -247,6 +253,7 @@ pub async fn tickets_of<C: ConnectionTrait>(
 ) -> Result<Vec<tickets::Model>, DbErr> {
     tickets::Entity::find()
         .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(super::tickets::live())
         .filter(tickets::Column::AssigneeId.eq(user))
         .filter(tickets::Column::Status.is_in(["assigned", "in_progress", "pending", "resolved"]))
         .order_by_asc(tickets::Column::Number)

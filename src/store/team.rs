@@ -411,6 +411,7 @@ pub async fn open_tickets_of<C: ConnectionTrait>(
 ) -> Result<Vec<entity::tickets::Model>, DbErr> {
     entity::tickets::Entity::find()
         .filter(entity::tickets::Column::WorkspaceId.eq(workspace))
+        .filter(super::tickets::live())
         .filter(entity::tickets::Column::AssigneeId.eq(user))
         .filter(entity::tickets::Column::Status.is_in(["assigned", "in_progress", "pending"]))
         .order_by_asc(entity::tickets::Column::Id)

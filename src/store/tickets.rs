@@ -1,10 +1,12 @@
 //! Tickets and their message log.
 
 use chrono::{DateTime, Utc};
-use entity::{ticket_messages, tickets};
+use entity::{support_groups, ticket_messages, tickets};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, Query, SimpleExpr},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// The fields a new ticket starts with; the rest are defaults.
@@ -56,27 +58,62 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<tickets::
 }
 
 /// Loads a ticket and locks its row until the transaction ends (PostgreSQL), so two handlers
-/// deciding on the same ticket take turns.
+/// deciding on the same ticket take turns. Its workspace is locked first: the daemon's one lock
+/// order (see [`super::workspaces::lock`]).
 pub async fn get_locked<C: ConnectionTrait>(
     db: &C,
     id: i64,
 ) -> Result<Option<tickets::Model>, DbErr> {
+    let Some(t) = get(db, id).await? else {
+        return Ok(None);
+    };
+    super::workspaces::lock(db, t.workspace_id).await?;
     tickets::Entity::find_by_id(id)
         .lock_exclusive()
         .one(db)
         .await
 }
 
+/// The ticket of a topic in the group's *current* workspace. A group that was disconnected (or
+/// moved to another workspace) has no tickets any more as far as what is written in it goes:
+/// the old workspace keeps its tickets, read-only.
 pub async fn by_topic<C: ConnectionTrait>(
     db: &C,
     chat: i64,
     thread: i32,
 ) -> Result<Option<tickets::Model>, DbErr> {
+    let Some(group) = super::groups::get(db, chat).await? else {
+        return Ok(None);
+    };
     tickets::Entity::find()
+        .filter(tickets::Column::WorkspaceId.eq(group.workspace_id))
         .filter(tickets::Column::ChatId.eq(chat))
         .filter(tickets::Column::ThreadId.eq(thread))
         .one(db)
         .await
+}
+
+/// Whether the ticket's group is still connected to the ticket's workspace. Tickets of a group
+/// that left (disconnected, the bot removed, moved elsewhere) stay for the record, read-only:
+/// nothing moves them and their timers do nothing.
+pub async fn is_live<C: ConnectionTrait>(db: &C, t: &tickets::Model) -> Result<bool, DbErr> {
+    Ok(super::groups::get(db, t.chat_id)
+        .await?
+        .is_some_and(|g| g.workspace_id == t.workspace_id))
+}
+
+/// The condition "the ticket's group is still connected to its workspace", for queries over
+/// many tickets (routing's backlog and loads, the queue).
+pub fn live() -> SimpleExpr {
+    let sub = Query::select()
+        .column((support_groups::Entity, support_groups::Column::ChatId))
+        .from(support_groups::Entity)
+        .and_where(
+            Expr::col((support_groups::Entity, support_groups::Column::WorkspaceId))
+                .equals((tickets::Entity, tickets::Column::WorkspaceId)),
+        )
+        .to_owned();
+    Expr::col((tickets::Entity, tickets::Column::ChatId)).in_subquery(sub)
 }
 
 /// Writes every field of the (changed) model back.

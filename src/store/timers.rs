@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 use entity::timers;
 use sea_orm::{
-    sea_query::{LockBehavior, LockType},
+    sea_query::{Expr, LockBehavior, LockType},
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, TransactionTrait,
 };
 
 /// What a timer does when it fires.
@@ -38,6 +38,14 @@ pub enum TimerKind {
 }
 
 impl TimerKind {
+    /// Whether the subject is a ticket (every kind but seats, reminders and housekeeping).
+    pub fn is_about_a_ticket(self) -> bool {
+        !matches!(
+            self,
+            TimerKind::SeatExpiry | TimerKind::Housekeeping | TimerKind::Reminder
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TimerKind::AutoClose => "auto_close",
@@ -116,16 +124,34 @@ pub async fn next_due<C: ConnectionTrait>(db: &C) -> Result<Option<DateTime<Utc>
     Ok(min.flatten())
 }
 
-/// Takes the oldest due timer inside the caller's transaction and deletes it, so it fires once:
-/// on PostgreSQL the row lock with `SKIP LOCKED` keeps a second replica off it.
-pub async fn take_due<C: ConnectionTrait>(
-    db: &C,
+/// The oldest due timer that nobody is firing right now (PostgreSQL skips rows another replica
+/// holds), without keeping any lock: the firing transaction locks the timer's workspace first
+/// and then takes the timer with [`take`].
+pub async fn oldest_due(
+    db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<Option<timers::Model>, DbErr> {
+    let tx = db.begin().await?;
     let mut q = timers::Entity::find()
         .filter(timers::Column::DueAt.lte(now))
         .order_by_asc(timers::Column::DueAt)
         .limit(1);
+    if super::supports_skip_locked(&tx) {
+        q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let row = q.one(&tx).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Takes a due timer inside the caller's transaction and deletes it, so it fires once; `None`
+/// when another replica took it (or holds it) first.
+pub async fn take<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<timers::Model>, DbErr> {
+    let mut q = timers::Entity::find_by_id(id).filter(timers::Column::DueAt.lte(now));
     if super::supports_skip_locked(db) {
         q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
@@ -134,6 +160,52 @@ pub async fn take_due<C: ConnectionTrait>(
     };
     timers::Entity::delete_by_id(row.id).exec(db).await?;
     Ok(Some(row))
+}
+
+/// The workspace a timer belongs to, so the firing transaction can lock it first; `None` for
+/// the daemon's own timers (housekeeping) or a subject that is gone.
+pub async fn workspace_of<C: ConnectionTrait>(
+    db: &C,
+    timer: &timers::Model,
+) -> Result<Option<i64>, DbErr> {
+    let subject = timer.subject_id;
+    Ok(match TimerKind::parse(&timer.kind) {
+        Some(TimerKind::Housekeeping) | None => None,
+        Some(TimerKind::SeatExpiry) => entity::seats::Entity::find_by_id(subject)
+            .one(db)
+            .await?
+            .map(|s| s.workspace_id),
+        Some(TimerKind::Reminder) => entity::reminders::Entity::find_by_id(subject)
+            .one(db)
+            .await?
+            .map(|r| r.workspace_id),
+        Some(_) => super::tickets::get(db, subject)
+            .await?
+            .map(|t| t.workspace_id),
+    })
+}
+
+/// Handling the timer failed: try it again at `at` (the caller backs off), counting the attempt.
+pub async fn retry_later<C: ConnectionTrait>(
+    db: &C,
+    timer: &timers::Model,
+    at: DateTime<Utc>,
+    error: &str,
+) -> Result<(), DbErr> {
+    timers::Entity::update_many()
+        .col_expr(timers::Column::DueAt, Expr::value(at))
+        .col_expr(
+            timers::Column::Attempts,
+            Expr::value(timer.attempts.saturating_add(1)),
+        )
+        .col_expr(
+            timers::Column::LastError,
+            Expr::value(error.chars().take(2000).collect::<String>()),
+        )
+        .filter(timers::Column::Id.eq(timer.id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn find<C: ConnectionTrait>(

@@ -35,12 +35,26 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<workspace
     workspaces::Entity::find_by_id(id).one(db).await
 }
 
+/// Loads the workspace and locks its row until the transaction ends (PostgreSQL; SQLite has one
+/// writer anyway).
+///
+/// The lock order of the whole daemon: a transaction that writes anything of a workspace locks
+/// the workspace row *first* (after its inbox row and the caller's user row), and only then its
+/// tickets, timers, seats, members and reminders. Routing's drain, which runs at commit and
+/// locks tickets of the whole backlog, needs this order; with it, the inbox, routing and the
+/// scheduler never wait on each other in a circle. Locking it again in the same transaction is
+/// harmless.
+pub async fn lock<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<workspaces::Model>, DbErr> {
+    workspaces::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
 /// Takes the next ticket number. The row is locked for the rest of the transaction, so numbers
 /// are unique and — because the ticket insert shares the transaction — gapless.
 pub async fn take_ticket_number<C: ConnectionTrait>(db: &C, id: i64) -> Result<i64, DbErr> {
-    let ws = workspaces::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(db)
+    let ws = lock(db, id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("workspace {id}")))?;
     workspaces::Entity::update_many()
@@ -52,6 +66,17 @@ pub async fn take_ticket_number<C: ConnectionTrait>(db: &C, id: i64) -> Result<i
         .exec(db)
         .await?;
     Ok(ws.next_ticket_number)
+}
+
+/// Workspaces whose staff chat is `chat`.
+pub async fn with_staff_chat<C: ConnectionTrait>(
+    db: &C,
+    chat: i64,
+) -> Result<Vec<workspaces::Model>, DbErr> {
+    workspaces::Entity::find()
+        .filter(workspaces::Column::StaffChatId.eq(chat))
+        .all(db)
+        .await
 }
 
 pub async fn set_staff_chat<C: ConnectionTrait>(

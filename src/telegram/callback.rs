@@ -18,6 +18,7 @@
 //! The format is frozen by tests: changing a tag breaks buttons already
 //! sitting in chats.
 
+use crate::app::effects::NumberSetting;
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::routing::Strategy;
 use crate::domain::ticket::Priority;
@@ -90,6 +91,8 @@ mod tag {
     pub const ESCALATION_ADD: &str = "ea";
     pub const ESCALATION_DELETE: &str = "ed";
     pub const REMINDER_CANCEL: &str = "rc";
+    pub const NUMBER_PROMPT: &str = "np";
+    pub const INTAKE_TIMEOUT: &str = "iu";
 }
 
 /// Everything an inline button can ask the bot to do.
@@ -291,6 +294,15 @@ pub enum CallbackData {
     /// `/mytickets`: cancel reminder `id`.
     ReminderCancel {
         id: i64,
+    },
+    /// A setting's Custom… button: ask for any value in its range as text.
+    NumberPrompt {
+        setting: NumberSetting,
+    },
+    /// Intake: how long routing waits for the customer's pick. Any `u16` round-trips; the
+    /// handler checks the range.
+    IntakeTimeout {
+        minutes: u16,
     },
 }
 
@@ -644,6 +656,16 @@ impl CallbackData {
                 let [i] = arity(tag::REMINDER_CANCEL, fields)?;
                 CallbackData::ReminderCancel { id: int(i)? }
             }
+            tag::NUMBER_PROMPT => {
+                let [c] = arity(tag::NUMBER_PROMPT, fields)?;
+                CallbackData::NumberPrompt {
+                    setting: number_setting_from_code(c)?,
+                }
+            }
+            tag::INTAKE_TIMEOUT => {
+                let [m] = arity(tag::INTAKE_TIMEOUT, fields)?;
+                CallbackData::IntakeTimeout { minutes: int(m)? }
+            }
             other => return Err(E::UnknownTag(other.to_owned())),
         };
 
@@ -712,7 +734,9 @@ impl CallbackData {
             | CallbackData::SettingsEscalation
             | CallbackData::EscalationAdd
             | CallbackData::EscalationDelete { .. }
-            | CallbackData::ReminderCancel { .. } => None,
+            | CallbackData::ReminderCancel { .. }
+            | CallbackData::NumberPrompt { .. }
+            | CallbackData::IntakeTimeout { .. } => None,
         }
     }
 
@@ -832,6 +856,16 @@ impl CallbackData {
             C::EscalationAdd => (tag::ESCALATION_ADD, None, None),
             C::EscalationDelete { id } => (tag::ESCALATION_DELETE, Some(Field::Int(*id)), None),
             C::ReminderCancel { id } => (tag::REMINDER_CANCEL, Some(Field::Int(*id)), None),
+            C::NumberPrompt { setting } => (
+                tag::NUMBER_PROMPT,
+                Some(Field::Code(number_setting_code(*setting))),
+                None,
+            ),
+            C::IntakeTimeout { minutes } => (
+                tag::INTAKE_TIMEOUT,
+                Some(Field::Int(i64::from(*minutes))),
+                None,
+            ),
         }
     }
 }
@@ -891,6 +925,22 @@ fn hours_field_from_code(code: &str) -> Result<HoursField, CallbackDecodeError> 
     HoursField::ALL
         .into_iter()
         .find(|&f| hours_field_code(f) == code)
+        .ok_or_else(|| CallbackDecodeError::BadField(code.to_owned()))
+}
+
+/// One-letter codes of the settings with a Custom… button, frozen like the others.
+const fn number_setting_code(s: NumberSetting) -> &'static str {
+    match s {
+        NumberSetting::UnassignedAlert => "a",
+        NumberSetting::IntakeTimeout => "i",
+        NumberSetting::AutoClose => "c",
+    }
+}
+
+fn number_setting_from_code(code: &str) -> Result<NumberSetting, CallbackDecodeError> {
+    NumberSetting::ALL
+        .into_iter()
+        .find(|&s| number_setting_code(s) == code)
         .ok_or_else(|| CallbackDecodeError::BadField(code.to_owned()))
 }
 
@@ -960,7 +1010,7 @@ mod tests {
 
     /// How many variants `CallbackData` has. Bump together with
     /// `variant_index` when adding one.
-    const VARIANTS: usize = 54;
+    const VARIANTS: usize = 56;
 
     /// A distinct index per variant. The match has no wildcard, so adding a
     /// variant doesn't compile until it gets an index here; the index must
@@ -1023,6 +1073,8 @@ mod tests {
             C::EscalationAdd => 51,
             C::EscalationDelete { .. } => 52,
             C::ReminderCancel { .. } => 53,
+            C::NumberPrompt { .. } => 54,
+            C::IntakeTimeout { .. } => 55,
         }
     }
 
@@ -1153,6 +1205,12 @@ mod tests {
                     max_open,
                 });
             }
+        }
+        for setting in NumberSetting::ALL {
+            out.push(C::NumberPrompt { setting });
+        }
+        for minutes in [0, 5, u16::MAX] {
+            out.push(C::IntakeTimeout { minutes });
         }
         out
     }
@@ -1327,6 +1385,13 @@ mod tests {
             (C::EscalationAdd, "1|ea"),
             (C::EscalationDelete { id: 3 }, "1|ed|3"),
             (C::ReminderCancel { id: 3 }, "1|rc|3"),
+            (
+                C::NumberPrompt {
+                    setting: NumberSetting::UnassignedAlert,
+                },
+                "1|np|a",
+            ),
+            (C::IntakeTimeout { minutes: 10 }, "1|iu|10"),
         ];
         assert_eq!(cases.len(), VARIANTS);
         for (d, s) in cases {

@@ -2,12 +2,14 @@
 //! through the dptree schema. A handler claims its update inside its own transaction; if no
 //! handler did (an update the bot ignores), it is marked handled here. Failures are retried
 //! with backoff and, after a few attempts, set aside with their error so they never block the
-//! updates behind them.
+//! updates behind them; a panic is caught and sets its update aside at once. A payment is the
+//! exception: it is retried until it applies.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::FutureExt;
 use teloxide::types::Update;
 use tokio_util::sync::CancellationToken;
 
@@ -19,6 +21,8 @@ use crate::store;
 
 /// Attempts before an update that keeps failing is set aside.
 const GIVE_UP_AFTER: i32 = 5;
+/// On shutdown, the update in hand gets this long to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 
 pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
     let handler = schema();
@@ -61,37 +65,109 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
                 return;
             }
             let id = row.update_id;
-            let outcome = match serde_json::from_str::<Update>(&row.payload) {
-                Ok(update) => handle(&state, &handler, id, update).await,
-                Err(e) => Err(anyhow::anyhow!("stored update does not parse: {e}")),
-            };
-            match outcome {
-                Ok(()) => Metrics::inc(&ctx.metrics.updates_handled),
-                Err(e) => {
-                    Metrics::inc(&ctx.metrics.updates_failed);
-                    let now = chrono::Utc::now();
-                    match store::inbox::record_failure(
-                        &ctx.db,
-                        id,
-                        &format!("{e:#}"),
-                        now,
-                        GIVE_UP_AFTER,
-                    )
-                    .await
-                    {
-                        Ok(true) => {
-                            tracing::error!(update_id = id, error = %format!("{e:#}"), "update set aside after repeated failures")
-                        }
-                        Ok(false) => {
-                            tracing::warn!(update_id = id, error = %format!("{e:#}"), "update failed; will retry")
-                        }
-                        Err(db) => {
-                            tracing::error!(update_id = id, error = %db, "cannot record update failure")
+            let parsed = serde_json::from_str::<Update>(&row.payload);
+            let payment = parsed.as_ref().is_ok_and(is_payment);
+            let outcome = match parsed {
+                Ok(update) => {
+                    let handling =
+                        std::panic::AssertUnwindSafe(handle(&state, &handler, id, update))
+                            .catch_unwind();
+                    tokio::select! {
+                        res = handling => match res {
+                            Ok(Ok(())) => Ok(()),
+                            Ok(Err(e)) if is_transient(&e) => Err(Failure::Busy(format!("{e:#}"))),
+                            Ok(Err(e)) => Err(Failure::Error(format!("{e:#}"))),
+                            Err(panic) => Err(Failure::Panic(panic_message(&panic))),
+                        },
+                        // A handler stuck on Telegram must not hold the shutdown: its
+                        // transaction rolls back and the update is handled after the restart.
+                        _ = grace_after(&shutdown) => {
+                            tracing::warn!(update_id = id, "stopping in the middle of an update; it will be handled again");
+                            return;
                         }
                     }
                 }
+                Err(e) => Err(Failure::Error(format!("stored update does not parse: {e}"))),
+            };
+            match outcome {
+                Ok(()) => Metrics::inc(&ctx.metrics.updates_handled),
+                Err(failure) => {
+                    Metrics::inc(&ctx.metrics.updates_failed);
+                    record(&ctx, id, failure, payment).await;
+                }
             }
         }
+    }
+}
+
+/// Why handling an update failed.
+enum Failure {
+    Error(String),
+    /// The database was busy or away: retried with backoff, never set aside for it.
+    Busy(String),
+    /// The handler panicked: the same input would panic again, so it is set aside at once.
+    Panic(String),
+}
+
+/// Records a failed attempt: retried with backoff, set aside after a few attempts (at once after
+/// a panic). A payment is never set aside: money was taken, so it is retried until it applies,
+/// and the operator hears about every failure.
+async fn record(ctx: &crate::app::Ctx, id: i64, failure: Failure, payment: bool) {
+    let (error, give_up_after) = match &failure {
+        _ if payment => (failure_text(&failure), i32::MAX),
+        Failure::Busy(e) => (e.clone(), i32::MAX),
+        Failure::Error(e) => (e.clone(), GIVE_UP_AFTER),
+        Failure::Panic(p) => (format!("panicked: {p}"), 1),
+    };
+    let now = chrono::Utc::now();
+    match store::inbox::record_failure(&ctx.db, id, &error, now, give_up_after).await {
+        Ok(_) if payment => tracing::error!(
+            update_id = id,
+            %error,
+            "a successful payment could not be applied yet; retrying until it is"
+        ),
+        Ok(true) => tracing::error!(update_id = id, %error, "update set aside"),
+        Ok(false) => tracing::warn!(update_id = id, %error, "update failed; will retry"),
+        Err(db) => tracing::error!(update_id = id, error = %db, "cannot record update failure"),
+    }
+}
+
+fn failure_text(f: &Failure) -> String {
+    match f {
+        Failure::Error(e) | Failure::Busy(e) => e.clone(),
+        Failure::Panic(p) => format!("panicked: {p}"),
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
+/// Resolves a little after shutdown was asked for: the update in hand may finish meanwhile.
+async fn grace_after(shutdown: &CancellationToken) {
+    shutdown.cancelled().await;
+    tokio::time::sleep(SHUTDOWN_GRACE).await;
+}
+
+/// A database that was busy or away, as opposed to an update the daemon cannot handle.
+fn is_transient(e: &anyhow::Error) -> bool {
+    match e.downcast_ref::<crate::app::AppError>() {
+        Some(crate::app::AppError::Db(db)) => store::is_transient(db),
+        _ => e
+            .downcast_ref::<sea_orm::DbErr>()
+            .is_some_and(store::is_transient),
+    }
+}
+
+/// A `successful_payment` message: money was taken, so it must never be set aside.
+fn is_payment(update: &Update) -> bool {
+    match &update.kind {
+        teloxide::types::UpdateKind::Message(m) => m.successful_payment().is_some(),
+        _ => false,
     }
 }
 

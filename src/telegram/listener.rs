@@ -135,30 +135,34 @@ pub async fn run(
             Ok(updates) => {
                 connected.store(true, Ordering::Relaxed);
                 backoff = Duration::from_millis(500);
-                let mut stored_any = false;
+                let mut batch = Vec::with_capacity(updates.len());
                 for u in &updates {
-                    let Some(id) = u.get("update_id").and_then(Value::as_i64) else {
-                        tracing::error!(update = %u, "update without update_id; skipping it");
-                        continue;
-                    };
-                    // Not acknowledged until stored: on a database error, stop here and poll
-                    // again from the same offset.
-                    match store::inbox::store(&ctx.db, id, &u.to_string(), ctx.clock.now()).await {
-                        Ok(new) => {
-                            if new {
-                                Metrics::inc(&ctx.metrics.updates_received);
-                            }
-                            stored_any = true;
-                            offset = Some(offset.map_or(id + 1, |o| o.max(id + 1)));
-                        }
-                        Err(e) => {
-                            tracing::error!(update_id = id, error = %e, "cannot store update; will poll it again");
-                            break;
+                    match u.get("update_id").and_then(Value::as_i64) {
+                        Some(id) => batch.push((id, u.to_string())),
+                        None => {
+                            tracing::error!(update = %u, "update without update_id; skipping it")
                         }
                     }
                 }
-                if stored_any {
-                    ctx.wake.inbox.notify_one();
+                // Telegram's offset confirms "every update below it", and ids may start over lower
+                // after a quiet week: confirm exactly this batch, by its last id.
+                let Some(&(last, _)) = batch.last() else {
+                    continue;
+                };
+                // Not acknowledged until stored: on a database error the same offset is asked
+                // again and Telegram hands the batch out once more.
+                match store::inbox::store_batch(&ctx.db, &batch, last + 1, ctx.clock.now()).await {
+                    Ok(new) => {
+                        for _ in 0..new {
+                            Metrics::inc(&ctx.metrics.updates_received);
+                        }
+                        offset = Some(last + 1);
+                        ctx.wake.inbox.notify_one();
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot store updates; will poll them again");
+                        sleep_or_stop(backoff, &shutdown).await;
+                    }
                 }
             }
             Err(PollError::RetryAfter(wait)) => {
@@ -166,6 +170,8 @@ pub async fn run(
                 sleep_or_stop(wait, &shutdown).await;
             }
             Err(PollError::Other(e)) => {
+                // Telegram (or the way to it) stopped answering: /readyz says so until it does.
+                connected.store(false, Ordering::Relaxed);
                 tracing::warn!(error = %e, retry_in = ?backoff, "getUpdates failed");
                 sleep_or_stop(backoff, &shutdown).await;
                 backoff = (backoff * 2).min(Duration::from_secs(30));

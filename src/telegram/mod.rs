@@ -7,6 +7,7 @@ pub mod commands;
 pub mod handlers;
 pub mod inbox;
 pub mod listener;
+pub mod pacer;
 pub mod render;
 pub mod schema;
 pub mod sender;
@@ -16,16 +17,15 @@ use std::time::Instant;
 
 use dashmap::DashMap;
 use secrecy::ExposeSecret;
-use teloxide::adaptors::throttle::{Limits, Throttle};
 use teloxide::prelude::*;
 use teloxide::types::Me;
 
 use crate::app::Ctx;
 use crate::config::Settings;
 
-/// The bot as the daemon uses it: every send goes through teloxide's `Throttle`, configured from
-/// `TOPICDESK_TG_GROUP_PER_MINUTE` / `TOPICDESK_TG_GLOBAL_PER_SECOND`.
-pub type TgBot = Throttle<Bot>;
+/// The bot as the daemon uses it. Sends are paced by [`pacer::Pacer`] in the outbox, per chat, not
+/// by teloxide's `Throttle` (which freezes every chat on one chat's 429).
+pub type TgBot = Bot;
 
 /// A conversation step in a private chat that waits for free text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,8 @@ pub enum Dialogue {
     Holiday,
     /// Settings → Escalation → ➕ Rule: the next message is the rule.
     EscalationRule,
+    /// A setting's Custom… button: the next message is its value.
+    Number(crate::app::effects::NumberSetting),
 }
 
 /// How long a dialogue step waits for its answer before it is forgotten.
@@ -67,6 +69,8 @@ pub struct AppState {
     pub pricing: crate::app::team::Pricing,
     /// Payment provider for invoices; `None` = Telegram Stars.
     pub provider_token: Option<secrecy::SecretString>,
+    /// Telegram's send limits per chat and overall, applied by the outbox.
+    pub pacer: pacer::Pacer,
 }
 
 impl AppState {
@@ -91,16 +95,12 @@ pub fn raw_bot(settings: &Settings) -> Option<Bot> {
     Some(bot)
 }
 
-/// The throttled bot. Telegram documents ~20 messages a minute into one group and ~30 a second
-/// overall; teloxide's defaults (10/minute per group) would starve a busy support group for no
-/// reason, so both limits come from the configuration. Per chat and second: the per-minute
-/// limit spread over the minute, at least one (Telegram's advice for private chats).
-pub fn throttled(bot: Bot, settings: &Settings) -> TgBot {
-    let limits = Limits {
-        messages_per_sec_chat: settings.tg_group_per_minute.div_ceil(60).max(1),
-        messages_per_min_chat: settings.tg_group_per_minute.max(1),
-        messages_per_min_channel_or_supergroup: settings.tg_group_per_minute,
-        messages_per_sec_overall: settings.tg_global_per_second,
-    };
-    Throttle::new_spawn(bot, limits)
+/// The send limits from `TOPICDESK_TG_GROUP_PER_MINUTE` / `TOPICDESK_TG_GLOBAL_PER_SECOND`.
+/// Telegram documents ~20 messages a minute into one group and ~30 a second overall; teloxide's
+/// defaults (10 a minute per group) would starve a busy support group for no reason.
+pub fn pacer(settings: &Settings) -> pacer::Pacer {
+    pacer::Pacer::new(pacer::Limits::new(
+        settings.tg_group_per_minute,
+        settings.tg_global_per_second,
+    ))
 }

@@ -7,7 +7,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use super::callback::CallbackData;
 use super::callback::HoursField;
 use crate::app::effects::{
-    AgentLoad, CardMenu, Change, Missing, Notice, PromptKind, TicketSummary,
+    AgentLoad, CardMenu, Change, Missing, Notice, NumberSetting, PromptKind, TicketSummary,
 };
 use crate::app::effects::{SlaAlertKind, SlaLine};
 use crate::domain::ids::{TicketId, UserId};
@@ -15,6 +15,9 @@ use crate::domain::routing::Strategy;
 use crate::domain::sla as cal;
 use crate::domain::team::Role;
 use crate::domain::ticket::{Priority, Status};
+
+/// Auto-close times offered as buttons (hours); Custom… takes any other.
+const AUTO_CLOSE_CHOICES: [u16; 4] = [24, 48, 72, 168];
 
 /// A button before it becomes teloxide's type; keeps rendering testable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,26 +102,24 @@ fn priority_label(p: &str) -> String {
     )
 }
 
-/// The ticket card pinned in the topic.
-pub fn card(t: &TicketSummary, menu: CardMenu, agents: &[(i64, String)]) -> Rendered {
-    let mut text = format!(
-        "🎫 <b>Ticket #{}</b> · {}\nStatus: <b>{}</b>\nPriority: {}\nAssignee: {}\nCustomer: {}",
+/// The ticket card pinned in the topic. Everything in a ticket's topic is read by its customer
+/// (and, in a support group, by everyone in it), so the card shows only what a customer may
+/// see: number, subject, status, priority and the assignee's name. SLA clocks, tags,
+/// escalation and the customer's details are for staff, in `/info` and the staff chat.
+pub fn card(t: &TicketSummary, menu: CardMenu) -> Rendered {
+    let text = format!(
+        "🎫 <b>Ticket #{}</b> · {}\nStatus: <b>{}</b>\nPriority: {}\nAssignee: {}",
         t.number,
         esc(&t.subject),
         esc(&status_label(&t.status)),
         esc(&priority_label(&t.priority)),
         t.assignee.as_deref().map(esc).unwrap_or_else(|| "—".into()),
-        esc(&t.customer),
     );
-    if let Some(score) = t.csat {
-        text.push_str(&format!("\nRating: {score}/5"));
-    }
-    text.push_str(&sla_text(t));
     let id = TicketId(t.id);
     let cb = |label: &str, d: CallbackData| Button::Callback(label.to_owned(), d);
     let status = t.status.parse::<Status>().unwrap_or(Status::Open);
     let keyboard = match menu {
-        CardMenu::Main => match status {
+        CardMenu::Main | CardMenu::Assign => match status {
             Status::Resolved => vec![vec![
                 cb("↩️ Reopen", CallbackData::Reopen { ticket: id }),
                 cb("🔒 Close", CallbackData::Close { ticket: id }),
@@ -139,22 +140,6 @@ pub fn card(t: &TicketSummary, menu: CardMenu, agents: &[(i64, String)]) -> Rend
                 )],
             ],
         },
-        CardMenu::Assign => {
-            let mut rows: Vec<Vec<Button>> = agents
-                .iter()
-                .map(|(uid, name)| {
-                    vec![cb(
-                        name,
-                        CallbackData::AssignTo {
-                            ticket: id,
-                            agent: UserId(*uid),
-                        },
-                    )]
-                })
-                .collect();
-            rows.push(vec![cb("« Back", CallbackData::BackToCard { ticket: id })]);
-            rows
-        }
         CardMenu::Priority => vec![
             Priority::ALL
                 .iter()
@@ -350,9 +335,22 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             esc(workspace)
         )),
         Notice::AlreadyConnected { workspace } => t(format!("This group is already connected to <b>{}</b>.", esc(workspace))),
-        Notice::ConnectedElsewhere => t("This group is connected to another workspace. An Admin of that workspace must /disconnect it first."),
+        Notice::ConnectedElsewhere => t("This group is connected to another workspace. An Admin of that workspace or the group's creator must /disconnect it first."),
         Notice::Disconnected { title } => t(format!("<b>{}</b> is disconnected: new topics are no longer tickets. Existing tickets are kept.", esc(title))),
         Notice::NotConnected => t("This group is not connected to a workspace. Send /connect first."),
+        Notice::NotGroupAdmin => t("Only this group's creator or one of its administrators can do this."),
+        Notice::BotRemovedFromGroup { workspace, title } => t(format!(
+            "⚠️ I was removed from <b>{}</b>, so it is no longer connected to <b>{}</b>. Its tickets are kept. To use it again, add me back as an administrator and send /connect there.",
+            esc(title),
+            esc(workspace)
+        )),
+        Notice::StaffChatLost { workspace } => t(format!(
+            "⚠️ I was removed from the staff chat of <b>{}</b>, so staff notifications have no place to go. Send /staffchat in a group I am in.",
+            esc(workspace)
+        )),
+        Notice::TicketReadOnly { number } => t(format!(
+            "Ticket #{number} belongs to a group that is no longer connected to this workspace: it is kept, read-only."
+        )),
         Notice::StaffChatLinked { workspace } => t(format!("✅ This chat now receives the staff notifications of <b>{}</b>.", esc(workspace))),
         Notice::StaffChatIsSupportGroup => t("A support group can't be the staff chat: customers would see staff notifications. Use a separate group."),
         Notice::TopicExcluded => t("This topic is excluded: it is not a ticket. /include reverses it."),
@@ -392,6 +390,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             text: summary_text(ticket),
             keyboard: Some(vec![vec![Button::Url("Open topic".into(), topic_url(ticket.chat_id, ticket.thread_id))]]),
         },
+        Notice::SentPrivately => t("I sent it to you in our private chat."),
         Notice::StartBotFirst { name } => Rendered {
             text: format!("{}, I can't message you privately yet: open a chat with @{} and press Start, then try again.", esc(name), esc(bot_username)),
             keyboard: Some(vec![vec![Button::Url("Start the bot".into(), format!("https://t.me/{bot_username}"))]]),
@@ -425,10 +424,14 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
                     Button::Callback("🔺 Escalation".into(), CallbackData::SettingsEscalation),
                 ],
                 vec![Button::Callback("🔐 Permissions".into(), CallbackData::SettingsPermissions)],
-                [24u16, 48, 72, 168]
+                AUTO_CLOSE_CHOICES
                     .iter()
                     .map(|h| Button::Callback(format!("{}{h} h", if i32::from(*h) == *auto_close_hours { "• " } else { "" }), CallbackData::SettingsAutoClose { hours: *h }))
                     .collect(),
+                vec![Button::Callback(
+                    custom_label(*auto_close_hours, &AUTO_CLOSE_CHOICES, |h| format!("{h} h")),
+                    CallbackData::NumberPrompt { setting: NumberSetting::AutoClose },
+                )],
             ]),
         },
         Notice::SettingsSaved => t("Saved."),
@@ -578,6 +581,21 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             esc(until)
         )),
         other => routing_notice(other),
+    }
+}
+
+/// A choice's label, marked when it is the current value.
+fn mark(on: bool, label: &str) -> String {
+    format!("{}{label}", if on { "• " } else { "" })
+}
+
+/// The Custom… button of a number setting; it shows the current value when no quick button
+/// does.
+fn custom_label(current: i32, choices: &[u16], show: impl Fn(i32) -> String) -> String {
+    if choices.iter().any(|c| i32::from(*c) == current) {
+        "✏️ Custom…".to_owned()
+    } else {
+        format!("• ✏️ Custom: {}", show(current))
     }
 }
 
@@ -795,7 +813,6 @@ fn routing_notice(n: &Notice) -> Rendered {
                     s.as_deref().map(strategy_label).unwrap_or_else(|| "workspace default".into())
                 ));
             }
-            let mark = |on: bool, label: &str| format!("{}{label}", if on { "• " } else { "" });
             let mut rows = vec![
                 Strategy::ALL[..2]
                     .iter()
@@ -822,6 +839,10 @@ fn routing_notice(n: &Notice) -> Rendered {
                         cb(mark(i32::from(*m) == view.alert_minutes, &label), CallbackData::RoutingAlert { minutes: *m })
                     })
                     .collect(),
+                vec![cb(
+                    custom_label(view.alert_minutes, &crate::app::routing::ALERT_CHOICES, |m| minutes_label(m.into())),
+                    CallbackData::NumberPrompt { setting: NumberSetting::UnassignedAlert },
+                )],
             ];
             for (chat, title, s) in &view.groups {
                 let next = match s.as_deref().and_then(|s| s.parse::<Strategy>().ok()) {
@@ -910,6 +931,16 @@ fn routing_notice(n: &Notice) -> Rendered {
                 cb("➕ Category".into(), CallbackData::CategoryAdd),
                 cb("➕ Keyword rule".into(), CallbackData::KeywordAdd),
             ]);
+            let choices = crate::app::routing::INTAKE_TIMEOUT_CHOICES;
+            let mut wait: Vec<Button> = choices
+                .iter()
+                .map(|m| cb(mark(i32::from(*m) == *timeout_minutes, &format!("⏳ {m}m")), CallbackData::IntakeTimeout { minutes: *m }))
+                .collect();
+            wait.push(cb(
+                custom_label(*timeout_minutes, &choices, |m| minutes_label(m.into())),
+                CallbackData::NumberPrompt { setting: NumberSetting::IntakeTimeout },
+            ));
+            rows.push(wait);
             rows.push(vec![back(CallbackData::SettingsHome)]);
             Rendered { text, keyboard: Some(rows) }
         }
@@ -930,6 +961,9 @@ fn routing_notice(n: &Notice) -> Rendered {
                 PromptKind::Week => "Send the weekly schedule, for example <code>mon-fri 09:00-17:00; sat 10:00-14:00</code>. Several intervals a day: <code>mon-fri 09:00-12:00, 13:00-17:00</code>; overnight: <code>mon-fri 22:00-06:00</code>. Days not named are days off.".to_owned(),
                 PromptKind::Holiday => "Send a holiday as <code>YYYY-MM-DD</code>, for example <code>2026-12-25</code>.".to_owned(),
                 PromptKind::EscalationRule => format!("Send a rule as {}", esc(crate::domain::escalation::RULE_FORM)),
+                PromptKind::Number { setting: NumberSetting::UnassignedAlert } => "After how long unassigned should a ticket be announced in the staff chat? Send minutes (1 minute to 7 days), like <code>45</code>, <code>90m</code>, <code>2h</code> or <code>1d</code>.".to_owned(),
+                PromptKind::Number { setting: NumberSetting::IntakeTimeout } => "How long should routing wait for the customer to pick a category? Send minutes (1 minute to 7 days), like <code>3</code>, <code>15m</code> or <code>1h</code>.".to_owned(),
+                PromptKind::Number { setting: NumberSetting::AutoClose } => "After how long should resolved tickets close on their own? Send hours (1 hour to 90 days), like <code>36</code>, <code>2d</code> or <code>1w</code>.".to_owned(),
             };
             Rendered {
                 text,
@@ -937,7 +971,10 @@ fn routing_notice(n: &Notice) -> Rendered {
             }
         }
         Notice::PromptCancelled => t("Cancelled."),
-        Notice::InvalidInput { reason } => t(format!("⚠️ {}", esc(reason))),
+        Notice::InvalidInput { reason } => Rendered {
+            text: format!("⚠️ {}\n\nSend it again, or press Cancel.", esc(reason)),
+            keyboard: Some(vec![vec![cb("✖ Cancel".into(), CallbackData::PromptCancel)]]),
+        },
         Notice::IntakeQuestion { ticket, categories } => Rendered {
             text: "What is your request about? Pick one so the right person answers.".into(),
             keyboard: Some(

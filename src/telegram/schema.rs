@@ -20,4 +20,5 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(Update::filter_edited_message().endpoint(handlers::edited))
         .branch(Update::filter_callback_query().endpoint(handlers::callback))
         .branch(Update::filter_pre_checkout_query().endpoint(handlers::pre_checkout))
+        .branch(Update::filter_my_chat_member().endpoint(handlers::my_chat_member))
 }

@@ -170,24 +170,8 @@ async fn render_card(
     ticket: &entity::tickets::Model,
     menu: CardMenu,
 ) -> Result<Rendered, SendError> {
-    let db = &state.ctx.db;
-    let summary = summarize(db, ticket, state.ctx.clock.now()).await?;
-    let agents = if menu == CardMenu::Assign {
-        crate::app::routing::agent_choices(db, ticket.workspace_id, state.ctx.clock.now())
-            .await?
-            .into_iter()
-            .map(|a| {
-                let away = if a.available { "" } else { " 💤" };
-                (
-                    a.user_id,
-                    format!("{} · {}/{}{away}", a.name, a.load, a.max_open),
-                )
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(render::card(&summary, menu, &agents))
+    let summary = summarize(&state.ctx.db, ticket, state.ctx.clock.now()).await?;
+    Ok(render::card(&summary, menu))
 }
 
 /// Performs one effect. Idempotent where Telegram lets it be (edits, renames, topic moves);

@@ -372,6 +372,7 @@ async fn sigkill_mid_stream_then_restart_loses_nothing_and_duplicates_nothing() 
         .map(|g| {
             let chat = tg.add_forum_group(&format!("Acme Support {g}"));
             tg.set_bot_rights(chat, BotRights::full());
+            tg.set_creator(chat, &owner);
             tg.group_text(chat, None, &owner, "/connect");
             chat
         })

@@ -81,7 +81,7 @@ pub fn test_settings(tg: &FakeTelegram, database_url: &str) -> Settings {
     Settings {
         token: Some(BOT_TOKEN.to_owned().into()),
         api_url: Some(tg.api_url()),
-        database_url: database_url.to_owned(),
+        database_url: topicdesk::config::DatabaseUrl::new(database_url),
         http_addr: "127.0.0.1:0".parse().expect("address"),
         mode: Mode::Polling,
         log_format: LogFormat::Pretty,
@@ -214,10 +214,21 @@ impl TestApp {
     /// A forum group with full bot rights, connected by `owner`.
     pub async fn connected_forum(&self, owner: &FakeUser, title: &str) -> i64 {
         let chat = self.tg.add_forum_group(title);
+        self.tg.set_creator(chat, owner);
         self.tg.set_bot_rights(chat, BotRights::full());
         self.tg.group_text(chat, None, owner, "/connect");
         self.wait_bot_message(chat, None, "is connected").await;
         chat
+    }
+
+    /// A group `owner` created and linked as the workspace's staff chat.
+    pub async fn staff_chat(&self, owner: &FakeUser, title: &str) -> i64 {
+        let staff = self.tg.add_group(title, false);
+        self.tg.set_creator(staff, owner);
+        self.tg.group_text(staff, None, owner, "/staffchat");
+        self.wait_bot_message(staff, None, "staff notifications")
+            .await;
+        staff
     }
 
     /// A customer opens a topic; returns its thread once the ticket card is posted.

@@ -149,13 +149,21 @@ async fn assign_by_username_keeps_the_note_and_unassign_returns_to_the_queue() {
         &owner,
         "/assign @olga billing question, please check",
     );
-    let m = app
-        .wait_bot_message(chat, Some(thread), "assigned to Olga")
-        .await;
+    // The transfer note is for staff: confirmed privately, never in the customer's topic.
+    let m = app.wait_private(&owner, "assigned to Olga").await;
     assert!(
         m.text.contains("billing question, please check"),
         "{}",
         m.text
+    );
+    app.settle().await;
+    assert!(
+        app.tg
+            .all_messages(chat)
+            .iter()
+            .filter(|m| m.is_from_bot())
+            .all(|m| !m.text.contains("billing question")),
+        "the note leaked into the group"
     );
     let t = app
         .wait_ticket(chat, thread, "assigned", |t| t.status == "assigned")
@@ -268,8 +276,9 @@ async fn resolve_asks_the_customer_once_and_only_the_customer_counts() {
     assert!(text.unwrap_or_default().contains("4/5"));
     app.wait_bot_message(chat, Some(thread), "You rated us 4/5")
         .await;
+    // The question now reads as thanks, without buttons: an old press is refused.
     let (text, alert) = app.press(&customer, chat, ask.id, &buttons[0].1).await;
-    assert!(alert && text.unwrap_or_default().contains("already rated"));
+    assert!(alert && text.unwrap_or_default().contains("no longer valid"));
     let t = app
         .wait_ticket(chat, thread, "rated", |t| t.csat_score.is_some())
         .await;
@@ -406,6 +415,7 @@ async fn a_topic_the_bot_never_saw_created_becomes_a_ticket_on_its_first_message
         .create_topic_silently(chat, &customer, "Old question");
     app.tg
         .set_bot_rights(chat, crate::fake_tg::BotRights::full());
+    app.tg.set_creator(chat, &owner);
     app.tg.group_text(chat, None, &owner, "/connect");
     app.wait_bot_message(chat, None, "is connected").await;
 

@@ -512,10 +512,7 @@ async fn reassignment_keeps_the_note_tells_the_new_assignee_and_lists_agents_wit
     let app = spawn_app().await;
     let (owner, chat, agents) = team(&app, &["Ann", "Bob"]).await;
     let (ann, bob) = (&agents[0], &agents[1]);
-    let staff = app.tg.add_group("Acme Staff", false);
-    app.tg.group_text(staff, None, &owner, "/staffchat");
-    app.wait_bot_message(staff, None, "staff notifications")
-        .await;
+    let staff = app.staff_chat(&owner, "Acme Staff").await;
     let customer = app.tg.add_user("Carl", Some("carl"));
     let thread = app.open_ticket(chat, &customer, "Needs German").await;
 
@@ -549,23 +546,37 @@ async fn reassignment_keeps_the_note_tells_the_new_assignee_and_lists_agents_wit
         "{audit:?}"
     );
 
-    // The card's Assign… menu lists the agents who may work tickets, with their load.
+    // The card's Assign… button lists the agents who may work tickets, with their load, to
+    // the presser privately: loads are for staff, the topic is read by the customer.
     let (card, menu) = app.card_button(chat, thread, "Assign").await;
-    app.press(&owner, chat, card, &menu).await;
-    let card = app.card_shows(chat, thread, "Ticket #").await;
-    let labels: Vec<String> = app
-        .tg
-        .wait_for(WAIT, "the agent list on the card", |tg| {
-            let m = tg
-                .bot_messages_in(chat, Some(thread))
-                .into_iter()
-                .find(|m| m.id == card.id)?;
-            let l: Vec<String> = m.buttons().into_iter().map(|(l, _)| l).collect();
-            l.iter()
-                .any(|l| l.contains("Bob (@bob) · 1/10"))
-                .then_some(l)
-        })
-        .await;
+    let (toast, _) = app.press(&owner, chat, card, &menu).await;
+    assert!(
+        toast.unwrap_or_default().contains("private chat"),
+        "the presser is told where the list went"
+    );
+    let picker = app.wait_private(&owner, "Give ticket #1 to").await;
+    let labels: Vec<String> = picker.buttons().into_iter().map(|(l, _)| l).collect();
+    assert!(
+        labels.iter().any(|l| l.contains("Bob (@bob) · 1/10")),
+        "{labels:?}"
+    );
+    let card_now = app.card(chat, thread).await;
+    assert!(
+        card_now
+            .buttons()
+            .iter()
+            .all(|(l, _)| !l.contains("Bob") && !l.contains("/10")),
+        "no agent list on the card: {:?}",
+        card_now.buttons()
+    );
+    // Picking from the private list assigns the ticket.
+    let pick = labels
+        .iter()
+        .position(|l| l.contains("Ann (@ann)"))
+        .expect("Ann listed");
+    let data = picker.buttons()[pick].1.clone();
+    app.press(&owner, owner.id, picker.id, &data).await;
+    app.card_shows(chat, thread, "Assignee: Ann").await;
     assert!(
         labels.iter().any(|l| l.contains("Ann (@ann) · 0/10")),
         "{labels:?}"
@@ -650,10 +661,7 @@ async fn a_ticket_unassigned_too_long_is_announced_in_the_staff_chat_once() {
     let app = spawn_app().await;
     let owner = app.owner("Olga", "Acme").await;
     let chat = app.connected_forum(&owner, "Acme Support").await;
-    let staff = app.tg.add_group("Acme Staff", false);
-    app.tg.group_text(staff, None, &owner, "/staffchat");
-    app.wait_bot_message(staff, None, "staff notifications")
-        .await;
+    let staff = app.staff_chat(&owner, "Acme Staff").await;
     open_settings(&app, &owner, "Routing").await;
     tap(&app, &owner, "⏰ 15m").await;
     let customer = app.tg.add_user("Carl", Some("carl"));

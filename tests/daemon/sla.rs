@@ -33,6 +33,58 @@ async fn set_policy(app: &TestApp, admin: &FakeUser, priority: &str, label: &str
     .await;
 }
 
+/// `/info` typed in the topic until the private answer shows `needle` (values change as the
+/// daemon catches up). Staff details are never on the card: the topic is the customer's.
+pub async fn info_shows(
+    app: &TestApp,
+    agent: &FakeUser,
+    chat: i64,
+    thread: i32,
+    needle: &str,
+) -> FakeMessage {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let before = app.tg.bot_messages_in(agent.id, None).len();
+        app.tg.group_text(chat, Some(thread), agent, "/info");
+        let answer = app
+            .tg
+            .wait_for(WAIT, "the /info answer", |tg| {
+                tg.bot_messages_in(agent.id, None)
+                    .into_iter()
+                    .skip(before)
+                    .find(|m| m.text.contains("Status:"))
+            })
+            .await;
+        if answer.text.contains(needle) {
+            return answer;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "/info never showed {needle:?}: {}",
+            answer.text
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The card shows nothing a customer may not read: no SLA clock, tags or escalation level.
+fn card_is_customer_safe(card: &FakeMessage) {
+    for staff_only in [
+        "First response",
+        "Resolution",
+        "Escalation",
+        "Tags",
+        "late",
+        "Customer",
+    ] {
+        assert!(
+            !card.text.contains(staff_only),
+            "{staff_only:?} on the card: {}",
+            card.text
+        );
+    }
+}
+
 /// `/settings` → Escalation → ➕ Rule → typed rule; waits until it is listed.
 async fn add_rule(app: &TestApp, admin: &FakeUser, rule: &str) {
     open_settings(app, admin, "Escalation").await;
@@ -48,10 +100,7 @@ async fn add_rule(app: &TestApp, admin: &FakeUser, rule: &str) {
 async fn desk(app: &TestApp) -> (FakeUser, i64, i64) {
     let owner = app.owner("Olga", "Acme").await;
     let chat = app.connected_forum(&owner, "Acme Support").await;
-    let staff = app.tg.add_group("Acme Staff", false);
-    app.tg.group_text(staff, None, &owner, "/staffchat");
-    app.wait_bot_message(staff, None, "staff notifications")
-        .await;
+    let staff = app.staff_chat(&owner, "Acme Staff").await;
     (owner, chat, staff)
 }
 
@@ -114,7 +163,7 @@ async fn warning_then_breach_then_escalation_each_fire_once() {
         t.resolution_due,
         t.created_at + Duration::minutes(60)
     ));
-    app.card_shows(chat, thread, "First response: due").await;
+    info_shows(&app, &owner, chat, thread, "First response: due").await;
 
     // 80 % of the first-response target: the assignee and the staff chat are warned.
     advance(&app, Duration::minutes(8) + Duration::seconds(1)).await;
@@ -129,9 +178,13 @@ async fn warning_then_breach_then_escalation_each_fire_once() {
     app.wait_bot_message(staff, None, "SLA breached: ticket #1 has no first response")
         .await;
     app.wait_bot_message(staff, None, "@olga").await;
-    app.card_shows(chat, thread, "Escalation level 1").await;
-    app.card_shows(chat, thread, "First response: due").await;
-    app.card_shows(chat, thread, "🚨 late").await;
+    let info = info_shows(&app, &owner, chat, thread, "Escalation level 1").await;
+    assert!(
+        info.text.contains("First response: due") && info.text.contains("🚨 late"),
+        "{}",
+        info.text
+    );
+    card_is_customer_safe(&app.card(chat, thread).await);
 
     // Resolution: warned at 48 minutes, late at 60; the breach raises the priority once.
     advance(&app, Duration::minutes(38)).await;
@@ -191,8 +244,14 @@ async fn pending_pauses_the_resolution_clock_and_the_customer_resumes_it() {
         .await;
     assert_eq!(t.resolution_due, None);
     assert_eq!(t.resolution_used_secs, 600);
-    app.card_shows(chat, thread, "Resolution: paused, 50 min left")
-        .await;
+    info_shows(
+        &app,
+        &owner,
+        chat,
+        thread,
+        "Resolution: paused, 50 min left",
+    )
+    .await;
 
     // Three hours pending: no resolution alert.
     advance(&app, Duration::hours(3)).await;
@@ -315,8 +374,7 @@ async fn business_hours_skip_the_night_the_weekend_and_a_holiday() {
         "{:?}",
         t.resolution_due
     );
-    app.card_shows(chat, thread, "First response: due Tue")
-        .await;
+    info_shows(&app, &owner, chat, thread, "First response: due Tue").await;
     let audit: Vec<String> = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::WorkspaceId.eq(ws))
         .all(&app.db)
@@ -394,7 +452,8 @@ async fn escalate_by_hand_and_unassigned_rules_reassign_through_routing() {
     assert_eq!(t.escalation_level, 1);
     let told = app.wait_private(&ann, "was assigned to you").await;
     assert!(told.text.contains("Escalation"), "{}", told.text);
-    app.card_shows(chat, thread, "Escalation level 1").await;
+    info_shows(&app, &owner, chat, thread, "Escalation level 1").await;
+    card_is_customer_safe(&app.card(chat, thread).await);
 
     // A ticket nobody takes for 30 minutes is posted once.
     let waiting = app.open_ticket(chat, &customer, "Nobody here?").await;
@@ -423,14 +482,27 @@ async fn reminders_fire_once_after_a_restart_and_can_be_cancelled() {
     let (owner, chat, _) = desk(&app).await;
     let customer = app.tg.add_user("Carl", Some("carl"));
     let thread = app.open_ticket(chat, &customer, "Call me back").await;
+    // The confirmation goes to the agent privately: the customer reads the topic.
     app.tg
         .group_text(chat, Some(thread), &owner, "/remind 1h call Carl back");
-    app.wait_bot_message(chat, Some(thread), "I will remind you about ticket #1")
+    app.wait_private(&owner, "I will remind you about ticket #1")
         .await;
     app.tg
         .group_text(chat, Some(thread), &owner, "/remind 2h send the invoice");
-    app.wait_bot_message(chat, Some(thread), "I will remind you")
+    app.tg
+        .wait_until(WAIT, "the second reminder confirmed", |tg| {
+            tg.bot_messages_in(owner.id, None)
+                .iter()
+                .filter(|m| m.text.contains("I will remind you"))
+                .count()
+                == 2
+        })
         .await;
+    assert!(app
+        .tg
+        .bot_messages_in(chat, Some(thread))
+        .iter()
+        .all(|m| !m.text.contains("remind")));
     app.tg
         .group_text(chat, Some(thread), &owner, "/remind soon-ish do it");
     app.wait_bot_message(chat, Some(thread), "Use /remind")
@@ -487,7 +559,7 @@ async fn two_schedulers_on_one_database_fire_each_timer_once() {
     }
     app.tg
         .wait_until(WAIT, "every reminder confirmed", |tg| {
-            tg.bot_messages_in(chat, Some(thread))
+            tg.bot_messages_in(owner.id, None)
                 .iter()
                 .filter(|m| m.text.contains("I will remind you"))
                 .count()
@@ -553,19 +625,25 @@ async fn ticket_and_customer_tags_set_off_their_rules() {
     let customer = app.tg.add_user("Carl", Some("carl"));
     let thread = app.open_ticket(chat, &customer, "Important").await;
 
+    // Tags are for staff: confirmed privately, shown by /info, never in the topic.
     app.tg
         .group_text(chat, Some(thread), &owner, "/tag +VIP +billing");
-    app.wait_bot_message(chat, Some(thread), "Tags of ticket #1: #billing #vip")
+    app.wait_private(&owner, "Tags of ticket #1: #billing #vip")
         .await;
     app.wait_bot_message(staff, None, "@olga").await;
-    app.card_shows(chat, thread, "Tags: #billing #vip").await;
+    info_shows(&app, &owner, chat, thread, "Tags: #billing #vip").await;
     app.tg
         .group_text(chat, Some(thread), &owner, "/tag -billing");
-    app.card_shows(chat, thread, "Tags: #vip").await;
+    info_shows(&app, &owner, chat, thread, "Tags: #vip").await;
     // Adding a tag the ticket already has sets nothing off again.
     app.tg.group_text(chat, Some(thread), &owner, "/tag +vip");
-    app.wait_bot_message(chat, Some(thread), "Tags of ticket #1: #vip")
-        .await;
+    app.wait_private(&owner, "Tags of ticket #1: #vip").await;
+    card_is_customer_safe(&app.card(chat, thread).await);
+    assert!(app
+        .tg
+        .bot_messages_in(chat, Some(thread))
+        .iter()
+        .all(|m| !m.text.contains("#vip")));
     app.settle().await;
     assert_eq!(staff_posts(&app, staff, "@olga").len(), 1);
 
@@ -579,8 +657,7 @@ async fn ticket_and_customer_tags_set_off_their_rules() {
         t.priority == "high"
     })
     .await;
-    app.card_shows(chat, next, "Customer tags: #churn-risk")
-        .await;
+    info_shows(&app, &owner, chat, next, "Customer tags: #churn-risk").await;
 
     // Customers can't tag; nonsense is explained.
     app.tg

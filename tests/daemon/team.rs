@@ -116,6 +116,13 @@ fn forged(data: CallbackData) -> String {
     data.encode()
 }
 
+/// The answer to a press whose data is not one of the message's buttons.
+const EXPIRED: &str = "This button is no longer valid. Please use the latest message.";
+
+/// A message id the bot never sent in that chat: a press on it arrives as an inaccessible
+/// message, whose buttons nobody can check, so only the permission checks stand in the way.
+const NO_SUCH_MESSAGE: i32 = 999_999;
+
 // ----- the database ----------------------------------------------------------------------------
 
 async fn seats_of(app: &TestApp, ws: i64) -> Vec<entity::seats::Model> {
@@ -702,7 +709,13 @@ async fn a_member_cannot_do_admin_things() {
         ),
         (CallbackData::SettingsToggleBodies, ADMINS),
     ] {
+        // Not a button of the message it was pressed on: refused before anything is read.
         let (text, alert) = app.press(&mia, mia.id, list.id, &forged(data)).await;
+        assert_eq!((text.as_deref(), alert), (Some(EXPIRED), true), "{data:?}");
+        // On a message nobody can check, the permission checks refuse it.
+        let (text, alert) = app
+            .press(&mia, mia.id, NO_SUCH_MESSAGE, &forged(data))
+            .await;
         assert_eq!(text.as_deref(), Some(refusal), "{data:?}");
         assert!(alert, "a refusal is an alert: {data:?}");
     }
@@ -710,8 +723,10 @@ async fn a_member_cannot_do_admin_things() {
     // In groups: /connect elsewhere, /exclude in a topic.
     let other = app.tg.add_forum_group("Mia's forum");
     app.tg.set_bot_rights(other, BotRights::full());
+    app.tg.set_creator(other, &mia);
     let answer = say(&app, other, None, &mia, "/connect").await;
     assert_eq!(answer.text, ADMINS);
+    app.tg.add_admin(chat, &mia);
     let answer = say(&app, chat, Some(thread), &mia, "/exclude").await;
     assert_eq!(answer.text, "The Owner has turned this off for Members.");
 
@@ -858,10 +873,7 @@ async fn leave_approved_frees_the_seat_and_releases_tickets() {
     let ws = app.workspace_of(&owner).await;
     app.grant_seats(ws, 2, 0).await;
     let chat = app.connected_forum(&owner, "Acme Support").await;
-    let staff = app.tg.add_group("Acme Staff", false);
-    app.tg.group_text(staff, None, &owner, "/staffchat");
-    app.wait_bot_message(staff, None, "staff notifications")
-        .await;
+    let staff = app.staff_chat(&owner, "Acme Staff").await;
     let mia = join(&app, &owner, "Mia", false).await;
     let sam = join(&app, &owner, "Sam", false).await;
     let mias_seat = seat_of(&app, ws, &mia).await.id;
@@ -1133,6 +1145,12 @@ async fn ownership_transfer_needs_confirmation() {
     let answer = ask(&app, &owner, "/seats").await;
     assert_eq!(answer.text, "Only the Owner can do this.");
     let (text, _) = app.press(&owner, owner.id, confirm.id, &yes).await;
+    assert_eq!(
+        text.as_deref(),
+        Some(EXPIRED),
+        "the confirmation was answered"
+    );
+    let (text, _) = app.press(&owner, owner.id, NO_SUCH_MESSAGE, &yes).await;
     assert_eq!(text.as_deref(), Some("Only the Owner can do this."));
     let overview = ask(&app, &mia, "/seats").await;
     assert!(
@@ -1165,6 +1183,8 @@ async fn permission_toggles_are_owner_only_and_audited() {
     make_admin(&app, &owner, &ada).await;
     let carl = app.tg.add_user("Carl", Some("carl"));
     let thread = app.open_ticket(chat, &carl, "Spam").await;
+    // Mia helps run the group; whether she may exclude topics is the workspace's call.
+    app.tg.add_admin(chat, &mia);
 
     let answer = say(&app, chat, Some(thread), &mia, "/exclude").await;
     assert_eq!(answer.text, "The Owner has turned this off for Members.");
@@ -1245,6 +1265,8 @@ async fn permission_toggles_are_owner_only_and_audited() {
         (Some("Only the Owner can do this."), true)
     );
     let (text, alert) = app.press(&ada, ada.id, own.id, &toggle).await;
+    assert_eq!((text.as_deref(), alert), (Some(EXPIRED), true));
+    let (text, alert) = app.press(&ada, ada.id, NO_SUCH_MESSAGE, &toggle).await;
     assert_eq!(
         (text.as_deref(), alert),
         (Some("Only the Owner can do this."), true)

@@ -56,6 +56,7 @@ async fn connect_names_exactly_what_is_missing_and_connects_nothing() {
     let owner = app.owner("Olga", "Acme").await;
 
     let plain = app.tg.add_group("Plain group", false);
+    app.tg.set_creator(plain, &owner);
     app.tg.group_text(plain, None, &owner, "/connect");
     let answer = app.wait_bot_message(plain, None, "Missing").await;
     for line in [
@@ -69,6 +70,7 @@ async fn connect_names_exactly_what_is_missing_and_connects_nothing() {
     }
 
     let forum = app.tg.add_forum_group("Forum");
+    app.tg.set_creator(forum, &owner);
     app.tg.set_bot_rights(
         forum,
         BotRights {
@@ -103,12 +105,15 @@ async fn connect_names_exactly_what_is_missing_and_connects_nothing() {
     app.tg.group_text(forum, None, &owner, "/connect");
     app.wait_bot_message(forum, None, "already connected").await;
 
-    // Someone without a workspace is told how to get one; another workspace can't take it over.
+    // An administrator without a workspace is told how to get one; another workspace's
+    // Owner, even one who administers the group, can't take it over.
     let stranger = app.tg.add_user("Sam", None);
+    app.tg.add_admin(forum, &stranger);
     app.tg.group_text(forum, None, &stranger, "/connect");
     app.wait_bot_message(forum, None, "not in a workspace yet")
         .await;
     let rival = app.owner("Rita", "Rival").await;
+    app.tg.add_admin(forum, &rival);
     app.tg.group_text(forum, None, &rival, "/connect");
     app.wait_bot_message(forum, None, "connected to another workspace")
         .await;
@@ -120,10 +125,7 @@ async fn the_staff_chat_gets_a_line_per_new_ticket_with_claim_and_open_buttons()
     let app = spawn_app().await;
     let owner = app.owner("Olga", "Acme").await;
     let chat = app.connected_forum(&owner, "Acme Support").await;
-    let staff = app.tg.add_group("Acme Staff", false);
-    app.tg.group_text(staff, None, &owner, "/staffchat");
-    app.wait_bot_message(staff, None, "staff notifications")
-        .await;
+    let staff = app.staff_chat(&owner, "Acme Staff").await;
 
     let customer = app.tg.add_user("Carl", Some("carl"));
     let thread = app.open_ticket(chat, &customer, "Refund please").await;
@@ -165,6 +167,7 @@ async fn excluded_topics_are_never_tickets_and_include_reverses_it() {
     let owner = app.owner("Olga", "Acme").await;
     let chat = app.tg.add_forum_group("Acme Support");
     let announcements = app.tg.create_topic_silently(chat, &owner, "Announcements");
+    app.tg.set_creator(chat, &owner);
     app.tg.set_bot_rights(chat, BotRights::full());
     app.tg.group_text(chat, None, &owner, "/connect");
     app.wait_bot_message(chat, None, "is connected").await;
@@ -186,7 +189,7 @@ async fn excluded_topics_are_never_tickets_and_include_reverses_it() {
     // A customer can't include it back.
     app.tg
         .group_text(chat, Some(announcements), &customer, "/include");
-    app.wait_bot_message(chat, Some(announcements), "Only members of this workspace")
+    app.wait_bot_message(chat, Some(announcements), "Only this group's creator")
         .await;
     app.tg
         .group_text(chat, Some(announcements), &owner, "/include");
@@ -267,7 +270,7 @@ async fn a_disconnected_group_makes_no_more_tickets() {
     app.open_ticket(chat, &customer, "First").await;
 
     app.tg.group_text(chat, None, &customer, "/disconnect");
-    app.wait_bot_message(chat, None, "Only Admins and the Owner")
+    app.wait_bot_message(chat, None, "Only this group's creator")
         .await;
     app.tg.group_text(chat, None, &owner, "/disconnect");
     app.wait_bot_message(chat, None, "is disconnected").await;

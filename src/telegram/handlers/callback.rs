@@ -22,9 +22,8 @@ use crate::telegram::{AppState, Dialogue};
 
 pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) -> HandlerResult {
     let ctx = &state.ctx;
-    let message = q
-        .regular_message()
-        .map(|m| (m.chat.id.0, m.id.0, m.chat.is_private()));
+    let regular = q.regular_message();
+    let message = regular.map(|m| (m.chat.id.0, m.id.0, m.chat.is_private()));
     let caller = Caller {
         profile: profile(&q.from),
         private: message.is_some_and(|m| m.2),
@@ -34,7 +33,18 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
     let Some(Ok(data)) = decoded else {
         return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
     };
-    let screen = message.map(|(chat, id, _)| (chat, id));
+    // Callback data comes from the client and can be anything: it only counts when it is one of
+    // the buttons of the message it was pressed on, so a forged press can never make the bot act
+    // on (or overwrite) a message the button does not belong to, such as a ticket card.
+    if regular.is_some_and(|m| !has_button(m, q.data.as_deref().unwrap_or_default()))
+        || q.inline_message_id.is_some()
+    {
+        return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
+    }
+    // Menus are edited in place only in the presser's own private chat.
+    let screen = message
+        .filter(|(chat, _, private)| *private && *chat == caller.profile.id)
+        .map(|(chat, id, _)| (chat, id));
     let on = |ticket: crate::domain::ids::TicketId| TicketRef::Id(ticket.0);
     let (target, action) = match data {
         CallbackData::Claim { ticket } => (on(ticket), Action::Claim),
@@ -56,6 +66,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
         }
         CallbackData::BackToCard { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Main)),
         CallbackData::Csat { ticket, score } => {
+            // Checked above to be a button of this very message: the CSAT question.
             let Some((chat, id, _)) = message else {
                 return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
             };
@@ -118,9 +129,9 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
             return Ok(team::permissions_screen(ctx, origin, &caller, Some(index), screen).await?);
         }
         CallbackData::SettingsHome => {
-            return Ok(
-                workspaces::settings(ctx, origin, &caller, SettingChange::Show, screen).await?,
-            );
+            let _accepted =
+                workspaces::settings(ctx, origin, &caller, SettingChange::Show, screen).await?;
+            return Ok(());
         }
         CallbackData::SettingsRouting
         | CallbackData::RoutingStrategy { .. }
@@ -138,7 +149,8 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 }
                 _ => RoutingChange::Show,
             };
-            return Ok(routing::routing_screen(ctx, origin, &caller, change, screen).await?);
+            let _accepted = routing::routing_screen(ctx, origin, &caller, change, screen).await?;
+            return Ok(());
         }
         CallbackData::SettingsAgents
         | CallbackData::AgentMenu { .. }
@@ -150,7 +162,8 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 }
                 _ => AgentChange::List,
             };
-            return Ok(routing::agents_screen(ctx, origin, &caller, change, screen).await?);
+            let _accepted = routing::agents_screen(ctx, origin, &caller, change, screen).await?;
+            return Ok(());
         }
         CallbackData::SettingsIntake
         | CallbackData::CategoryDelete { .. }
@@ -160,7 +173,8 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 CallbackData::KeywordDelete { id } => IntakeChange::DeleteKeyword(id),
                 _ => IntakeChange::Show,
             };
-            return Ok(routing::intake_screen(ctx, origin, &caller, change, screen).await?);
+            let _accepted = routing::intake_screen(ctx, origin, &caller, change, screen).await?;
+            return Ok(());
         }
         CallbackData::AgentSkills { .. } | CallbackData::CategoryAdd | CallbackData::KeywordAdd => {
             let (prompt, dialogue) = match data {
@@ -187,21 +201,24 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 CallbackData::SlaClear { priority } => SlaChange::Clear(priority),
                 _ => SlaChange::Show,
             };
-            return Ok(sla::sla_screen(ctx, origin, &caller, change, screen).await?);
+            let _accepted = sla::sla_screen(ctx, origin, &caller, change, screen).await?;
+            return Ok(());
         }
         CallbackData::SettingsHours | CallbackData::HolidayDelete { .. } => {
             let change = match data {
                 CallbackData::HolidayDelete { date } => HoursChange::DeleteHoliday(date),
                 _ => HoursChange::Show,
             };
-            return Ok(sla::hours_screen(ctx, origin, &caller, change, screen).await?);
+            let _accepted = sla::hours_screen(ctx, origin, &caller, change, screen).await?;
+            return Ok(());
         }
         CallbackData::SettingsEscalation | CallbackData::EscalationDelete { .. } => {
             let change = match data {
                 CallbackData::EscalationDelete { id } => EscalationChange::Delete(id),
                 _ => EscalationChange::Show,
             };
-            return Ok(sla::escalation_screen(ctx, origin, &caller, change, screen).await?);
+            let _accepted = sla::escalation_screen(ctx, origin, &caller, change, screen).await?;
+            return Ok(());
         }
         CallbackData::SlaEdit { .. }
         | CallbackData::HoursEdit { .. }
@@ -231,6 +248,20 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
             }
             return Ok(());
         }
+        CallbackData::NumberPrompt { setting } => {
+            if routing::ask(ctx, origin, &caller, PromptKind::Number { setting }).await? {
+                state.dialogues.insert(
+                    caller.profile.id,
+                    (Dialogue::Number(setting), Instant::now()),
+                );
+            }
+            return Ok(());
+        }
+        CallbackData::IntakeTimeout { minutes } => {
+            let change = IntakeChange::Timeout(minutes);
+            let _accepted = routing::intake_screen(ctx, origin, &caller, change, screen).await?;
+            return Ok(());
+        }
         CallbackData::ReminderCancel { id } => {
             return Ok(sla::cancel_reminder(ctx, origin, &caller, id).await?);
         }
@@ -239,8 +270,10 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
             return Ok(tickets::usage(ctx, origin, &caller, Notice::PromptCancelled).await?);
         }
         CallbackData::PickCategory { ticket, category } => {
+            // The intake question in the topic (checked above to carry this button).
+            let question = message.map(|(chat, id, _)| (chat, id));
             return Ok(
-                routing::pick_category(ctx, origin, &caller, ticket.0, category, screen).await?,
+                routing::pick_category(ctx, origin, &caller, ticket.0, category, question).await?,
             );
         }
         CallbackData::Queue => return Ok(routing::queue(ctx, origin, &caller, screen).await?),
@@ -252,8 +285,20 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 CallbackData::SettingsAutoClose { hours } => SettingChange::AutoCloseHours(hours),
                 _ => SettingChange::ToggleBodies,
             };
-            return Ok(workspaces::settings(ctx, origin, &caller, change, screen).await?);
+            let _accepted = workspaces::settings(ctx, origin, &caller, change, screen).await?;
+            return Ok(());
         }
     };
     Ok(tickets::act(ctx, origin, &caller, target, action).await?)
+}
+
+/// Whether `data` is the callback data of one of the message's inline buttons.
+fn has_button(m: &teloxide::types::Message, data: &str) -> bool {
+    use teloxide::types::InlineKeyboardButtonKind;
+    m.reply_markup().is_some_and(|kb| {
+        kb.inline_keyboard
+            .iter()
+            .flatten()
+            .any(|b| matches!(&b.kind, InlineKeyboardButtonKind::CallbackData(d) if d == data))
+    })
 }

@@ -13,12 +13,13 @@ use teloxide::types::{ChatMemberKind, Me, User};
 
 use super::commands::Cmd;
 use super::{AppState, Dialogue};
+use crate::app::effects::NumberSetting;
 use crate::app::effects::ReplyTo;
-use crate::app::routing::{self, AgentChange, IntakeChange};
+use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team;
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef, TopicMessage};
-use crate::app::workspaces::{self, BotRights, SettingChange};
+use crate::app::workspaces::{self, BotRights, GroupRole, SettingChange};
 use crate::app::{Caller, Origin};
 use crate::store::users::Profile;
 
@@ -75,40 +76,14 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
             .await?);
         }
         if let Some(text) = msg.text().filter(|t| !t.starts_with('/')) {
-            match state.take_dialogue(caller.profile.id) {
-                Some(Dialogue::WorkspaceName) => {
-                    return Ok(workspaces::create_workspace(ctx, origin, &caller, text).await?);
+            if let Some(dialogue) = state.take_dialogue(caller.profile.id) {
+                if !answer(ctx, origin, &caller, dialogue, text).await? {
+                    // A refused answer keeps the prompt: the next message is another try.
+                    state
+                        .dialogues
+                        .insert(caller.profile.id, (dialogue, Instant::now()));
                 }
-                Some(Dialogue::Skills { user }) => {
-                    let skills = if text.trim() == "-" { "" } else { text };
-                    let change = AgentChange::Skills(user, skills.to_owned());
-                    return Ok(routing::agents_screen(ctx, origin, &caller, change, None).await?);
-                }
-                Some(Dialogue::Category) => {
-                    let change = IntakeChange::AddCategory(text.to_owned());
-                    return Ok(routing::intake_screen(ctx, origin, &caller, change, None).await?);
-                }
-                Some(Dialogue::Keyword) => {
-                    let change = IntakeChange::AddKeyword(text.to_owned());
-                    return Ok(routing::intake_screen(ctx, origin, &caller, change, None).await?);
-                }
-                Some(Dialogue::SlaTargets { priority }) => {
-                    let change = SlaChange::Set(priority, text.to_owned());
-                    return Ok(sla::sla_screen(ctx, origin, &caller, change, None).await?);
-                }
-                Some(d @ (Dialogue::TimeZone | Dialogue::Week | Dialogue::Holiday)) => {
-                    let change = match d {
-                        Dialogue::TimeZone => HoursChange::TimeZone(text.to_owned()),
-                        Dialogue::Week => HoursChange::Week(text.to_owned()),
-                        _ => HoursChange::AddHoliday(text.to_owned()),
-                    };
-                    return Ok(sla::hours_screen(ctx, origin, &caller, change, None).await?);
-                }
-                Some(Dialogue::EscalationRule) => {
-                    let change = EscalationChange::Add(text.to_owned());
-                    return Ok(sla::escalation_screen(ctx, origin, &caller, change, None).await?);
-                }
-                None => {}
+                return Ok(());
             }
         }
         return Ok(workspaces::help(ctx, origin, &caller, None).await?);
@@ -160,6 +135,70 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
         topic_name,
     };
     Ok(tickets::topic_message(ctx, origin, m).await?)
+}
+
+/// A private message that answers the prompt `dialogue` waits for. `false`: the value was refused
+/// (and the person told why).
+async fn answer(
+    ctx: &crate::app::Ctx,
+    origin: Origin,
+    caller: &Caller,
+    dialogue: Dialogue,
+    text: &str,
+) -> crate::app::AppResult<bool> {
+    let text = text.to_owned();
+    match dialogue {
+        Dialogue::WorkspaceName => workspaces::create_workspace(ctx, origin, caller, &text).await,
+        Dialogue::Skills { user } => {
+            let skills = if text.trim() == "-" {
+                String::new()
+            } else {
+                text
+            };
+            let change = AgentChange::Skills(user, skills);
+            routing::agents_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::Category => {
+            let change = IntakeChange::AddCategory(text);
+            routing::intake_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::Keyword => {
+            let change = IntakeChange::AddKeyword(text);
+            routing::intake_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::SlaTargets { priority } => {
+            let change = SlaChange::Set(priority, text);
+            sla::sla_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TimeZone => {
+            let change = HoursChange::TimeZone(text);
+            sla::hours_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::Week => {
+            let change = HoursChange::Week(text);
+            sla::hours_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::Holiday => {
+            let change = HoursChange::AddHoliday(text);
+            sla::hours_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::EscalationRule => {
+            let change = EscalationChange::Add(text);
+            sla::escalation_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::Number(NumberSetting::UnassignedAlert) => {
+            let change = RoutingChange::AlertTyped(text);
+            routing::routing_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::Number(NumberSetting::IntakeTimeout) => {
+            let change = IntakeChange::TimeoutTyped(text);
+            routing::intake_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::Number(NumberSetting::AutoClose) => {
+            let change = SettingChange::AutoCloseTyped(text);
+            workspaces::settings(ctx, origin, caller, change, None).await
+        }
+    }
 }
 
 pub async fn edited(state: Arc<AppState>, origin: Origin, msg: Message) -> HandlerResult {
@@ -277,10 +316,12 @@ pub async fn command(
             return Ok(workspaces::ask_workspace_name(ctx, origin, &caller, chat).await?);
         }
         Cmd::Newworkspace(name) => {
-            return Ok(workspaces::create_workspace(ctx, origin, &caller, &name).await?)
+            workspaces::create_workspace(ctx, origin, &caller, &name).await?;
+            return Ok(());
         }
         Cmd::Settings if private => {
-            return Ok(workspaces::settings(ctx, origin, &caller, SettingChange::Show, None).await?)
+            workspaces::settings(ctx, origin, &caller, SettingChange::Show, None).await?;
+            return Ok(());
         }
         Cmd::Start(_) | Cmd::Help | Cmd::Settings => {
             return Ok(workspaces::help(ctx, origin, &caller, group).await?)
@@ -290,35 +331,12 @@ pub async fn command(
         {
             return Ok(workspaces::help(ctx, origin, &caller, None).await?)
         }
-        Cmd::Connect => {
-            let title = msg.chat.title().unwrap_or("this group").to_owned();
-            let rights = bot_rights(&state, msg.chat.id).await?;
-            return Ok(workspaces::connect_group(
-                ctx,
-                origin,
-                &caller,
-                chat,
-                &title,
-                forum_of(&msg),
-                rights,
-            )
-            .await?);
-        }
-        Cmd::Disconnect => {
-            return Ok(workspaces::disconnect_group(ctx, origin, &caller, chat).await?)
-        }
-        Cmd::Staffchat => return Ok(workspaces::link_staff_chat(ctx, origin, &caller, chat).await?),
-        Cmd::Exclude | Cmd::Include => {
-            let exclude = matches!(cmd, Cmd::Exclude);
-            return Ok(workspaces::set_topic_excluded(
-                ctx,
-                origin,
-                &caller,
-                chat,
-                thread_of(&msg),
-                exclude,
-            )
-            .await?);
+        Cmd::Connect | Cmd::Disconnect | Cmd::Staffchat | Cmd::Exclude | Cmd::Include => {
+            let Some(sender) = group_role(&state, msg.chat.id, from).await? else {
+                // Telegram did not answer; the update is tried again.
+                anyhow::bail!("getChatMember failed for a group command");
+            };
+            return Ok(group_command(&state, origin, &msg, &caller, cmd, sender).await?);
         }
         Cmd::Remind(args) => InTopic::Remind(args),
         Cmd::Tag(args) => InTopic::Tag(args),
@@ -381,6 +399,81 @@ pub async fn command(
             Ok(sla::escalate(ctx, origin, &caller, chat, thread, reason).await?)
         }
     }
+}
+
+/// `/connect`, `/disconnect`, `/staffchat`, `/exclude`, `/include` in a group.
+async fn group_command(
+    state: &AppState,
+    origin: Origin,
+    msg: &Message,
+    caller: &Caller,
+    cmd: Cmd,
+    sender: GroupRole,
+) -> crate::app::AppResult<()> {
+    let ctx = &state.ctx;
+    let chat = msg.chat.id.0;
+    match cmd {
+        Cmd::Connect => {
+            let title = msg.chat.title().unwrap_or("this group").to_owned();
+            let rights = match bot_rights(state, msg.chat.id).await {
+                Ok(r) => r,
+                Err(e) => return Err(crate::app::AppError::Unexpected(e)),
+            };
+            let forum = forum_of(msg);
+            workspaces::connect_group(ctx, origin, caller, chat, &title, forum, rights, sender)
+                .await
+        }
+        Cmd::Disconnect => workspaces::disconnect_group(ctx, origin, caller, chat, sender).await,
+        Cmd::Staffchat => workspaces::link_staff_chat(ctx, origin, caller, chat, sender).await,
+        _ => {
+            let exclude = matches!(cmd, Cmd::Exclude);
+            let thread = thread_of(msg);
+            workspaces::set_topic_excluded(ctx, origin, caller, chat, thread, exclude, sender).await
+        }
+    }
+}
+
+/// The sender's standing in a group, asked when the command arrives (never cached: admins
+/// change). `None` when Telegram could not be asked; a person Telegram does not know there is a
+/// plain member.
+async fn group_role(
+    state: &AppState,
+    chat: ChatId,
+    user: &User,
+) -> anyhow::Result<Option<GroupRole>> {
+    match state.bot.get_chat_member(chat, user.id).await {
+        Ok(m) => Ok(Some(match m.kind {
+            ChatMemberKind::Owner(_) => GroupRole::Creator,
+            ChatMemberKind::Administrator(_) => GroupRole::Administrator,
+            _ => GroupRole::Member,
+        })),
+        Err(teloxide::RequestError::Api(e)) => {
+            tracing::info!(error = %e, "getChatMember refused; treating the sender as a member");
+            Ok(Some(GroupRole::Member))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "getChatMember failed");
+            Ok(None)
+        }
+    }
+}
+
+/// The bot's own membership changed. Removed from a group (left or kicked): that group is
+/// disconnected and the Owner told.
+pub async fn my_chat_member(
+    state: Arc<AppState>,
+    origin: Origin,
+    update: teloxide::types::ChatMemberUpdated,
+) -> HandlerResult {
+    let ctx = &state.ctx;
+    let removed = matches!(
+        update.new_chat_member.kind,
+        ChatMemberKind::Left | ChatMemberKind::Banned(_)
+    );
+    if removed && !update.chat.is_private() {
+        return Ok(workspaces::bot_removed(ctx, origin, update.chat.id.0).await?);
+    }
+    Ok(workspaces::ignore(ctx, origin, None, false).await?)
 }
 
 /// A command that works on the ticket of the topic it is typed in.
