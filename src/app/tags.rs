@@ -17,7 +17,12 @@ pub struct TagRequest {
     pub changes: Vec<(String, bool)>,
 }
 
-/// Reads `+vip -billing`, `vip`, `customer +vip`; `None` if nothing valid was asked.
+/// Tags one `/tag` may add or remove: each sets off the escalation rules, so one message must
+/// not be able to ask for thousands.
+pub const MAX_TAGS_PER_COMMAND: usize = 20;
+
+/// Reads `+vip -billing`, `vip`, `customer +vip`; `None` if nothing valid was asked, or more
+/// than [`MAX_TAGS_PER_COMMAND`] tags.
 pub fn parse(args: &str) -> Option<TagRequest> {
     let mut words = args.split_whitespace().peekable();
     let customer = words
@@ -28,6 +33,9 @@ pub fn parse(args: &str) -> Option<TagRequest> {
     }
     let mut changes = Vec::new();
     for w in words {
+        if changes.len() == MAX_TAGS_PER_COMMAND {
+            return None;
+        }
         let (add, name) = match w.strip_prefix('-') {
             Some(rest) => (false, rest),
             None => (true, w.strip_prefix('+').unwrap_or(w)),
@@ -138,5 +146,20 @@ mod tests {
         assert_eq!(parse(""), None);
         assert_eq!(parse("customer"), None);
         assert_eq!(parse("+a.b"), None);
+        let many: Vec<String> = (0..=MAX_TAGS_PER_COMMAND)
+            .map(|i| format!("+t{i}"))
+            .collect();
+        assert_eq!(parse(&many.join(" ")), None);
+        assert!(parse(&many[1..].join(" ")).is_some());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_tag_arguments_are_read_or_refused_within_bounds(args in proptest::arbitrary::any::<String>()) {
+            if let Some(req) = parse(&args) {
+                proptest::prop_assert!(!req.changes.is_empty());
+                proptest::prop_assert!(req.changes.len() <= MAX_TAGS_PER_COMMAND);
+            }
+        }
     }
 }

@@ -52,6 +52,78 @@ impl Rendered {
     }
 }
 
+/// The most a Telegram message may hold, in UTF-16 code units of its visible text.
+pub const MAX_MESSAGE_LEN: usize = 4096;
+
+/// The note that ends a message shortened to fit [`MAX_MESSAGE_LEN`].
+const SHORTENED: &str = "\n\n… (shortened: the rest does not fit in one Telegram message)";
+
+/// Shortens HTML text that would not fit in one Telegram message: cut at the last line break
+/// that fits (inside a line only when a single line is too long, and never inside a tag or an
+/// entity), close the tags left open, and say that it was shortened. Text that fits is returned
+/// as it is. Telegram counts the visible text, so counting the markup too keeps a margin.
+pub fn fit_message(text: &str) -> String {
+    let units = |s: &str| s.encode_utf16().count();
+    if units(text) <= MAX_MESSAGE_LEN {
+        return text.to_owned();
+    }
+    // Room for the note and for closing tags (each at most `</code>`).
+    let budget = MAX_MESSAGE_LEN - units(SHORTENED) - 64;
+    let mut cut = 0;
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        used += c.len_utf16();
+        if used > budget {
+            break;
+        }
+        cut = i + c.len_utf8();
+    }
+    let mut kept = &text[..cut];
+    if let Some(line_end) = kept.rfind('\n').filter(|at| *at > 0) {
+        kept = &kept[..line_end];
+    }
+    // Never end inside a tag (`<b`) or an entity (`&am`).
+    if let Some(open) = kept.rfind('<').filter(|at| !kept[*at..].contains('>')) {
+        kept = &kept[..open];
+    }
+    if let Some(amp) = kept.rfind('&').filter(|at| !kept[*at..].contains(';')) {
+        kept = &kept[..amp];
+    }
+    let mut out = kept.to_owned();
+    for tag in open_tags(kept).iter().rev() {
+        out.push_str(&format!("</{tag}>"));
+    }
+    out.push_str(SHORTENED);
+    out
+}
+
+/// The tags opened and not yet closed in a piece of (well-formed) HTML, outermost first.
+fn open_tags(html: &str) -> Vec<String> {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let inner = &rest[start + 1..start + len];
+        if let Some(name) = inner.strip_prefix('/') {
+            if let Some(at) = stack.iter().rposition(|t| t == name.trim()) {
+                stack.truncate(at);
+            }
+        } else {
+            let name: String = inner
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if !name.is_empty() {
+                stack.push(name);
+            }
+        }
+        rest = &rest[start + len + 1..];
+    }
+    stack
+}
+
 /// A message without buttons.
 fn t(text: impl Into<String>) -> Rendered {
     Rendered {
@@ -1024,7 +1096,10 @@ fn routing_notice(n: &Notice) -> Rendered {
                 keyboard: Some(vec![vec![open_topic(ticket.chat_id, ticket.thread_id)]]),
             }
         }
-        Notice::TagUsage => t("Use /tag +vip -billing for this ticket, or /tag customer +vip for its customer. Tags are letters, digits, - and _."),
+        Notice::TagUsage => t(format!(
+            "Use /tag +vip -billing for this ticket, or /tag customer +vip for its customer. Tags are letters, digits, - and _ (up to 32), at most {} at a time.",
+            crate::app::tags::MAX_TAGS_PER_COMMAND
+        )),
         Notice::Tagged { number, customer, tags } => t(format!(
             "{} of ticket #{number}: {}",
             if *customer { "Customer tags" } else { "Tags" },
@@ -1143,6 +1218,36 @@ pub fn callback_text(n: &Notice, bot_username: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_messages_are_cut_at_a_line_with_their_tags_closed_and_a_note() {
+        let short = "<b>fits</b>";
+        assert_eq!(fit_message(short), short);
+        let line = format!("<b>{}</b> &amp; more", "x".repeat(80));
+        let long: String = (0..100)
+            .map(|_| line.clone())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let fitted = fit_message(&format!("<i>{long}</i>"));
+        assert!(fitted.encode_utf16().count() <= MAX_MESSAGE_LEN);
+        assert!(fitted.ends_with(SHORTENED));
+        let body = fitted.trim_end_matches(SHORTENED);
+        assert!(body.ends_with("more</i>"), "cut at a line end: {body:?}");
+        assert!(open_tags(body).is_empty(), "{body:?}");
+        // A single huge line is cut inside, but never inside a tag or an entity.
+        let one_line = format!("<code>{}</code>", "&amp;".repeat(2000));
+        let fitted = fit_message(&one_line);
+        let body = fitted.trim_end_matches(SHORTENED);
+        assert!(
+            body.ends_with("&amp;</code>"),
+            "{:?}",
+            &body[body.len() - 20..]
+        );
+        assert!(fitted.encode_utf16().count() <= MAX_MESSAGE_LEN);
+        // Wide characters count as Telegram counts them.
+        let emoji = "🎫".repeat(3000);
+        assert!(fit_message(&emoji).encode_utf16().count() <= MAX_MESSAGE_LEN);
+    }
 
     fn routing_samples() -> Vec<Notice> {
         use crate::app::effects::{CategoryRow, KeywordRow, QueueTicket, RoutingView};

@@ -126,7 +126,7 @@ async fn send(
 ) -> Result<Message, RequestError> {
     let mut req = state
         .bot
-        .send_message(ChatId(chat), r.text.clone())
+        .send_message(ChatId(chat), render::fit_message(&r.text))
         .parse_mode(ParseMode::Html);
     if let Some(t) = thread {
         req = req.message_thread_id(ThreadId(MessageId(t)));
@@ -149,7 +149,11 @@ async fn edit(
 ) -> Result<(), RequestError> {
     let mut req = state
         .bot
-        .edit_message_text(ChatId(chat), MessageId(message_id), r.text.clone())
+        .edit_message_text(
+            ChatId(chat),
+            MessageId(message_id),
+            render::fit_message(&r.text),
+        )
         .parse_mode(ParseMode::Html);
     if let Some(markup) = r.markup() {
         req = req.reply_markup(markup);

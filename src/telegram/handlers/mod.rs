@@ -305,7 +305,7 @@ pub async fn command(
         Cmd::Queue => return Ok(routing::queue(ctx, origin, &caller, None).await?),
         Cmd::Mytickets => return Ok(routing::my_tickets(ctx, origin, &caller).await?),
         Cmd::Leave(reason) => {
-            let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+            let reason = note(&reason);
             return Ok(team::leave(ctx, origin, &caller, reason).await?);
         }
         Cmd::Transfer(who) => return Ok(team::transfer_ask(ctx, origin, &caller, &who).await?),
@@ -340,18 +340,12 @@ pub async fn command(
         }
         Cmd::Remind(args) => InTopic::Remind(args),
         Cmd::Tag(args) => InTopic::Tag(args),
-        Cmd::Escalate(reason) => {
-            InTopic::Escalate(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()))
-        }
+        Cmd::Escalate(reason) => InTopic::Escalate(note(&reason)),
         Cmd::Claim => Action::Claim.into(),
         Cmd::Assign(args) => {
             let mut parts = args.trim().splitn(2, char::is_whitespace);
             let target = parts.next().unwrap_or_default().to_owned();
-            let note = parts
-                .next()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_owned);
+            let note = parts.next().and_then(note);
             if target.is_empty() {
                 return Ok(tickets::usage(
                     ctx,
@@ -474,6 +468,16 @@ pub async fn my_chat_member(
         return Ok(workspaces::bot_removed(ctx, origin, update.chat.id.0).await?);
     }
     Ok(workspaces::ignore(ctx, origin, None, false).await?)
+}
+
+/// The most characters of free text a command keeps (a reason, a transfer note): it is
+/// stored, audited and repeated in notifications.
+const MAX_NOTE_CHARS: usize = 500;
+
+/// A command's free-text argument, trimmed and bounded; `None` when empty.
+fn note(text: &str) -> Option<String> {
+    let t: String = text.trim().chars().take(MAX_NOTE_CHARS).collect();
+    Some(t).filter(|t| !t.is_empty())
 }
 
 /// A command that works on the ticket of the topic it is typed in.
