@@ -180,7 +180,7 @@ pub async fn drain(w: &mut Work, workspace: i64) -> AppResult<()> {
     let mut turn = ws.next_turn;
     for (ticket, agent) in &pairs {
         store::routing::set_last_turn(&w.tx, ws.id, agent.0, turn).await?;
-        turn += 1;
+        turn = turn.saturating_add(1);
         let Some(t) = store::tickets::get_locked(&w.tx, *ticket).await? else {
             continue;
         };
@@ -1146,5 +1146,26 @@ mod tests {
         assert!(parse_keyword("refund").is_err());
         assert!(parse_keyword("= billing").is_err());
         assert!(parse_keyword("refund =").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_category_or_keyword_line_is_read_or_refused_within_bounds(
+            text in proptest::prop_oneof![
+                proptest::arbitrary::any::<String>(),
+                "[a-zA-Z ;=,]{0,80}",
+            ],
+        ) {
+            if let Ok((name, skill, _)) = parse_category(&text) {
+                proptest::prop_assert!(!name.is_empty() && name.chars().count() <= 40);
+                proptest::prop_assert!(skill.is_none_or(|s| s.chars().count() <= 32));
+            }
+            if let Ok((keyword, skill)) = parse_keyword(&text) {
+                proptest::prop_assert!(keyword.chars().count() <= 40 && skill.chars().count() <= 32);
+            }
+            for skill in parse_skills(&text) {
+                proptest::prop_assert!(!skill.is_empty() && skill.chars().count() <= 32);
+            }
+        }
     }
 }

@@ -57,15 +57,20 @@ pub fn business_hours(ws: &Workspace) -> BusinessHours {
         tracing::warn!(workspace = ws.id, error = %e, "bad time zone; using UTC");
         chrono_tz::UTC
     });
-    let week = cal::parse_week(&ws.business_week).unwrap_or_else(|e| {
-        tracing::warn!(workspace = ws.id, error = %e, "bad business week; using mon-fri 9-17");
-        cal::parse_week("mon-fri 09:00-17:00").unwrap_or_default()
-    });
+    // A schedule saved before schedules were checked (a minute a week, say) would make one due
+    // time cost centuries of counting: it is read as the default instead, with a log line.
+    let week = cal::parse_week(&ws.business_week)
+        .and_then(|week| cal::check_week(&week).map(|()| week))
+        .unwrap_or_else(|e| {
+            tracing::warn!(workspace = ws.id, error = %e, "bad business week; using mon-fri 9-17");
+            cal::parse_week("mon-fri 09:00-17:00").unwrap_or_default()
+        });
     let holidays = ws
         .holidays
         .split(',')
         .filter(|d| !d.trim().is_empty())
         .filter_map(|d| cal::parse_date(d.trim()).ok())
+        .take(MAX_HOLIDAYS)
         .collect();
     BusinessHours { tz, week, holidays }
 }
@@ -1197,6 +1202,26 @@ mod tests {
         );
         for bad in ["", "30", "x 10", "30 0", "30 240 sometimes", "30 240 100"] {
             assert!(parse_targets(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_targets_or_delay_text_is_read_or_refused_within_bounds(
+            text in proptest::prop_oneof![
+                proptest::arbitrary::any::<String>(),
+                "[0-9]{0,12} [0-9]{0,12} ?(business|24/7|bh)? ?[0-9]{0,3}%?",
+                "[0-9mhdw]{0,30}",
+            ],
+        ) {
+            if let Ok(t) = parse_targets(&text) {
+                proptest::prop_assert!((1..=525_600).contains(&t.first_response_minutes));
+                proptest::prop_assert!((1..=525_600).contains(&t.resolution_minutes));
+                proptest::prop_assert!((1..=99).contains(&t.warn_percent));
+            }
+            if let Some(d) = parse_delay(&text) {
+                proptest::prop_assert!(d > Duration::zero() && d <= Duration::days(365));
+            }
         }
     }
 }

@@ -206,6 +206,12 @@ impl Calendar {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Local days whose spans were generated on this thread: the unit of work the tests bound.
+    static DAYS_COUNTED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// A week of wall time, the period a business week repeats with.
 const WEEK: TimeDelta = TimeDelta::days(7);
 
@@ -269,7 +275,7 @@ impl BusinessHours {
     /// How many whole weeks after `at` (at most `wanted`) repeat the week before `at` exactly:
     /// no holiday on any local date whose intervals reach into that time, and one UTC offset
     /// throughout, so every span is the one of a week earlier moved by seven days. (Offsets are
-    /// read every 12 hours: zones change them months apart.)
+    /// read once a day: zones change them months apart, never twice within a day.)
     fn regular_weeks(&self, at: DateTime<Utc>, wanted: i64) -> i64 {
         if wanted <= 0 {
             return 0;
@@ -300,7 +306,7 @@ impl BusinessHours {
                 .local_minus_utc()
         };
         let reference = offset(start);
-        let step = TimeDelta::hours(12);
+        let step = TimeDelta::days(1);
         let mut t = start;
         loop {
             let Some(horizon) = i32::try_from(weeks)
@@ -342,6 +348,8 @@ impl BusinessHours {
     /// sorted by start; empty on holidays. Spans that vanish in a DST gap are
     /// dropped. They may still overlap each other or the previous day's.
     fn spans_on(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        #[cfg(test)]
+        DAYS_COUNTED.with(|n| n.set(n.get() + 1));
         if self.holidays.contains(&date) {
             return Vec::new();
         }
@@ -1359,6 +1367,104 @@ mod tests {
         assert!(human_secs(i64::MIN).starts_with('-'));
     }
 
+    /// The arithmetic as it was before whole weeks were skipped: every span walked in order,
+    /// checked minute by minute by the tests below. The fast one must agree with it exactly.
+    fn reference_add(calendar: &Calendar, from: DateTime<Utc>, secs: i64) -> Option<DateTime<Utc>> {
+        let Calendar::Business(hours) = calendar else {
+            return calendar.add_working(from, secs);
+        };
+        if secs <= 0 {
+            return Some(from);
+        }
+        let mut remaining = TimeDelta::try_seconds(secs)?;
+        let mut due = None;
+        hours.for_each_span(hours.day_before(from), None, |start, end| {
+            if end <= from {
+                return ControlFlow::Continue(());
+            }
+            let start = start.max(from);
+            let available = end.signed_duration_since(start);
+            if remaining <= available {
+                due = start.checked_add_signed(remaining);
+                return ControlFlow::Break(());
+            }
+            remaining -= available;
+            ControlFlow::Continue(())
+        });
+        due
+    }
+
+    fn reference_secs(calendar: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        match calendar {
+            Calendar::Business(hours) => hours.walk_secs(from, to).num_seconds(),
+            Calendar::Always => calendar.working_secs(from, to),
+        }
+    }
+
+    /// Days of spans generated while `f` runs.
+    fn days_counted<T>(f: impl FnOnce() -> T) -> (T, u64) {
+        let before = DAYS_COUNTED.with(std::cell::Cell::get);
+        let out = f();
+        (out, DAYS_COUNTED.with(std::cell::Cell::get) - before)
+    }
+
+    #[test]
+    fn schedules_need_an_hour_a_week_and_at_most_eight_intervals_a_day() {
+        let week = |t: &str| parse_week(t).unwrap();
+        assert_eq!(weekly_minutes(&week("mon-fri 09:00-17:00")), 5 * 8 * 60);
+        // Overlaps count once; Sunday night runs into Monday and wraps around the week.
+        assert_eq!(
+            weekly_minutes(&week("sun 22:00-06:00; mon 00:00-08:00, 07:00-09:00")),
+            11 * 60
+        );
+        assert_eq!(weekly_minutes(&week("mon-sun 00:00-24:00")), 7 * 24 * 60);
+        assert_eq!(check_week(&week("sun 02:00-03:00")), Ok(()));
+        assert!(check_week(&week("mon 09:00-09:59"))
+            .unwrap_err()
+            .contains("59 working minutes"));
+        assert!(check_week(&week("closed")).is_err());
+        let nine = "tue 01:00-01:30, 02:00-02:30, 03:00-03:30, 04:00-04:30, 05:00-05:30, 06:00-06:30, 07:00-07:30, 08:00-08:30, 09:00-09:30";
+        assert!(check_week(&week(nine))
+            .unwrap_err()
+            .contains("tue has 9 intervals"));
+        assert_eq!(check_week(&week(&nine[..nine.len() - 13])), Ok(()));
+    }
+
+    #[test]
+    fn a_year_on_one_hour_a_week_costs_a_few_weeks_of_counting() {
+        const YEAR: i64 = 525_600 * 60;
+        let from = utc(2026, 11, 29, 12, 0);
+        // Without clock changes or holidays: about three weeks counted for 168 years.
+        let plain = business(Tz::UTC, "sun 02:00-03:00", &[]);
+        let (due, days) = days_counted(|| plain.add_working(from, YEAR));
+        let due = due.unwrap();
+        assert_eq!(plain.working_secs(from, due), YEAR);
+        assert!(
+            (due - from).num_days() / 365 >= 167,
+            "{} years",
+            (due - from).num_days() / 365
+        );
+        assert!(days <= 5 * 7, "{days} days counted");
+        let (_, days) = days_counted(|| plain.working_secs(from, due));
+        assert!(days <= 5 * 7, "{days} days counted");
+
+        // The worst a chat can ask: the hour lies where Berlin's clocks change, and holidays.
+        // Each clock change and holiday costs a couple of weeks; the naive walk was 61,000 days.
+        let worst = business(
+            Tz::Europe__Berlin,
+            "sun 02:00-03:00",
+            &["2026-12-27", "2027-01-03", "2027-03-28"],
+        );
+        let (due, days) = days_counted(|| worst.add_working(from, YEAR));
+        let due = due.unwrap();
+        let changes = 2 * (due - from).num_days() / 365;
+        assert!(
+            days <= 16 * (changes as u64 + 5),
+            "{days} days for {changes} clock changes"
+        );
+        assert_eq!(worst.working_secs(from, due), YEAR);
+    }
+
     /// Zones with and without DST, both hemispheres.
     const ZONES: [Tz; 5] = [
         Tz::UTC,
@@ -1455,6 +1561,46 @@ mod tests {
                 .filter(|t| raw.iter().any(|(start, end)| start <= t && t < end))
                 .count();
             prop_assert_eq!(calendar.working_secs(from, to), i64::try_from(counted).unwrap() * 60);
+        }
+
+        #[test]
+        fn skipping_weeks_agrees_with_walking_every_span(
+            calendar in arb_calendar(),
+            from in FROM_RANGE,
+            secs in 0_i64..=120 * 24 * HOUR,
+        ) {
+            let from = at(from);
+            prop_assert_eq!(calendar.add_working(from, secs), reference_add(&calendar, from, secs));
+        }
+
+        #[test]
+        fn working_secs_over_years_agree_with_walking_every_span(
+            calendar in arb_calendar(),
+            mut points in prop::collection::vec(FROM_RANGE, 2),
+        ) {
+            points.sort_unstable();
+            let (a, b) = (at(points[0]), at(points[1]));
+            prop_assert_eq!(calendar.working_secs(a, b), reference_secs(&calendar, a, b));
+        }
+
+        #[test]
+        fn any_schedule_text_is_read_or_refused_without_panicking(text in proptest::arbitrary::any::<String>()) {
+            if let Ok(week) = parse_week(&text) {
+                let _ = check_week(&week);
+                prop_assert_eq!(parse_week(&format_week(&week)).ok(), Some(week));
+            }
+            let _ = parse_date(&text);
+            let _ = parse_tz(&text);
+        }
+
+        #[test]
+        fn schedule_shaped_text_is_read_or_refused(
+            text in "[a-z]{0,9}( |-|,|;|:)?[a-z]{0,9} ?[0-9]{0,2}:?[0-9]{0,2}-?[0-9]{0,2}:?[0-9]{0,2}(, ?[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}){0,9}(; ?[a-z]{3} [0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}){0,3}",
+        ) {
+            if let Ok(week) = parse_week(&text) {
+                let _ = check_week(&week);
+                prop_assert!(weekly_minutes(&week) <= 7 * 1440);
+            }
         }
 
         #[test]
