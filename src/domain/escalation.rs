@@ -352,4 +352,30 @@ mod tests {
         assert_eq!(normalize_tag("a b"), None);
         assert!(!Trigger::FirstResponseBreach.matches(Happened::ResolutionBreach));
     }
+
+    /// Arbitrary text, and arbitrary bytes read as text the way Telegram would hand them on.
+    fn typed() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<String>(),
+            proptest::collection::vec(any::<u8>(), 0..600)
+                .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+            "(first_response_breach|unassigned|priority|tag|customer_tag|manual)? ?[0-9a-z@#_ -]{0,20} ?(->)? ?(post|mention_admins|reassign|raise_priority|raise_level)? ?(skill|agent)? ?[@0-9a-z_-]{0,20}",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_rule_text_is_read_or_refused_and_what_is_read_reads_back(text in typed()) {
+            if let Ok(rule) = parse_rule(&text) {
+                proptest::prop_assert_eq!(parse_rule(&rule.to_string()), Ok(rule.clone()));
+                let (t, ta) = rule.trigger.parts();
+                let (a, aa) = rule.action.parts();
+                proptest::prop_assert_eq!(from_parts(t, ta.as_deref(), a, aa.as_deref()), Some(rule));
+            }
+            if let Some(tag) = normalize_tag(&text) {
+                proptest::prop_assert!(tag.chars().count() <= 32);
+            }
+        }
+    }
 }

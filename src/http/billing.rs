@@ -220,4 +220,18 @@ mod tests {
             Err("malformed signature header")
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_signature_header_and_body_are_checked_without_panicking(
+            header in proptest::prop_oneof![
+                proptest::arbitrary::any::<String>(),
+                "t=-?[0-9]{0,25},v1=[0-9a-f]{0,70}",
+            ],
+            body in proptest::collection::vec(proptest::arbitrary::any::<u8>(), 0..200),
+        ) {
+            let now = Utc::now();
+            proptest::prop_assert!(verify(b"s3cret", &header, &body, now).is_err());
+        }
+    }
 }

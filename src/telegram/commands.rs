@@ -110,3 +110,32 @@ pub async fn register(bot: &TgBot) -> Result<(), teloxide::RequestError> {
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use teloxide::utils::command::BotCommands;
+
+    use super::Cmd;
+
+    proptest::proptest! {
+        /// Whatever a chat sends, parsing it as a command answers (a command or an error) and
+        /// keeps the argument no longer than the message.
+        #[test]
+        fn any_message_text_parses_or_is_refused(
+            text in proptest::prop_oneof![
+                proptest::arbitrary::any::<String>(),
+                "/[a-zA-Z]{0,14}(@[a-z_]{0,12})? ?.{0,80}",
+            ],
+        ) {
+            if let Ok(cmd) = Cmd::parse(&text, "topicdesk_bot") {
+                let arg = match cmd {
+                    Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
+                    | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
+                    | Cmd::Escalate(a) | Cmd::Tag(a) => a,
+                    _ => String::new(),
+                };
+                proptest::prop_assert!(arg.len() <= text.len());
+            }
+        }
+    }
+}
