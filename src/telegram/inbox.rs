@@ -19,6 +19,11 @@ use crate::app::{workspaces, Origin};
 use crate::metrics::Metrics;
 use crate::store;
 
+/// With the `fault-injection` feature (test builds only), a message with exactly this text
+/// makes its handler panic.
+#[cfg(feature = "fault-injection")]
+pub const PANIC_TRIGGER: &str = "fault-injection: panic while handling this update";
+
 /// Attempts before an update that keeps failing is set aside.
 const GIVE_UP_AFTER: i32 = 5;
 /// On shutdown, the update in hand gets this long to finish.
@@ -178,6 +183,12 @@ async fn handle(
     update: Update,
 ) -> anyhow::Result<()> {
     let origin = Origin::Update(id);
+    #[cfg(feature = "fault-injection")]
+    if let teloxide::types::UpdateKind::Message(m) = &update.kind {
+        if m.text() == Some(PANIC_TRIGGER) {
+            panic!("fault injection: a handler panicked on update {id}");
+        }
+    }
     let deps = teloxide::dptree::deps![update, state.clone(), origin, state.me.clone()];
     match handler.dispatch(deps).await {
         ControlFlow::Break(result) => result?,
