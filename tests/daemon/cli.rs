@@ -196,12 +196,31 @@ async fn unreachable_database_exits_nonzero_naming_database_url() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cmd = topicdesk(dir.path(), &["run"]);
     cmd.env("TELOXIDE_TOKEN", BOT_TOKEN)
-        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/x")
+        .env(
+            "DATABASE_URL",
+            "postgres://nobody:hunter2-secret@127.0.0.1:1/x",
+        )
         .env("TOPICDESK_HTTP_ADDR", format!("127.0.0.1:{}", free_port()));
     let out = finish(cmd, REFUSAL_TIMEOUT).await;
     assert!(!out.status.success(), "{:?}", out.status);
     let line = the_one_line(&out);
     assert!(line.contains("DATABASE_URL"), "{line}");
+    assert!(
+        !line.contains("hunter2-secret"),
+        "the password leaked: {line}"
+    );
+
+    // A malformed URL is named without its password too.
+    let mut cmd = topicdesk(dir.path(), &["run"]);
+    cmd.env("TELOXIDE_TOKEN", BOT_TOKEN)
+        .env("DATABASE_URL", "mysql://admin:hunter2-secret@db/x");
+    let out = finish(cmd, REFUSAL_TIMEOUT).await;
+    let line = the_one_line(&out);
+    assert!(line.contains("DATABASE_URL"), "{line}");
+    assert!(
+        !line.contains("hunter2-secret"),
+        "the password leaked: {line}"
+    );
 }
 
 #[tokio::test]
@@ -301,6 +320,21 @@ async fn run_with_only_a_token_creates_topicdesk_db_and_serves_health() {
         dir.path().join("topicdesk.db-wal").is_file(),
         "the database runs in WAL mode"
     );
+    // Every conversation is in there: readable by its owner only.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for file in ["topicdesk.db", "topicdesk.db-wal", "topicdesk.db-shm"] {
+            let path = dir.path().join(file);
+            if let Ok(meta) = std::fs::metadata(&path) {
+                assert_eq!(
+                    meta.permissions().mode() & 0o077,
+                    0,
+                    "{file} is readable by others: {:o}",
+                    meta.permissions().mode()
+                );
+            }
+        }
+    }
 
     let status = daemon.terminate().await;
     assert_eq!(
@@ -516,4 +550,95 @@ async fn sigkill_mid_stream_then_restart_loses_nothing_and_duplicates_nothing() 
     db.close().await.expect("close");
     let status = daemon.terminate().await;
     assert_eq!(status.code(), Some(0), "log:\n{}", daemon.log());
+}
+
+/// SIGTERM while a chat is flood-limited, another is held back by its send rate and rows are in
+/// hand: the daemon still stops within 10 s, cleanly, and the restarted one sends what was owed.
+#[tokio::test]
+async fn sigterm_in_the_middle_of_a_batch_stops_within_ten_seconds() {
+    let tg = FakeTelegram::start().await;
+    let database = fresh_database().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    // One message a minute into a group: most cards of a burst have to wait for their turn.
+    let mut cmd = daemon_command(dir.path(), &tg, &database.url, port);
+    cmd.env("TOPICDESK_TG_GROUP_PER_MINUTE", "1");
+    let mut daemon = Daemon::start(cmd, dir.path(), "first");
+    tg.wait_until(WAIT, "the daemon polls getUpdates", |tg| {
+        tg.request_count("getupdates") > 0
+    })
+    .await;
+    let owner = tg.add_user("Olga", Some("olga"));
+    tg.private_text(&owner, "/newworkspace Acme");
+    bot_said(&tg, owner.id, "created").await;
+    let paced = tg.add_forum_group("Paced");
+    let flooded = tg.add_forum_group("Flooded");
+    for chat in [paced, flooded] {
+        tg.set_bot_rights(chat, BotRights::full());
+        tg.set_creator(chat, &owner);
+        tg.group_text(chat, None, &owner, "/connect");
+        bot_said(&tg, chat, "is connected").await;
+    }
+    tg.flood(flooded, 600);
+    let customer = tg.add_user("Carl", None);
+    for i in 0..5 {
+        tg.create_topic(paced, &customer, &format!("Paced {i}"));
+        tg.create_topic(flooded, &customer, &format!("Flooded {i}"));
+    }
+    let db = topicdesk::store::connect(&database.url)
+        .await
+        .expect("connect");
+    eventually(WAIT, "the burst to be handled", async || {
+        (topicdesk::store::inbox::count_pending(&db).await.ok()? == 0
+            && entity::tickets::Entity::find().all(&db).await.ok()?.len() == 10)
+            .then_some(())
+    })
+    .await;
+
+    let started = std::time::Instant::now();
+    let status = daemon.terminate().await;
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(status.code(), Some(0), "log:\n{}", daemon.log());
+    assert_no_panic(&daemon.log());
+    let owed = topicdesk::store::outbox::count_pending(&db)
+        .await
+        .expect("outbox");
+    assert!(owed > 0, "cards were still owed when it stopped");
+
+    // The restarted daemon (no limits now, the flood over) delivers every card once their
+    // waits are over (moved to now here, rather than waiting ten minutes).
+    tg.unflood(flooded);
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("UPDATE outbox SET next_attempt_at = created_at")
+        .await
+        .expect("move the waits");
+    let mut daemon = Daemon::start(
+        daemon_command(dir.path(), &tg, &database.url, port),
+        dir.path(),
+        "second",
+    );
+    for chat in [paced, flooded] {
+        tg.wait_until(WAIT, "every card posted", |tg| {
+            tg.all_messages(chat)
+                .iter()
+                .filter(|m| m.is_from_bot() && m.text.contains("Ticket #"))
+                .count()
+                >= 5
+        })
+        .await;
+    }
+    let status = daemon.terminate().await;
+    assert_eq!(status.code(), Some(0));
+    for chat in [paced, flooded] {
+        let mut cards: Vec<String> = tg
+            .all_messages(chat)
+            .into_iter()
+            .filter(|m| m.is_from_bot() && m.text.contains("Ticket #"))
+            .map(|m| m.text.lines().next().unwrap_or_default().to_owned())
+            .collect();
+        cards.sort();
+        let before = cards.len();
+        cards.dedup();
+        assert_eq!((before, cards.len()), (5, 5), "one card per ticket");
+    }
 }

@@ -499,6 +499,8 @@ struct World {
     next_query: u64,
     commands: Vec<CommandSet>,
     webhook: Option<String>,
+    /// Chats under a flood limit: every message sent into them gets 429 with this `retry_after`.
+    flooded: HashMap<i64, u32>,
 }
 
 fn now() -> i64 {
@@ -710,6 +712,76 @@ impl FakeTelegram {
                 *rights = BotRights::none();
             }
         });
+    }
+
+    /// A user removes the bot from the group: like [`kick_bot`](Self::kick_bot), and the bot
+    /// gets the `my_chat_member` update Telegram sends (status `kicked`).
+    pub fn remove_bot(&self, chat: i64, by: &FakeUser) {
+        self.mutate(|w| {
+            let old = match &w.chat(chat).kind {
+                ChatKind::Supergroup { rights, .. } if rights.is_admin => {
+                    w.admin_json(BOT_ID, *rights)
+                }
+                _ => json!({ "status": "member", "user": w.user_json(BOT_ID) }),
+            };
+            if let ChatKind::Supergroup { kicked, rights, .. } = &mut w.chat_mut(chat).kind {
+                *kicked = true;
+                *rights = BotRights::none();
+            }
+            let payload = json!({
+                "chat": w.chat_json(w.chat(chat)),
+                "from": w.user_json(by.id),
+                "date": now(),
+                "old_chat_member": old,
+                "new_chat_member": {
+                    "status": "kicked",
+                    "user": w.user_json(BOT_ID),
+                    "until_date": 0,
+                },
+            });
+            w.push_update("my_chat_member", payload);
+        });
+    }
+
+    /// A user adds the bot back as an administrator with `rights`; the bot gets the
+    /// `my_chat_member` update.
+    pub fn add_bot_back(&self, chat: i64, by: &FakeUser, rights: BotRights) {
+        self.set_bot_rights(chat, rights);
+        self.mutate(|w| {
+            let payload = json!({
+                "chat": w.chat_json(w.chat(chat)),
+                "from": w.user_json(by.id),
+                "date": now(),
+                "old_chat_member": {
+                    "status": "kicked",
+                    "user": w.user_json(BOT_ID),
+                    "until_date": 0,
+                },
+                "new_chat_member": w.admin_json(BOT_ID, rights),
+            });
+            w.push_update("my_chat_member", payload);
+        });
+    }
+
+    /// Telegram flood-limits the chat: every message the bot sends into it (`send*`, `copy*`,
+    /// `forward*`) fails with 429 and `retry_after = secs`, again and again, until
+    /// [`unflood`](Self::unflood). Edits, answers and other chats are not affected.
+    pub fn flood(&self, chat: i64, secs: u32) {
+        self.mutate(|w| {
+            w.flooded.insert(chat, secs);
+        });
+    }
+
+    pub fn unflood(&self, chat: i64) {
+        self.mutate(|w| {
+            w.flooded.remove(&chat);
+        });
+    }
+
+    /// The id the next injected update gets. Telegram picks update ids at random again after a
+    /// week without updates, so they may restart lower than the ones a bot has seen.
+    pub fn set_next_update_id(&self, id: i64) {
+        self.mutate(|w| w.next_update = id);
     }
 
     /// Makes `user` the group's creator (`getChatMember` status `creator`).
@@ -1383,6 +1455,16 @@ impl FakeTelegram {
 
     fn dispatch(&self, method: &str, params: Value) -> Result<Value, ApiErr> {
         self.mutate(|w| {
+            let sends = method.starts_with("send")
+                || method.starts_with("copy")
+                || method.starts_with("forward");
+            let flood = p_i64(&params, "chat_id").and_then(|c| w.flooded.get(&c).copied());
+            if let (true, Some(secs)) = (sends, flood) {
+                let err = Fault::RetryAfter(secs).to_err();
+                let seq = w.log_request(method, params, true);
+                w.finish(seq, &Err(err.clone()));
+                return Err(err);
+            }
             if let Some(fault) = w.take_fault(method) {
                 let err = fault.to_err();
                 let seq = w.log_request(method, params, true);
@@ -1421,7 +1503,14 @@ impl FakeTelegram {
                 return Err(err);
             }
             if let Some(offset) = p_i64(&params, "offset") {
-                w.acknowledge(offset);
+                if offset > w.next_update {
+                    // An offset past every update id given out (ids restarted lower after a
+                    // quiet week): like the real Bot API, confirm nothing and answer from the
+                    // oldest update still queued.
+                    w.last_offset = Some(offset);
+                } else {
+                    w.acknowledge(offset);
+                }
             }
             w.poll_gen += 1;
             Ok((seq, w.poll_gen))
@@ -1929,6 +2018,7 @@ impl World {
             next_query: 0,
             commands: Vec::new(),
             webhook: None,
+            flooded: HashMap::new(),
         }
     }
 

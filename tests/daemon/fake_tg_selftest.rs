@@ -1297,3 +1297,78 @@ async fn abandoned_long_poll() {
     assert_eq!(tg.times_delivered(id), 0);
     assert_eq!(tg.pending_update_ids(), vec![id]);
 }
+
+#[tokio::test]
+async fn flood_limits_remove_bot_and_ids_that_start_over() {
+    let (tg, bot, chat, user) = forum_setup().await;
+    let mut offset = 0;
+    take(&bot, &mut offset).await;
+
+    // A flooded chat answers every message with 429; edits and other chats are not affected.
+    let other = tg.add_forum_group("Other");
+    tg.set_bot_rights(other, BotRights::full());
+    tg.flood(chat, 600);
+    for _ in 0..3 {
+        match bot.send_message(ChatId(chat), "hi").await {
+            Err(RequestError::RetryAfter(s)) => assert_eq!(s.duration(), Duration::from_secs(600)),
+            other => panic!("expected 429, got {other:?}"),
+        }
+    }
+    bot.send_message(ChatId(other), "fine")
+        .await
+        .expect("another chat is not flooded");
+    tg.unflood(chat);
+    bot.send_message(ChatId(chat), "hi again")
+        .await
+        .expect("the flood is over");
+
+    // Removing the bot delivers my_chat_member with status kicked, as Telegram does.
+    tg.remove_bot(chat, &user);
+    let updates = take(&bot, &mut offset).await;
+    let UpdateKind::MyChatMember(m) = &updates[0].kind else {
+        panic!("expected my_chat_member: {updates:?}");
+    };
+    assert!(matches!(m.new_chat_member.kind, ChatMemberKind::Banned(_)));
+    assert!(bot.send_message(ChatId(chat), "gone").await.is_err());
+    tg.add_bot_back(chat, &user, BotRights::full());
+    let updates = take(&bot, &mut offset).await;
+    let UpdateKind::MyChatMember(m) = &updates[0].kind else {
+        panic!("expected my_chat_member: {updates:?}");
+    };
+    assert!(matches!(
+        m.new_chat_member.kind,
+        ChatMemberKind::Administrator(_)
+    ));
+
+    // Ids that start over lower: an offset past every id handed out is ignored, like the
+    // real Bot API does, so nothing is confirmed by it and the batch comes again.
+    assert!(
+        take(&bot, &mut offset).await.is_empty(),
+        "everything confirmed"
+    );
+    tg.set_next_update_id(1_000);
+    tg.private_text(&user, "low");
+    let future = offset;
+    let first = bot
+        .get_updates()
+        .offset(future)
+        .timeout(0)
+        .await
+        .expect("getUpdates");
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].id.0, 1_000);
+    let again = bot
+        .get_updates()
+        .offset(future)
+        .timeout(0)
+        .await
+        .expect("getUpdates");
+    assert_eq!(again.len(), 1, "an offset in the future confirms nothing");
+    let after = bot
+        .get_updates()
+        .offset(1_001)
+        .timeout(0)
+        .await
+        .expect("getUpdates");
+    assert!(after.is_empty(), "the batch's last id + 1 confirms it");
+}

@@ -5,10 +5,13 @@
 mod cli;
 mod fake_tg;
 mod fake_tg_selftest;
+mod flood;
 mod helpers;
+mod inputs;
 mod lifecycle;
 mod reliability;
 mod routing;
 mod sla;
+mod takeover;
 mod team;
 mod workspace;

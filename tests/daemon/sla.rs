@@ -16,7 +16,13 @@ use crate::routing::{open_settings, private, tap, workspace};
 // ----- setup -------------------------------------------------------------------------------------
 
 /// `/settings` → SLA policies → ✏ `label` → typed targets; waits until saved.
-async fn set_policy(app: &TestApp, admin: &FakeUser, priority: &str, label: &str, targets: &str) {
+pub(crate) async fn set_policy(
+    app: &TestApp,
+    admin: &FakeUser,
+    priority: &str,
+    label: &str,
+    targets: &str,
+) {
     open_settings(app, admin, "SLA policies").await;
     tap(app, admin, &format!("✏ {label}")).await;
     app.wait_private(admin, "Send the targets").await;
@@ -35,7 +41,7 @@ async fn set_policy(app: &TestApp, admin: &FakeUser, priority: &str, label: &str
 
 /// `/info` typed in the topic until the private answer shows `needle` (values change as the
 /// daemon catches up). Staff details are never on the card: the topic is the customer's.
-pub async fn info_shows(
+pub(crate) async fn info_shows(
     app: &TestApp,
     agent: &FakeUser,
     chat: i64,
@@ -68,7 +74,7 @@ pub async fn info_shows(
 }
 
 /// The card shows nothing a customer may not read: no SLA clock, tags or escalation level.
-fn card_is_customer_safe(card: &FakeMessage) {
+pub(crate) fn card_is_customer_safe(card: &FakeMessage) {
     for staff_only in [
         "First response",
         "Resolution",
@@ -86,7 +92,7 @@ fn card_is_customer_safe(card: &FakeMessage) {
 }
 
 /// `/settings` → Escalation → ➕ Rule → typed rule; waits until it is listed.
-async fn add_rule(app: &TestApp, admin: &FakeUser, rule: &str) {
+pub(crate) async fn add_rule(app: &TestApp, admin: &FakeUser, rule: &str) {
     open_settings(app, admin, "Escalation").await;
     tap(app, admin, "➕ Rule").await;
     app.wait_private(admin, "Send a rule").await;
@@ -97,14 +103,14 @@ async fn add_rule(app: &TestApp, admin: &FakeUser, rule: &str) {
 }
 
 /// A workspace with a connected forum and a staff chat.
-async fn desk(app: &TestApp) -> (FakeUser, i64, i64) {
+pub(crate) async fn desk(app: &TestApp) -> (FakeUser, i64, i64) {
     let owner = app.owner("Olga", "Acme").await;
     let chat = app.connected_forum(&owner, "Acme Support").await;
     let staff = app.staff_chat(&owner, "Acme Staff").await;
     (owner, chat, staff)
 }
 
-fn staff_posts(app: &TestApp, staff: i64, needle: &str) -> Vec<FakeMessage> {
+pub(crate) fn staff_posts(app: &TestApp, staff: i64, needle: &str) -> Vec<FakeMessage> {
     app.tg
         .bot_messages_in(staff, None)
         .into_iter()
@@ -113,7 +119,7 @@ fn staff_posts(app: &TestApp, staff: i64, needle: &str) -> Vec<FakeMessage> {
 }
 
 /// Moves time forward and lets every timer and send that became due finish.
-async fn advance(app: &TestApp, by: Duration) {
+pub(crate) async fn advance(app: &TestApp, by: Duration) {
     app.clock.advance(by);
     let now = app.clock.now();
     // Every timer due by now has fired (fired timers are deleted in their transaction)...
@@ -128,11 +134,11 @@ async fn advance(app: &TestApp, by: Duration) {
     app.settle().await;
 }
 
-fn close_to(a: Option<DateTime<Utc>>, b: DateTime<Utc>) -> bool {
+pub(crate) fn close_to(a: Option<DateTime<Utc>>, b: DateTime<Utc>) -> bool {
     a.is_some_and(|a| (a - b).num_seconds().abs() <= 1)
 }
 
-async fn agent_reply(app: &TestApp, chat: i64, thread: i32, agent: &FakeUser) {
+pub(crate) async fn agent_reply(app: &TestApp, chat: i64, thread: i32, agent: &FakeUser) {
     app.tg.group_text(chat, Some(thread), agent, "On it!");
     app.wait_ticket(chat, thread, "the first response", |t| {
         t.first_response_at.is_some()

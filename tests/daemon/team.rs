@@ -21,7 +21,7 @@ use crate::helpers::*;
 // ----- talking to the bot ----------------------------------------------------------------------
 
 /// `user` sends `text` privately; returns the bot's next message in that chat (the answer).
-async fn ask(app: &TestApp, user: &FakeUser, text: &str) -> FakeMessage {
+pub(crate) async fn ask(app: &TestApp, user: &FakeUser, text: &str) -> FakeMessage {
     app.settle().await;
     let before = app.tg.bot_messages_in(user.id, None).len();
     app.tg.private_text(user, text);
@@ -29,7 +29,7 @@ async fn ask(app: &TestApp, user: &FakeUser, text: &str) -> FakeMessage {
 }
 
 /// `user` sends `text` in a group (topic `thread`); returns the bot's next message there.
-async fn say(
+pub(crate) async fn say(
     app: &TestApp,
     chat: i64,
     thread: Option<i32>,
@@ -58,7 +58,7 @@ async fn next_bot_message(
 }
 
 /// The callback data of the button whose label contains `label`.
-fn button(msg: &FakeMessage, label: &str) -> String {
+pub(crate) fn button(msg: &FakeMessage, label: &str) -> String {
     msg.buttons()
         .into_iter()
         .find(|(t, _)| t.contains(label))
@@ -67,7 +67,7 @@ fn button(msg: &FakeMessage, label: &str) -> String {
 }
 
 /// Waits until message `id` of `chat` (edited in place) shows `needle`.
-async fn screen(app: &TestApp, chat: i64, id: i32, needle: &str) -> FakeMessage {
+pub(crate) async fn screen(app: &TestApp, chat: i64, id: i32, needle: &str) -> FakeMessage {
     let what = format!("message {id} in chat {chat} to show {needle:?}");
     app.tg
         .wait_for(WAIT, &what, |tg| {
@@ -77,7 +77,7 @@ async fn screen(app: &TestApp, chat: i64, id: i32, needle: &str) -> FakeMessage 
 }
 
 /// How many bot messages in `user`'s private chat contain `needle`.
-fn private_count(app: &TestApp, user: &FakeUser, needle: &str) -> usize {
+pub(crate) fn private_count(app: &TestApp, user: &FakeUser, needle: &str) -> usize {
     app.tg
         .bot_messages_in(user.id, None)
         .iter()
@@ -101,7 +101,7 @@ async fn invite_token(app: &TestApp, by: &FakeUser, tier: &str) -> String {
 /// `owner` invites a new person who joins with the link; returns them. (Unlike
 /// `TestApp::invite_agent`, it waits for the answer to *this* `/invite`, so it can be called
 /// several times in a row.)
-async fn join(app: &TestApp, owner: &FakeUser, first_name: &str, pro: bool) -> FakeUser {
+pub(crate) async fn join(app: &TestApp, owner: &FakeUser, first_name: &str, pro: bool) -> FakeUser {
     let token = invite_token(app, owner, if pro { "pro" } else { "basic" }).await;
     let user = app
         .tg
@@ -112,16 +112,16 @@ async fn join(app: &TestApp, owner: &FakeUser, first_name: &str, pro: bool) -> F
 }
 
 /// Encoded callback data a client could forge.
-fn forged(data: CallbackData) -> String {
+pub(crate) fn forged(data: CallbackData) -> String {
     data.encode()
 }
 
 /// The answer to a press whose data is not one of the message's buttons.
-const EXPIRED: &str = "This button is no longer valid. Please use the latest message.";
+pub(crate) const EXPIRED: &str = "This button is no longer valid. Please use the latest message.";
 
 /// A message id the bot never sent in that chat: a press on it arrives as an inaccessible
 /// message, whose buttons nobody can check, so only the permission checks stand in the way.
-const NO_SUCH_MESSAGE: i32 = 999_999;
+pub(crate) const NO_SUCH_MESSAGE: i32 = 999_999;
 
 // ----- the database ----------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ async fn workspace(app: &TestApp, ws: i64) -> entity::workspaces::Model {
 }
 
 /// The workspace's audit rows with `action`, oldest first.
-async fn audited(app: &TestApp, ws: i64, action: &str) -> Vec<entity::audit_log::Model> {
+pub(crate) async fn audited(app: &TestApp, ws: i64, action: &str) -> Vec<entity::audit_log::Model> {
     entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::WorkspaceId.eq(ws))
         .filter(entity::audit_log::Column::Action.eq(action))
@@ -203,7 +203,7 @@ fn billing_event(id: &str, kind: &str, ws: i64, basic: u32, pro: u32, end: DateT
 }
 
 /// The Owner makes `user` an Admin through `/members` → ⚙ → Make Admin.
-async fn make_admin(app: &TestApp, owner: &FakeUser, user: &FakeUser) {
+pub(crate) async fn make_admin(app: &TestApp, owner: &FakeUser, user: &FakeUser) {
     let list = ask(app, owner, "/members").await;
     let gear = button(&list, &format!("⚙ {}", user.first_name));
     app.press(owner, owner.id, list.id, &gear).await;
@@ -1458,6 +1458,45 @@ async fn cli_seats_grant_and_workspaces() {
                 "0",
             ],
             "--months",
+        ),
+        (
+            vec![
+                "seats",
+                "grant",
+                "--workspace",
+                "Acme",
+                "--basic",
+                "4000000000",
+                "--months",
+                "1",
+            ],
+            "at most 1000 seats",
+        ),
+        (
+            vec![
+                "seats",
+                "grant",
+                "--workspace",
+                "Acme",
+                "--pro",
+                "1",
+                "--months",
+                "4294967295",
+            ],
+            "at most 120 months",
+        ),
+        (
+            vec![
+                "seats",
+                "grant",
+                "--workspace",
+                "Acme",
+                "--pro",
+                "1",
+                "--until",
+                "9999-12-31T00:00:00Z",
+            ],
+            "at most 120 months ahead",
         ),
     ] {
         let out = topicdesk(dir.path(), url, &args).await;
