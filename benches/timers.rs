@@ -35,6 +35,9 @@ use topicdesk::clock::{Clock, SystemClock};
 use topicdesk::metrics::Metrics;
 use topicdesk::store::timers::TimerKind;
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
 const TOTAL: i64 = 100_000;
 const IN_WINDOW: i64 = 2_000;
 const FUTURE: i64 = TOTAL - IN_WINDOW;
@@ -91,7 +94,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let db = topicdesk::store::connect(&url)
         .await
-        .with_context(|| format!("connect to {}", redact(&url)))?;
+        .with_context(|| format!("connect to {}", topicdesk::config::redact_url(&url)))?;
     migration::Migrator::up(&db, None)
         .await
         .context("migrations")?;
@@ -105,7 +108,10 @@ async fn main() -> anyhow::Result<()> {
         DbBackend::Postgres => "PostgreSQL",
         _ => "other",
     };
-    println!("timers: database {backend} ({})", redact(&url));
+    println!(
+        "timers: database {backend} ({})",
+        topicdesk::config::redact_url(&url)
+    );
 
     // 2. Seed: 98,000 future tickets first, then the 2,000 of the window, timed from the end of
     // seeding so the window opens LEAD after it whatever seeding took.
@@ -422,16 +428,6 @@ fn pct(sorted: &[i64], p: f64) -> i64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
-
 /// Process CPU time: nanoseconds on CPU summed over the live threads, and utime+stime ticks.
 #[derive(Clone, Copy)]
 struct Cpu {
@@ -449,8 +445,8 @@ struct CpuUse {
 impl Cpu {
     fn read() -> Option<Cpu> {
         Some(Cpu {
-            ns: thread_ns().ok()?,
-            ticks: stat_ticks().ok()?,
+            ns: cpu::thread_ns().ok()?,
+            ticks: cpu::stat_ticks().ok()?,
         })
     }
 
@@ -465,31 +461,4 @@ impl Cpu {
             tick_ms_per_s: ticks as f64 * 10.0 / secs,
         })
     }
-}
-
-fn thread_ns() -> anyhow::Result<u64> {
-    let mut total = 0u64;
-    for entry in std::fs::read_dir("/proc/self/task")? {
-        // A thread that exited between the listing and the read counts for nothing.
-        let Ok(s) = std::fs::read_to_string(entry?.path().join("schedstat")) else {
-            continue;
-        };
-        total += s
-            .split_whitespace()
-            .next()
-            .context("empty schedstat")?
-            .parse::<u64>()?;
-    }
-    Ok(total)
-}
-
-fn stat_ticks() -> anyhow::Result<u64> {
-    let s = std::fs::read_to_string("/proc/self/stat")?;
-    // Fields after the parenthesised command name start at field 3 (state); utime and stime
-    // are fields 14 and 15.
-    let rest = s.rsplit_once(')').context("malformed /proc/self/stat")?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let utime: u64 = f.get(11).context("no utime")?.parse()?;
-    let stime: u64 = f.get(12).context("no stime")?.parse()?;
-    Ok(utime + stime)
 }
