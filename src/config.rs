@@ -192,6 +192,11 @@ pub struct Settings {
     /// Payment provider token for seat invoices; `None` = Telegram Stars (`XTR`).
     pub payment_provider_token: Option<SecretString>,
     pub pricing: crate::app::team::Pricing,
+    /// Test builds only (the `fault-injection` feature): a message with the trigger text panics
+    /// its handler. Never read from the environment or flags, so a daemon started from the
+    /// command line has it off whatever it was built with.
+    #[cfg(feature = "fault-injection")]
+    pub fault_injection: bool,
 }
 
 /// `DATABASE_URL`. Its password must never reach a log line, an error or `Debug` output, so the
@@ -395,6 +400,8 @@ impl Settings {
             tg_group_per_minute,
             tg_global_per_second,
             poll_timeout: Duration::from_secs(poll.into()),
+            #[cfg(feature = "fault-injection")]
+            fault_injection: false,
         })
     }
 

@@ -283,6 +283,8 @@ impl Application {
             pricing: settings.pricing.clone(),
             provider_token: settings.payment_provider_token.clone(),
             pacer: telegram::pacer(&settings),
+            #[cfg(feature = "fault-injection")]
+            fault_injection: settings.fault_injection,
         });
         let commands_bot = bot.clone();
         let commands_stop = shutdown.clone();

@@ -177,6 +177,15 @@ pub(crate) async fn start(w: &mut Work, mut t: Ticket) -> AppResult<Ticket> {
     Ok(store::tickets::save(&w.tx, t).await?)
 }
 
+/// A ticket whose group is connected again: its SLA timers (dropped while it was read-only) are
+/// armed again from its clocks, and those already due fire now.
+pub(crate) async fn rearm(w: &mut Work, mut t: Ticket) -> AppResult<Ticket> {
+    let rules = rules_for(w, &t).await?;
+    replan(w, &mut t, rules.as_ref()).await?;
+    arm_unassigned_escalation(w, &t).await?;
+    Ok(store::tickets::save(&w.tx, t).await?)
+}
+
 /// After any change of a ticket ([`apply`]): pause, resume or stop the resolution clock, stop
 /// the first-response clock once answered, recompute due times on a priority change, and run
 /// the escalation rules a new priority triggers.

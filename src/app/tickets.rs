@@ -686,6 +686,35 @@ pub async fn topic_toggled_by_hand(
     w.commit().await
 }
 
+/// A group connected (again) to the workspace its tickets belong to: while it was not, their
+/// timers were dropped; they are armed again from the tickets' state, and routing looks at the
+/// waiting ones.
+pub(crate) async fn rearm_group(w: &mut Work, workspace: i64, chat: i64) -> AppResult<()> {
+    let Some(ws) = store::workspaces::get(&w.tx, workspace).await? else {
+        return Ok(());
+    };
+    for t in store::tickets::not_closed_in_group(&w.tx, workspace, chat).await? {
+        let Some(t) = store::tickets::get_locked(&w.tx, t.id).await? else {
+            continue;
+        };
+        if t.status == Status::Resolved.as_str() {
+            let hours = chrono::Duration::hours(ws.auto_close_hours.into());
+            let due = t.resolved_at.map_or(w.now, |r| r + hours).max(w.now);
+            w.set_timer(TimerKind::AutoClose, t.id, due).await?;
+        }
+        if let Some(until) = t.intake_until {
+            w.set_timer(TimerKind::IntakeTimeout, t.id, until.max(w.now))
+                .await?;
+        }
+        if t.status == Status::Open.as_str() && t.assignee_id.is_none() && !t.unassigned_alerted {
+            super::routing::arm_unassigned_alert(w, &t).await?;
+        }
+        super::sla::rearm(w, t).await?;
+    }
+    w.reroute(workspace);
+    Ok(())
+}
+
 /// Whether `user` is a member of the workspace who may work tickets now.
 async fn may_work_tickets(w: &Work, workspace: i64, user: i64) -> AppResult<bool> {
     let Some(ws) = store::workspaces::get(&w.tx, workspace).await? else {

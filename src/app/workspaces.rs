@@ -244,6 +244,8 @@ pub async fn connect_group(
         return w.commit().await;
     }
     store::groups::connect(&w.tx, chat, ws.id, title, caller.profile.id, w.now).await?;
+    // A group coming back to its workspace brings its old tickets back to life.
+    super::tickets::rearm_group(&mut w, ws.id, chat).await?;
     w.audit(Entry {
         workspace_id: ws.id,
         ticket_id: None,

@@ -140,10 +140,14 @@ impl Calendar {
                     cur = week_end;
                     // Skip the weeks that repeat the one just counted, keeping some time left
                     // for the exact count that finds the instant.
-                    let wanted = if used.is_zero() {
-                        i64::from(HORIZON_DAYS) / 7 + 1
-                    } else {
-                        (remaining.num_seconds() - 1) / used.num_seconds()
+                    // In nanoseconds: a week of holidays can leave less than a second, and
+                    // instants carry sub-seconds.
+                    let wanted = match used.num_nanoseconds().filter(|u| *u > 0) {
+                        None => i64::from(HORIZON_DAYS) / 7 + 1,
+                        Some(per_week) => {
+                            let left = remaining.num_nanoseconds().unwrap_or(i64::MAX);
+                            (left - 1) / per_week
+                        }
                     };
                     let weeks = hours.regular_weeks(cur, wanted);
                     if weeks > 0 {
@@ -1431,6 +1435,22 @@ mod tests {
     }
 
     #[test]
+    fn a_week_holding_less_than_a_second_of_work_is_no_trouble() {
+        // Friday 16:59:59.7 before a week of holidays: the first week counted holds 0.3 s.
+        let calendar = office(&[
+            "2026-12-21",
+            "2026-12-22",
+            "2026-12-23",
+            "2026-12-24",
+            "2026-12-25",
+        ]);
+        let from = berlin(2026, 12, 18, 16, 59) + TimeDelta::milliseconds(59_700);
+        let due = calendar.add_working(from, 8 * HOUR).unwrap();
+        assert_eq!(due, reference_add(&calendar, from, 8 * HOUR).unwrap());
+        assert_eq!(calendar.working_secs(from, due), 8 * HOUR);
+    }
+
+    #[test]
     fn a_year_on_one_hour_a_week_costs_a_few_weeks_of_counting() {
         const YEAR: i64 = 525_600 * 60;
         let from = utc(2026, 11, 29, 12, 0);
@@ -1567,9 +1587,10 @@ mod tests {
         fn skipping_weeks_agrees_with_walking_every_span(
             calendar in arb_calendar(),
             from in FROM_RANGE,
+            nanos in 0_u32..1_000_000_000,
             secs in 0_i64..=120 * 24 * HOUR,
         ) {
-            let from = at(from);
+            let from = DateTime::from_timestamp(from, nanos).unwrap();
             prop_assert_eq!(calendar.add_working(from, secs), reference_add(&calendar, from, secs));
         }
 

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use entity::outbox::Model as Row;
+use futures::FutureExt;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -61,6 +62,13 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
             Err(e) => tracing::error!(error = %e, "cannot release old outbox leases"),
         }
     }
+    // Rows written before every ticket effect carried its chat have none: give them theirs, so
+    // they keep their place in their chat's order.
+    match backfill_chats(&ctx.db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(rows = n, "outbox rows given their chat"),
+        Err(e) => tracing::error!(error = %e, "cannot give old outbox rows their chat"),
+    }
     let in_hand: InHand = Arc::default();
     let mut chats: JoinSet<()> = JoinSet::new();
     let mut chatless: JoinSet<()> = JoinSet::new();
@@ -101,7 +109,8 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
         if leased > 0 {
             continue;
         }
-        let wait = match store::outbox::next_due(&ctx.db, Utc::now()).await {
+        let room = (chats.len() < CHAT_SLOTS, chatless.len() < CHATLESS_SLOTS);
+        let wait = match store::outbox::next_due(&ctx.db, Utc::now(), room.0, room.1).await {
             Ok(Some(at)) => (at - Utc::now())
                 .to_std()
                 .unwrap_or(Duration::ZERO)
@@ -138,6 +147,23 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
     }
 }
 
+/// Gives live rows without a chat whose effect is about a ticket the chat of that ticket's
+/// topic. Returns how many changed.
+async fn backfill_chats(db: &sea_orm::DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
+    let mut changed = 0;
+    for row in store::outbox::live_without_chat(db).await? {
+        let ticket = serde_json::from_str::<Effect>(&row.effect)
+            .ok()
+            .and_then(|e| e.ticket());
+        let Some(ticket) = ticket else { continue };
+        if let Some(t) = store::tickets::get(db, ticket).await? {
+            store::outbox::set_chat(db, row.id, t.chat_id).await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
 fn lock(in_hand: &InHand) -> std::sync::MutexGuard<'_, HashSet<i64>> {
     in_hand.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -154,15 +180,31 @@ impl Drop for Held {
     }
 }
 
-/// Sends one leased row and records the outcome on it.
+/// Sends one leased row and records the outcome on it. A panic while rendering or sending it
+/// buries the row (the same effect would panic again), so its chat is not held forever.
 async fn deliver(state: Arc<AppState>, row: Row, in_hand: InHand, stop: CancellationToken) {
     let _held = Held {
         id: row.id,
         in_hand,
     };
     let id = row.id;
-    if let Err(e) = deliver_row(&state, row, &stop).await {
-        tracing::error!(id, error = %e, "cannot update outbox row");
+    let kept = row.clone();
+    let sending = std::panic::AssertUnwindSafe(deliver_row(&state, row, &stop)).catch_unwind();
+    match sending.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(id, error = %e, "cannot update outbox row"),
+        Err(_) => {
+            tracing::error!(
+                id,
+                "sending this effect panicked; keeping it as a dead letter"
+            );
+            Metrics::inc(&state.ctx.metrics.telegram_failed);
+            let buried =
+                store::outbox::bury(&state.ctx.db, &kept, Utc::now(), "sending it panicked");
+            if let Err(e) = buried.await {
+                tracing::error!(id, error = %e, "cannot update outbox row");
+            }
+        }
     }
 }
 

@@ -48,7 +48,19 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
         // Fire everything that is due. A timer that fails is moved back on its own, so it never
         // holds the others up; only a database that does not answer pauses the loop.
         loop {
-            match fire_next(&ctx).await {
+            if shutdown.is_cancelled() {
+                return;
+            }
+            // A timer stuck (on a lock, a slow database) must not hold the shutdown: its
+            // transaction rolls back and it fires after the restart.
+            let fired = tokio::select! {
+                fired = fire_next(&ctx) => fired,
+                _ = grace_after(&shutdown) => {
+                    tracing::warn!("stopping in the middle of a timer; it will fire again");
+                    return;
+                }
+            };
+            match fired {
                 Ok(true) => continue,
                 Ok(false) => break,
                 Err(e) => {
@@ -83,6 +95,14 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
             _ = ctx.clock.sleep_until(until) => {}
         }
     }
+}
+
+/// On shutdown, the timer in hand gets this long to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
+
+async fn grace_after(shutdown: &CancellationToken) {
+    shutdown.cancelled().await;
+    tokio::time::sleep(SHUTDOWN_GRACE).await;
 }
 
 /// How long a timer whose handling failed waits before its next try: 2 s, doubling, at most an

@@ -111,18 +111,38 @@ pub async fn lease_heads(
 /// When the dispatcher should look again: the earliest due time of a row that may be sent (a
 /// row behind a waiting one of its chat is not), or the earliest expiry of a lease (a dead
 /// dispatcher's rows come free then).
+///
+/// Only the kinds the dispatcher has room for count (`chats`: rows of a chat; `chatless`: rows
+/// of none): while every slot of a kind is busy, a finished send wakes it, not the clock.
 pub async fn next_due<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
+    chats: bool,
+    chatless: bool,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let free: Option<Option<DateTime<Utc>>> = outbox::Entity::find()
-        .select_only()
-        .column_as(outbox::Column::NextAttemptAt.min(), "m")
-        .filter(free(now))
-        .filter(head())
-        .into_tuple()
-        .one(db)
-        .await?;
+    let mut kinds = sea_orm::Condition::any();
+    if chats {
+        kinds = kinds.add(
+            sea_orm::Condition::all()
+                .add(outbox::Column::ChatId.is_not_null())
+                .add(head()),
+        );
+    }
+    if chatless {
+        kinds = kinds.add(outbox::Column::ChatId.is_null());
+    }
+    let free: Option<Option<DateTime<Utc>>> = if chats || chatless {
+        outbox::Entity::find()
+            .select_only()
+            .column_as(outbox::Column::NextAttemptAt.min(), "m")
+            .filter(free(now))
+            .filter(kinds)
+            .into_tuple()
+            .one(db)
+            .await?
+    } else {
+        None
+    };
     let leased: Option<Option<DateTime<Utc>>> = outbox::Entity::find()
         .select_only()
         .column_as(outbox::Column::LeasedUntil.min(), "m")
@@ -237,6 +257,24 @@ pub async fn release_all<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+/// Live rows that belong to no chat.
+pub async fn live_without_chat<C: ConnectionTrait>(db: &C) -> Result<Vec<outbox::Model>, DbErr> {
+    outbox::Entity::find()
+        .filter(outbox::Column::ChatId.is_null())
+        .filter(outbox::Column::DeadAt.is_null())
+        .all(db)
+        .await
+}
+
+pub async fn set_chat<C: ConnectionTrait>(db: &C, id: i64, chat: i64) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::ChatId, Expr::value(chat))
+        .filter(outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn count_pending<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {

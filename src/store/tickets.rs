@@ -116,6 +116,21 @@ pub fn live() -> SimpleExpr {
     Expr::col((tickets::Entity, tickets::Column::ChatId)).in_subquery(sub)
 }
 
+/// The tickets of a group in a workspace that are not closed, oldest first.
+pub async fn not_closed_in_group<C: ConnectionTrait>(
+    db: &C,
+    workspace: i64,
+    chat: i64,
+) -> Result<Vec<tickets::Model>, DbErr> {
+    tickets::Entity::find()
+        .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(tickets::Column::ChatId.eq(chat))
+        .filter(tickets::Column::Status.ne("closed"))
+        .order_by_asc(tickets::Column::Id)
+        .all(db)
+        .await
+}
+
 /// Writes every field of the (changed) model back.
 pub async fn save<C: ConnectionTrait>(db: &C, t: tickets::Model) -> Result<tickets::Model, DbErr> {
     let mut am: tickets::ActiveModel = t.into();

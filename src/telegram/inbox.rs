@@ -19,8 +19,8 @@ use crate::app::{workspaces, Origin};
 use crate::metrics::Metrics;
 use crate::store;
 
-/// With the `fault-injection` feature (test builds only), a message with exactly this text
-/// makes its handler panic.
+/// With the `fault-injection` feature (test builds only) and `Settings::fault_injection` on
+/// (set only by the test harness), a message with exactly this text makes its handler panic.
 #[cfg(feature = "fault-injection")]
 pub const PANIC_TRIGGER: &str = "fault-injection: panic while handling this update";
 
@@ -185,7 +185,7 @@ async fn handle(
     let origin = Origin::Update(id);
     #[cfg(feature = "fault-injection")]
     if let teloxide::types::UpdateKind::Message(m) = &update.kind {
-        if m.text() == Some(PANIC_TRIGGER) {
+        if state.fault_injection && m.text() == Some(PANIC_TRIGGER) {
             panic!("fault injection: a handler panicked on update {id}");
         }
     }

@@ -71,6 +71,9 @@ pub struct AppState {
     pub provider_token: Option<secrecy::SecretString>,
     /// Telegram's send limits per chat and overall, applied by the outbox.
     pub pacer: pacer::Pacer,
+    /// See `Settings::fault_injection`.
+    #[cfg(feature = "fault-injection")]
+    pub fault_injection: bool,
 }
 
 impl AppState {

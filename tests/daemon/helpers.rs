@@ -95,6 +95,7 @@ pub fn test_settings(tg: &FakeTelegram, database_url: &str) -> Settings {
             basic: 2900,
             pro: 3900,
         },
+        fault_injection: true,
     }
 }
 

@@ -115,6 +115,10 @@ async fn removing_the_bot_disconnects_the_group_and_tells_the_owner() {
     let staff = app.staff_chat(&owner, "Acme Staff").await;
     let customer = app.tg.add_user("Carl", Some("carl"));
     let thread = app.open_ticket(chat, &customer, "Before").await;
+    let done = app.open_ticket(chat, &customer, "Resolved before").await;
+    app.tg.group_text(chat, Some(done), &owner, "/resolve");
+    app.wait_ticket(chat, done, "resolved", |t| t.status == "resolved")
+        .await;
     app.settle().await;
 
     app.tg.remove_bot(chat, &owner);
@@ -124,6 +128,10 @@ async fn removing_the_bot_disconnects_the_group_and_tells_the_owner() {
     let ws = app.workspace_of(&owner).await;
     assert_eq!(audited(&app, ws, "group.disconnected").await.len(), 1);
 
+    // Three days pass while it is away: the resolved ticket's auto-close does nothing.
+    advance(&app, chrono::Duration::hours(73)).await;
+    assert_eq!(app.ticket(chat, done).await.status, "resolved");
+
     // Added back, the group is still not connected: new topics are not tickets, and what is
     // written in the old topic reaches nobody.
     app.tg.add_bot_back(chat, &owner, BotRights::full());
@@ -132,14 +140,18 @@ async fn removing_the_bot_disconnects_the_group_and_tells_the_owner() {
     app.tg
         .group_text(chat, Some(thread), &customer, "Anyone there?");
     app.settle().await;
-    assert_eq!(app.tickets().await.len(), 1);
+    assert_eq!(app.tickets().await.len(), 2);
     assert!(
         app.messages(ticket.id).await.is_empty(),
         "the old ticket got a message while disconnected"
     );
-    // /connect is needed again; then the old topic works as before.
+    // /connect is needed again; then the old topics work as before, their timers armed again:
+    // the auto-close that fell due meanwhile happens now.
     app.tg.group_text(chat, None, &owner, "/connect");
-    app.wait_bot_message(chat, None, "is connected").await;
+    app.wait_ticket(chat, done, "closed once connected again", |t| {
+        t.status == "closed"
+    })
+    .await;
     app.tg
         .group_text(chat, Some(thread), &customer, "Hello again");
     let logged = eventually(WAIT, "the message logged", async || {

@@ -35,7 +35,10 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
     };
     // Callback data comes from the client and can be anything: it only counts when it is one of
     // the buttons of the message it was pressed on, so a forged press can never make the bot act
-    // on (or overwrite) a message the button does not belong to, such as a ticket card.
+    // on (or overwrite) a message the button does not belong to, such as a ticket card. A press
+    // on a message Telegram no longer shows the bot (deleted, or too old) cannot be checked and
+    // is still honoured, since old Approve or Claim buttons must keep working; it gets no screen
+    // to edit, and every action behind it checks who may take it.
     if regular.is_some_and(|m| !has_button(m, q.data.as_deref().unwrap_or_default()))
         || q.inline_message_id.is_some()
     {
