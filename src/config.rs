@@ -222,6 +222,20 @@ impl DatabaseUrl {
     pub fn redacted(&self) -> String {
         redact_url(&self.0)
     }
+
+    /// `text` (a driver's error, which may quote the URL it was given) with the URL and its
+    /// password masked wherever they appear.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut text = text.replace(&self.0, &self.redacted());
+        if let Some(password) = Url::parse(&self.0)
+            .ok()
+            .and_then(|u| u.password().map(str::to_owned))
+            .filter(|p| !p.is_empty())
+        {
+            text = text.replace(&password, "***");
+        }
+        text
+    }
 }
 
 /// A URL with any password replaced by `***`; text that is not a URL is cut at an `@` it may
@@ -426,6 +440,9 @@ mod tests {
             "postgres://app:s3cr3t-pw@db.internal:5432/topicdesk"
         );
         assert!(!redact_url("postgres://app:s3cr3t-pw@[bad").contains("s3cr3t-pw"));
+        let scrubbed = url.scrub("cannot reach postgres://app:s3cr3t-pw@db.internal (s3cr3t-pw)");
+        assert!(!scrubbed.contains("s3cr3t-pw"), "{scrubbed}");
+        assert!(scrubbed.contains("db.internal"), "{scrubbed}");
         assert_eq!(
             redact_url("sqlite://topicdesk.db?mode=rwc"),
             "sqlite://topicdesk.db?mode=rwc"

@@ -42,18 +42,7 @@ async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     store::connect(settings.database_url.expose())
         .await
         .map_err(|e| {
-            // A driver error may quote the URL it was given; never with its password.
-            let url = settings.database_url.expose();
-            let mut text = e
-                .to_string()
-                .replace(url, &settings.database_url.redacted());
-            if let Some(password) = url::Url::parse(url)
-                .ok()
-                .and_then(|u| u.password().map(str::to_owned))
-                .filter(|p| !p.is_empty())
-            {
-                text = text.replace(&password, "***");
-            }
+            let text = settings.database_url.scrub(&e.to_string());
             anyhow::anyhow!("DATABASE_URL: cannot connect to the database: {text}")
         })
 }

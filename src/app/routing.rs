@@ -704,23 +704,17 @@ pub async fn routing_screen(
             )
         }
         RoutingChange::AlertMinutes(_) | RoutingChange::AlertTyped(_) => {
+            // A button is one of the quick choices, or 0 for off; a forged one out of range is
+            // refused like a typed one.
             let minutes = match change {
-                // A button: one of the quick choices, or 0 for off; a forged one out of range is
-                // refused like a typed one.
-                RoutingChange::AlertMinutes(m) => {
-                    if m != 0 && i64::from(m) > duration::MAX_SETTING_MINUTES {
-                        let reason = duration::minutes_setting(&m.to_string())
-                            .err()
-                            .unwrap_or_default();
-                        return refuse_input(w, caller, reason).await;
-                    }
-                    u32::from(m)
-                }
-                RoutingChange::AlertTyped(text) => match duration::minutes_setting(&text) {
-                    Ok(m) => m,
-                    Err(reason) => return refuse_input(w, caller, reason).await,
-                },
-                _ => 0,
+                RoutingChange::AlertMinutes(0) => Ok(0),
+                RoutingChange::AlertMinutes(m) => duration::minutes_setting(&m.to_string()),
+                RoutingChange::AlertTyped(text) => duration::minutes_setting(&text),
+                _ => Ok(0),
+            };
+            let minutes = match minutes {
+                Ok(m) => m,
+                Err(reason) => return refuse_input(w, caller, reason).await,
             };
             let minutes = i32::try_from(minutes).unwrap_or(0);
             store::routing::set_alert_minutes(&w.tx, ws.id, minutes).await?;

@@ -59,12 +59,10 @@ pub fn business_hours(ws: &Workspace) -> BusinessHours {
     });
     // A schedule saved before schedules were checked (a minute a week, say) would make one due
     // time cost centuries of counting: it is read as the default instead, with a log line.
-    let week = cal::parse_week(&ws.business_week)
-        .and_then(|week| cal::check_week(&week).map(|()| week))
-        .unwrap_or_else(|e| {
-            tracing::warn!(workspace = ws.id, error = %e, "bad business week; using mon-fri 9-17");
-            cal::parse_week("mon-fri 09:00-17:00").unwrap_or_default()
-        });
+    let week = cal::read_week(&ws.business_week).unwrap_or_else(|e| {
+        tracing::warn!(workspace = ws.id, error = %e, "bad business week; using mon-fri 9-17");
+        cal::parse_week("mon-fri 09:00-17:00").unwrap_or_default()
+    });
     let holidays = ws
         .holidays
         .split(',')
@@ -994,16 +992,14 @@ pub async fn hours_screen(
                 tz.name().to_owned(),
             ))
         }),
-        HoursChange::Week(text) => cal::parse_week(&text)
-            .and_then(|week| cal::check_week(&week).map(|()| week))
-            .map(|week| {
-                Some((
-                    F::Week,
-                    "settings.business_week",
-                    ws.business_week.clone(),
-                    cal::format_week(&week),
-                ))
-            }),
+        HoursChange::Week(text) => cal::read_week(&text).map(|week| {
+            Some((
+                F::Week,
+                "settings.business_week",
+                ws.business_week.clone(),
+                cal::format_week(&week),
+            ))
+        }),
         HoursChange::AddHoliday(_) if holidays.len() >= MAX_HOLIDAYS => Err(format!(
             "A workspace has at most {MAX_HOLIDAYS} holidays: delete past ones first."
         )),

@@ -8,7 +8,7 @@ use tracing::instrument;
 use super::effects::{CardMenu, Change, Effect, Notice, TicketSummary};
 use super::{display_name, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
-use crate::domain::permissions::Perm;
+use crate::domain::permissions::{Perm, Subject};
 use crate::domain::ticket::{
     Actor, Command, Event, Priority, Status, TicketState, TransitionError,
 };
@@ -254,11 +254,7 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
     let cmd = if writer == Writer::Staff {
         // Staff whose seat lapsed (or who lack the right) are logged as staff, but their
         // message neither answers for the team nor takes the ticket.
-        let may_work = staff.is_some_and(|s| {
-            crate::domain::permissions::check(&s, Perm::WorkTickets, &store::team::toggles_of(&ws))
-                .is_ok()
-        });
-        if !may_work {
+        if !staff.is_some_and(|s| works_tickets(&s, &ws)) {
             return w.commit().await;
         }
         Command::AgentReplied {
@@ -720,12 +716,14 @@ async fn may_work_tickets(w: &Work, workspace: i64, user: i64) -> AppResult<bool
     let Some(ws) = store::workspaces::get(&w.tx, workspace).await? else {
         return Ok(false);
     };
-    let toggles = store::team::toggles_of(&ws);
     Ok(super::team::subject(&w.tx, &ws, user, w.now)
         .await?
-        .is_some_and(|s| {
-            crate::domain::permissions::check(&s, Perm::WorkTickets, &toggles).is_ok()
-        }))
+        .is_some_and(|s| works_tickets(&s, &ws)))
+}
+
+/// Whether a member (their role, seat and the workspace's permission toggles) may work tickets.
+fn works_tickets(s: &Subject, ws: &entity::workspaces::Model) -> bool {
+    crate::domain::permissions::check(s, Perm::WorkTickets, &store::team::toggles_of(ws)).is_ok()
 }
 
 /// A customer's CSAT press: only the ticket's customer counts, once.

@@ -300,20 +300,32 @@ pub async fn disconnect_group(
     let Some(group) = group else {
         return w.commit().await;
     };
-    store::groups::disconnect(&w.tx, chat).await?;
-    w.audit(Entry {
-        workspace_id: group.workspace_id,
-        ticket_id: None,
-        actor: Actor::User(UserId(caller.profile.id)),
-        action: "group.disconnected",
-        old_value: Some(format!("{} ({chat})", group.title)),
-        new_value: None,
-        note: (sender == GroupRole::Creator).then(|| "by the group's creator".to_owned()),
-    })
-    .await?;
+    let by = Actor::User(UserId(caller.profile.id));
+    let note = (sender == GroupRole::Creator).then_some("by the group's creator");
+    disconnect(&mut w, &group, by, note).await?;
     w.reply(caller, Notice::Disconnected { title: group.title })
         .await?;
     w.commit().await
+}
+
+/// Disconnects a support group (its workspace locked by the caller) and audits it.
+async fn disconnect(
+    w: &mut Work,
+    group: &entity::support_groups::Model,
+    by: Actor,
+    note: Option<&str>,
+) -> AppResult<()> {
+    store::groups::disconnect(&w.tx, group.chat_id).await?;
+    w.audit(Entry {
+        workspace_id: group.workspace_id,
+        ticket_id: None,
+        actor: by,
+        action: "group.disconnected",
+        old_value: Some(format!("{} ({})", group.title, group.chat_id)),
+        new_value: None,
+        note: note.map(str::to_owned),
+    })
+    .await
 }
 
 /// The bot was removed from a chat (`my_chat_member`: left or kicked). A support group is
@@ -325,17 +337,8 @@ pub async fn bot_removed(ctx: &Ctx, origin: Origin, chat: i64) -> AppResult<()> 
     };
     if let Some(group) = store::groups::get(&w.tx, chat).await? {
         if let Some(ws) = store::workspaces::lock(&w.tx, group.workspace_id).await? {
-            store::groups::disconnect(&w.tx, chat).await?;
-            w.audit(Entry {
-                workspace_id: ws.id,
-                ticket_id: None,
-                actor: Actor::System,
-                action: "group.disconnected",
-                old_value: Some(format!("{} ({chat})", group.title)),
-                new_value: None,
-                note: Some("the bot was removed from the group".to_owned()),
-            })
-            .await?;
+            let note = Some("the bot was removed from the group");
+            disconnect(&mut w, &group, Actor::System, note).await?;
             w.tell(
                 ws.owner_id,
                 Notice::BotRemovedFromGroup {

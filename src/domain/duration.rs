@@ -2,9 +2,9 @@
 //! time (`36`, `3d`). All arithmetic is checked, so no input wraps around into a small number.
 
 /// Minutes in 7 days: the longest a number-of-minutes setting may be.
-pub const MAX_SETTING_MINUTES: i64 = 7 * 24 * 60;
+const MAX_SETTING_MINUTES: i64 = 7 * 24 * 60;
 /// Hours in 90 days: the longest auto-close time.
-pub const MAX_AUTO_CLOSE_HOURS: i64 = 90 * 24;
+const MAX_AUTO_CLOSE_HOURS: i64 = 90 * 24;
 /// Input longer than this is not a duration; refused before it is read at all.
 const MAX_LEN: usize = 32;
 

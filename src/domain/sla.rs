@@ -151,12 +151,12 @@ impl Calendar {
                     };
                     let weeks = hours.regular_weeks(cur, wanted);
                     if weeks > 0 {
-                        cur =
-                            cur.checked_add_signed(WEEK.checked_mul(i32::try_from(weeks).ok()?)?)?;
-                        remaining = remaining
-                            .checked_sub(&used.checked_mul(i32::try_from(weeks).ok()?)?)?;
+                        let weeks = i32::try_from(weeks).ok()?;
+                        let skipped = WEEK.checked_mul(weeks)?;
+                        cur = cur.checked_add_signed(skipped)?;
+                        remaining = remaining.checked_sub(&used.checked_mul(weeks)?)?;
                         if used.is_zero() {
-                            idle += WEEK.checked_mul(i32::try_from(weeks).ok()?)?;
+                            idle += skipped;
                         }
                     }
                     if idle > TimeDelta::days(i64::from(HORIZON_DAYS)) {
@@ -189,17 +189,18 @@ impl Calendar {
                     let wanted = to.signed_duration_since(cur).num_seconds() / WEEK.num_seconds();
                     let weeks = hours.regular_weeks(cur, wanted);
                     if weeks > 0 {
-                        let Some(skip) =
-                            i32::try_from(weeks).ok().and_then(|w| WEEK.checked_mul(w))
+                        let Ok(weeks) = i32::try_from(weeks) else {
+                            break;
+                        };
+                        let Some(next) = WEEK
+                            .checked_mul(weeks)
+                            .and_then(|skip| cur.checked_add_signed(skip))
                         else {
                             break;
                         };
-                        let Some(next) = cur.checked_add_signed(skip) else {
-                            break;
-                        };
                         cur = next;
-                        let repeated = i32::try_from(weeks).ok().and_then(|w| used.checked_mul(w));
-                        total = repeated
+                        total = used
+                            .checked_mul(weeks)
                             .and_then(|r| total.checked_add(&r))
                             .unwrap_or(total);
                     }
@@ -708,6 +709,13 @@ pub fn check_week(week: &Week) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A schedule as it may be used: read by [`parse_week`] and within [`check_week`]'s bounds.
+pub fn read_week(text: &str) -> Result<Week, String> {
+    let week = parse_week(text)?;
+    check_week(&week)?;
+    Ok(week)
 }
 
 /// Working minutes of a week in local time, each minute counted once however intervals overlap

@@ -55,7 +55,7 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
             // transaction rolls back and it fires after the restart.
             let fired = tokio::select! {
                 fired = fire_next(&ctx) => fired,
-                _ = grace_after(&shutdown) => {
+                _ = super::grace_after(&shutdown) => {
                     tracing::warn!("stopping in the middle of a timer; it will fire again");
                     return;
                 }
@@ -97,14 +97,6 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
     }
 }
 
-/// On shutdown, the timer in hand gets this long to finish.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
-
-async fn grace_after(shutdown: &CancellationToken) {
-    shutdown.cancelled().await;
-    tokio::time::sleep(SHUTDOWN_GRACE).await;
-}
-
 /// How long a timer whose handling failed waits before its next try: 2 s, doubling, at most an
 /// hour.
 fn backoff(attempts: i32) -> chrono::Duration {
@@ -126,15 +118,7 @@ async fn fire_next(ctx: &Ctx) -> Result<bool, sea_orm::DbErr> {
         // The database was busy or away: nothing is wrong with this timer; the loop retries.
         Ok(Err(crate::app::AppError::Db(e))) if store::is_transient(&e) => return Err(e),
         Ok(Err(e)) => format!("{e:#}"),
-        Err(panic) => match panic.downcast_ref::<&str>() {
-            Some(s) => format!("panicked: {s}"),
-            None => format!(
-                "panicked: {}",
-                panic
-                    .downcast_ref::<String>()
-                    .map_or("without a message", String::as_str)
-            ),
-        },
+        Err(panic) => format!("panicked: {}", super::panic_message(&*panic)),
     };
     let at = ctx.clock.now() + backoff(timer.attempts);
     tracing::error!(

@@ -131,7 +131,7 @@ pub async fn next_due<C: ConnectionTrait>(
     if chatless {
         kinds = kinds.add(outbox::Column::ChatId.is_null());
     }
-    let free: Option<Option<DateTime<Utc>>> = if chats || chatless {
+    let sendable: Option<Option<DateTime<Utc>>> = if chats || chatless {
         outbox::Entity::find()
             .select_only()
             .column_as(outbox::Column::NextAttemptAt.min(), "m")
@@ -151,7 +151,7 @@ pub async fn next_due<C: ConnectionTrait>(
         .into_tuple()
         .one(db)
         .await?;
-    Ok(match (free.flatten(), leased.flatten()) {
+    Ok(match (sendable.flatten(), leased.flatten()) {
         (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
         (a, b) => a.or(b),
     })

@@ -17,7 +17,7 @@ use super::schema::schema;
 use super::AppState;
 use crate::app::{workspaces, Origin};
 use crate::metrics::Metrics;
-use crate::store;
+use crate::{jobs, store};
 
 /// With the `fault-injection` feature (test builds only) and `Settings::fault_injection` on
 /// (set only by the test harness), a message with exactly this text makes its handler panic.
@@ -26,8 +26,6 @@ pub const PANIC_TRIGGER: &str = "fault-injection: panic while handling this upda
 
 /// Attempts before an update that keeps failing is set aside.
 const GIVE_UP_AFTER: i32 = 5;
-/// On shutdown, the update in hand gets this long to finish.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 
 pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
     let handler = schema();
@@ -82,11 +80,11 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
                             Ok(Ok(())) => Ok(()),
                             Ok(Err(e)) if is_transient(&e) => Err(Failure::Busy(format!("{e:#}"))),
                             Ok(Err(e)) => Err(Failure::Error(format!("{e:#}"))),
-                            Err(panic) => Err(Failure::Panic(panic_message(&panic))),
+                            Err(panic) => Err(Failure::Panic(jobs::panic_message(&*panic))),
                         },
                         // A handler stuck on Telegram must not hold the shutdown: its
                         // transaction rolls back and the update is handled after the restart.
-                        _ = grace_after(&shutdown) => {
+                        _ = jobs::grace_after(&shutdown) => {
                             tracing::warn!(update_id = id, "stopping in the middle of an update; it will be handled again");
                             return;
                         }
@@ -118,12 +116,12 @@ enum Failure {
 /// a panic). A payment is never set aside: money was taken, so it is retried until it applies,
 /// and the operator hears about every failure.
 async fn record(ctx: &crate::app::Ctx, id: i64, failure: Failure, payment: bool) {
-    let (error, give_up_after) = match &failure {
-        _ if payment => (failure_text(&failure), i32::MAX),
-        Failure::Busy(e) => (e.clone(), i32::MAX),
-        Failure::Error(e) => (e.clone(), GIVE_UP_AFTER),
+    let (error, give_up_after) = match failure {
+        Failure::Busy(e) => (e, i32::MAX),
+        Failure::Error(e) => (e, GIVE_UP_AFTER),
         Failure::Panic(p) => (format!("panicked: {p}"), 1),
     };
+    let give_up_after = if payment { i32::MAX } else { give_up_after };
     let now = chrono::Utc::now();
     match store::inbox::record_failure(&ctx.db, id, &error, now, give_up_after).await {
         Ok(_) if payment => tracing::error!(
@@ -135,27 +133,6 @@ async fn record(ctx: &crate::app::Ctx, id: i64, failure: Failure, payment: bool)
         Ok(false) => tracing::warn!(update_id = id, %error, "update failed; will retry"),
         Err(db) => tracing::error!(update_id = id, error = %db, "cannot record update failure"),
     }
-}
-
-fn failure_text(f: &Failure) -> String {
-    match f {
-        Failure::Error(e) | Failure::Busy(e) => e.clone(),
-        Failure::Panic(p) => format!("panicked: {p}"),
-    }
-}
-
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned())
-}
-
-/// Resolves a little after shutdown was asked for: the update in hand may finish meanwhile.
-async fn grace_after(shutdown: &CancellationToken) {
-    shutdown.cancelled().await;
-    tokio::time::sleep(SHUTDOWN_GRACE).await;
 }
 
 /// A database that was busy or away, as opposed to an update the daemon cannot handle.

@@ -95,15 +95,18 @@ impl Pacer {
             s.last_sweep = Some(now);
         }
         let l = self.limits;
-        let mut ready: Option<Instant> = room_at(&s.global, l.global_per_second, SECOND, now);
-        if let Some(sent) = s.chats.get(&chat) {
-            let mut waits = vec![room_at(sent, l.chat_per_second, SECOND, now)];
-            if chat < 0 {
-                waits.push(room_at(sent, l.group_per_minute, MINUTE, now));
-            }
-            ready = waits.into_iter().flatten().chain(ready).max();
-        }
-        if let Some(at) = ready {
+        let global = room_at(&s.global, l.global_per_second, SECOND, now);
+        let (second, minute) = match s.chats.get(&chat) {
+            Some(sent) => (
+                room_at(sent, l.chat_per_second, SECOND, now),
+                // Only groups (negative ids) have a per-minute limit.
+                (chat < 0)
+                    .then(|| room_at(sent, l.group_per_minute, MINUTE, now))
+                    .flatten(),
+            ),
+            None => (None, None),
+        };
+        if let Some(at) = [global, second, minute].into_iter().flatten().max() {
             return Err(at);
         }
         let sent = s.chats.entry(chat).or_default();

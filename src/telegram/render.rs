@@ -498,7 +498,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
                 vec![Button::Callback("🔐 Permissions".into(), CallbackData::SettingsPermissions)],
                 AUTO_CLOSE_CHOICES
                     .iter()
-                    .map(|h| Button::Callback(format!("{}{h} h", if i32::from(*h) == *auto_close_hours { "• " } else { "" }), CallbackData::SettingsAutoClose { hours: *h }))
+                    .map(|h| Button::Callback(mark(i32::from(*h) == *auto_close_hours, &format!("{h} h")), CallbackData::SettingsAutoClose { hours: *h }))
                     .collect(),
                 vec![Button::Callback(
                     custom_label(*auto_close_hours, &AUTO_CLOSE_CHOICES, |h| format!("{h} h")),

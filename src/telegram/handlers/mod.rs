@@ -332,7 +332,7 @@ pub async fn command(
             return Ok(workspaces::help(ctx, origin, &caller, None).await?)
         }
         Cmd::Connect | Cmd::Disconnect | Cmd::Staffchat | Cmd::Exclude | Cmd::Include => {
-            let Some(sender) = group_role(&state, msg.chat.id, from).await? else {
+            let Some(sender) = group_role(&state, msg.chat.id, from).await else {
                 // Telegram did not answer; the update is tried again.
                 anyhow::bail!("getChatMember failed for a group command");
             };
@@ -430,24 +430,20 @@ async fn group_command(
 /// The sender's standing in a group, asked when the command arrives (never cached: admins
 /// change). `None` when Telegram could not be asked; a person Telegram does not know there is a
 /// plain member.
-async fn group_role(
-    state: &AppState,
-    chat: ChatId,
-    user: &User,
-) -> anyhow::Result<Option<GroupRole>> {
+async fn group_role(state: &AppState, chat: ChatId, user: &User) -> Option<GroupRole> {
     match state.bot.get_chat_member(chat, user.id).await {
-        Ok(m) => Ok(Some(match m.kind {
+        Ok(m) => Some(match m.kind {
             ChatMemberKind::Owner(_) => GroupRole::Creator,
             ChatMemberKind::Administrator(_) => GroupRole::Administrator,
             _ => GroupRole::Member,
-        })),
+        }),
         Err(teloxide::RequestError::Api(e)) => {
             tracing::info!(error = %e, "getChatMember refused; treating the sender as a member");
-            Ok(Some(GroupRole::Member))
+            Some(GroupRole::Member)
         }
         Err(e) => {
             tracing::warn!(error = %e, "getChatMember failed");
-            Ok(None)
+            None
         }
     }
 }
