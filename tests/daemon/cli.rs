@@ -8,7 +8,7 @@ use std::time::Duration;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use tokio::process::{Child, Command};
 
-use crate::fake_tg::{BotRights, FakeTelegram, FakeUser, BOT_TOKEN};
+use crate::fake_tg::{FakeTelegram, FakeUser, BOT_TOKEN};
 use crate::helpers::*;
 
 /// How long a one-shot command (`migrate`, a refused `run`) may take.
@@ -297,7 +297,7 @@ async fn run_with_only_a_token_creates_topicdesk_db_and_serves_health() {
     cmd.env("TELOXIDE_TOKEN", BOT_TOKEN)
         .env("TELOXIDE_API_URL", tg.api_url().as_str())
         .env("TOPICDESK_HTTP_ADDR", format!("127.0.0.1:{port}"));
-    let mut daemon = Daemon::start(cmd, dir.path(), "daemon");
+    let mut daemon = start_polling(cmd, dir.path(), "daemon", &tg).await;
 
     let health = format!("http://127.0.0.1:{port}/healthz");
     let body = eventually(WAIT, "/healthz to answer 200", async || {
@@ -308,10 +308,6 @@ async fn run_with_only_a_token_creates_topicdesk_db_and_serves_health() {
     })
     .await;
     assert_eq!(body.trim(), "ok");
-    tg.wait_until(WAIT, "the daemon polls getUpdates", |tg| {
-        tg.request_count("getupdates") > 0
-    })
-    .await;
     assert!(
         dir.path().join("topicdesk.db").is_file(),
         "topicdesk.db in the current dir"
@@ -363,6 +359,32 @@ async fn bot_said(tg: &FakeTelegram, chat: i64, needle: &str) {
     .await;
 }
 
+/// Starts the daemon and waits until it polls Telegram.
+async fn start_polling(cmd: Command, dir: &Path, name: &str, tg: &FakeTelegram) -> Daemon {
+    let daemon = Daemon::start(cmd, dir, name);
+    tg.wait_until(WAIT, "the daemon polls getUpdates", |tg| {
+        tg.request_count("getupdates") > 0
+    })
+    .await;
+    daemon
+}
+
+/// Olga, who creates the workspace Acme by talking to the running daemon.
+async fn acme_owner(tg: &FakeTelegram) -> FakeUser {
+    let owner = tg.add_user("Olga", Some("olga"));
+    tg.private_text(&owner, "/newworkspace Acme");
+    bot_said(tg, owner.id, "created").await;
+    owner
+}
+
+/// A forum `owner` created and connected through the running daemon.
+async fn connected_forum(tg: &FakeTelegram, owner: &FakeUser, title: &str) -> i64 {
+    let chat = tg.add_forum_owned_by(title, owner);
+    tg.group_text(chat, None, owner, "/connect");
+    bot_said(tg, chat, "is connected").await;
+    chat
+}
+
 /// Ticket cards the bot posted into a topic.
 fn cards_in(tg: &FakeTelegram, chat: i64, thread: i32) -> usize {
     tg.bot_messages_in(chat, Some(thread))
@@ -389,30 +411,13 @@ async fn sigkill_mid_stream_then_restart_loses_nothing_and_duplicates_nothing() 
     let database = fresh_database().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
-    let mut daemon = Daemon::start(
-        daemon_command(dir.path(), &tg, &database.url, port),
-        dir.path(),
-        "first",
-    );
-    tg.wait_until(WAIT, "the daemon polls getUpdates", |tg| {
-        tg.request_count("getupdates") > 0
-    })
-    .await;
+    let command = daemon_command(dir.path(), &tg, &database.url, port);
+    let mut daemon = start_polling(command, dir.path(), "first", &tg).await;
 
-    let owner = tg.add_user("Olga", Some("olga"));
-    tg.private_text(&owner, "/newworkspace Acme");
-    bot_said(&tg, owner.id, "created").await;
-    let chats: Vec<i64> = (0..GROUPS)
-        .map(|g| {
-            let chat = tg.add_forum_group(&format!("Acme Support {g}"));
-            tg.set_bot_rights(chat, BotRights::full());
-            tg.set_creator(chat, &owner);
-            tg.group_text(chat, None, &owner, "/connect");
-            chat
-        })
-        .collect();
-    for &chat in &chats {
-        bot_said(&tg, chat, "is connected").await;
+    let owner = acme_owner(&tg).await;
+    let mut chats = Vec::new();
+    for g in 0..GROUPS {
+        chats.push(connected_forum(&tg, &owner, &format!("Acme Support {g}")).await);
     }
 
     // A burst: 30 customers open topics (spread over the groups, since Telegram lets a bot post
@@ -563,22 +568,10 @@ async fn sigterm_in_the_middle_of_a_batch_stops_within_ten_seconds() {
     // One message a minute into a group: most cards of a burst have to wait for their turn.
     let mut cmd = daemon_command(dir.path(), &tg, &database.url, port);
     cmd.env("TOPICDESK_TG_GROUP_PER_MINUTE", "1");
-    let mut daemon = Daemon::start(cmd, dir.path(), "first");
-    tg.wait_until(WAIT, "the daemon polls getUpdates", |tg| {
-        tg.request_count("getupdates") > 0
-    })
-    .await;
-    let owner = tg.add_user("Olga", Some("olga"));
-    tg.private_text(&owner, "/newworkspace Acme");
-    bot_said(&tg, owner.id, "created").await;
-    let paced = tg.add_forum_group("Paced");
-    let flooded = tg.add_forum_group("Flooded");
-    for chat in [paced, flooded] {
-        tg.set_bot_rights(chat, BotRights::full());
-        tg.set_creator(chat, &owner);
-        tg.group_text(chat, None, &owner, "/connect");
-        bot_said(&tg, chat, "is connected").await;
-    }
+    let mut daemon = start_polling(cmd, dir.path(), "first", &tg).await;
+    let owner = acme_owner(&tg).await;
+    let paced = connected_forum(&tg, &owner, "Paced").await;
+    let flooded = connected_forum(&tg, &owner, "Flooded").await;
     tg.flood(flooded, 600);
     let customer = tg.add_user("Carl", None);
     for i in 0..5 {

@@ -667,6 +667,15 @@ impl FakeTelegram {
         self.add_group(title, true)
     }
 
+    /// A forum supergroup `creator` created, with the bot an administrator with every right it
+    /// needs: a group ready for `/connect`.
+    pub fn add_forum_owned_by(&self, title: &str, creator: &FakeUser) -> i64 {
+        let chat = self.add_forum_group(title);
+        self.set_creator(chat, creator);
+        self.set_bot_rights(chat, BotRights::full());
+        chat
+    }
+
     /// A supergroup, forum or not. Ids count down from -1001000000001.
     pub fn add_group(&self, title: &str, is_forum: bool) -> i64 {
         self.mutate(|w| {
@@ -728,18 +737,8 @@ impl FakeTelegram {
                 *kicked = true;
                 *rights = BotRights::none();
             }
-            let payload = json!({
-                "chat": w.chat_json(w.chat(chat)),
-                "from": w.user_json(by.id),
-                "date": now(),
-                "old_chat_member": old,
-                "new_chat_member": {
-                    "status": "kicked",
-                    "user": w.user_json(BOT_ID),
-                    "until_date": 0,
-                },
-            });
-            w.push_update("my_chat_member", payload);
+            let new = w.kicked_json(BOT_ID);
+            w.push_my_chat_member(chat, by, old, new);
         });
     }
 
@@ -748,18 +747,8 @@ impl FakeTelegram {
     pub fn add_bot_back(&self, chat: i64, by: &FakeUser, rights: BotRights) {
         self.set_bot_rights(chat, rights);
         self.mutate(|w| {
-            let payload = json!({
-                "chat": w.chat_json(w.chat(chat)),
-                "from": w.user_json(by.id),
-                "date": now(),
-                "old_chat_member": {
-                    "status": "kicked",
-                    "user": w.user_json(BOT_ID),
-                    "until_date": 0,
-                },
-                "new_chat_member": w.admin_json(BOT_ID, rights),
-            });
-            w.push_update("my_chat_member", payload);
+            let (old, new) = (w.kicked_json(BOT_ID), w.admin_json(BOT_ID, rights));
+            w.push_my_chat_member(chat, by, old, new);
         });
     }
 
@@ -1458,14 +1447,12 @@ impl FakeTelegram {
             let sends = method.starts_with("send")
                 || method.starts_with("copy")
                 || method.starts_with("forward");
-            let flood = p_i64(&params, "chat_id").and_then(|c| w.flooded.get(&c).copied());
-            if let (true, Some(secs)) = (sends, flood) {
-                let err = Fault::RetryAfter(secs).to_err();
-                let seq = w.log_request(method, params, true);
-                w.finish(seq, &Err(err.clone()));
-                return Err(err);
-            }
-            if let Some(fault) = w.take_fault(method) {
+            // A flooded chat refuses every send before any injected fault is used up.
+            let flood = p_i64(&params, "chat_id")
+                .and_then(|c| w.flooded.get(&c).copied())
+                .filter(|_| sends)
+                .map(Fault::RetryAfter);
+            if let Some(fault) = flood.or_else(|| w.take_fault(method)) {
                 let err = fault.to_err();
                 let seq = w.log_request(method, params, true);
                 w.finish(seq, &Err(err.clone()));
@@ -2324,6 +2311,22 @@ impl World {
             "can_pin_messages": rights.can_pin_messages,
             "can_manage_topics": rights.can_manage_topics,
         })
+    }
+
+    fn kicked_json(&self, user: i64) -> Value {
+        json!({ "status": "kicked", "user": self.user_json(user), "until_date": 0 })
+    }
+
+    /// The `my_chat_member` update Telegram sends when `by` changes the bot's membership.
+    fn push_my_chat_member(&mut self, chat: i64, by: &FakeUser, old: Value, new: Value) {
+        let payload = json!({
+            "chat": self.chat_json(self.chat(chat)),
+            "from": self.user_json(by.id),
+            "date": now(),
+            "old_chat_member": old,
+            "new_chat_member": new,
+        });
+        self.push_update("my_chat_member", payload);
     }
 
     fn member_json(&self, chat: &ChatRec, user: i64) -> Result<Value, ApiErr> {

@@ -16,6 +16,7 @@ use crate::fake_tg::{FakeUser, Fault};
 use crate::helpers::*;
 use crate::routing::{set_strategy, team};
 use crate::sla::{add_rule, advance, set_policy};
+use crate::team::private_count;
 
 fn chat_of(request: &serde_json::Value) -> Option<i64> {
     request.get("chat_id").and_then(serde_json::Value::as_i64)
@@ -142,19 +143,14 @@ async fn update_ids_that_start_over_lower_are_handled_once_each() {
 
     // A quiet week later Telegram numbers updates from a new, lower start.
     app.tg.set_next_update_id(1_000);
-    let answers = |tg: &crate::fake_tg::FakeTelegram| {
-        tg.bot_messages_in(owner.id, None)
-            .iter()
-            .filter(|m| m.text.contains("Your role"))
-            .count()
-    };
+    let answers = || private_count(&app, &owner, "Your role");
     app.tg.private_text(&owner, "/help");
     app.tg
-        .wait_until(WAIT, "the first low id handled", |tg| answers(tg) == 1)
+        .wait_until(WAIT, "the first low id handled", |_| answers() == 1)
         .await;
     app.tg.private_text(&owner, "/help");
     app.tg
-        .wait_until(WAIT, "the second low id handled", |tg| answers(tg) == 2)
+        .wait_until(WAIT, "the second low id handled", |_| answers() == 2)
         .await;
     // Each batch was confirmed by its own last id (not the highest id ever seen, which
     // Telegram would take for an offset in the future and answer everything again).
@@ -187,14 +183,7 @@ async fn update_ids_that_start_over_lower_are_handled_once_each() {
         .await;
     assert_eq!(app.tg.times_delivered(1_001), 1);
     app.settle().await;
-    assert_eq!(
-        app.tg
-            .bot_messages_in(owner.id, None)
-            .iter()
-            .filter(|m| m.text.contains("Your role"))
-            .count(),
-        2
-    );
+    assert_eq!(private_count(&app, &owner, "Your role"), 2);
     app.stop().await;
 }
 
@@ -230,12 +219,8 @@ async fn a_panicking_update_is_set_aside_and_the_loop_goes_on() {
     let app = spawn_app_with(tg, db).await;
     app.tg.private_text(&owner, "/help");
     app.tg
-        .wait_until(WAIT, "the second /help answered", |tg| {
-            tg.bot_messages_in(owner.id, None)
-                .iter()
-                .filter(|m| m.text.contains("Your role"))
-                .count()
-                == 2
+        .wait_until(WAIT, "the second /help answered", |_| {
+            private_count(&app, &owner, "Your role") == 2
         })
         .await;
     let row = entity::inbox::Entity::find_by_id(bomb)
@@ -332,28 +317,14 @@ async fn a_failing_timer_backs_off_alone_and_the_others_keep_their_time() {
     .await;
     assert!(reminder_timer.due_at > app.clock.now());
     assert!(reminder_timer.last_error.is_some());
-    assert_eq!(
-        app.tg
-            .bot_messages_in(owner.id, None)
-            .iter()
-            .filter(|m| m.text.contains("Reminder for ticket"))
-            .count(),
-        0
-    );
+    assert_eq!(private_count(&app, &owner, "Reminder for ticket"), 0);
 
     // Once it can work again, it fires, once.
     rename_table(&app, "reminders_away", "reminders").await;
     advance(&app, Duration::hours(2)).await;
     app.wait_private(&owner, "Reminder for ticket #1").await;
     advance(&app, Duration::hours(2)).await;
-    assert_eq!(
-        app.tg
-            .bot_messages_in(owner.id, None)
-            .iter()
-            .filter(|m| m.text.contains("Reminder for ticket"))
-            .count(),
-        1
-    );
+    assert_eq!(private_count(&app, &owner, "Reminder for ticket"), 1);
     app.stop().await;
 }
 

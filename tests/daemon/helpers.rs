@@ -16,7 +16,7 @@ use topicdesk::clock::ManualClock;
 use topicdesk::config::{LogFormat, Mode, Settings};
 use topicdesk::startup::Application;
 
-use crate::fake_tg::{BotRights, FakeMessage, FakeTelegram, FakeUser, BOT_TOKEN};
+use crate::fake_tg::{FakeMessage, FakeTelegram, FakeUser, BOT_TOKEN};
 
 /// The billing webhook secret every test daemon uses.
 pub const BILLING_SECRET: &str = "test-billing-secret";
@@ -214,9 +214,7 @@ impl TestApp {
 
     /// A forum group with full bot rights, connected by `owner`.
     pub async fn connected_forum(&self, owner: &FakeUser, title: &str) -> i64 {
-        let chat = self.tg.add_forum_group(title);
-        self.tg.set_creator(chat, owner);
-        self.tg.set_bot_rights(chat, BotRights::full());
+        let chat = self.tg.add_forum_owned_by(title, owner);
         self.tg.group_text(chat, None, owner, "/connect");
         self.wait_bot_message(chat, None, "is connected").await;
         chat

@@ -7,7 +7,7 @@ use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use topicdesk::telegram::callback::CallbackData;
 
-use crate::fake_tg::{FakeUser, Fault};
+use crate::fake_tg::{FakeMessage, FakeUser, Fault};
 use crate::helpers::*;
 use crate::routing::{open_settings, tap, workspace};
 use crate::sla::{add_rule, advance, agent_reply, desk, set_policy, staff_posts};
@@ -21,14 +21,13 @@ async fn edit_hours(app: &TestApp, admin: &FakeUser, button: &str) {
 }
 
 /// The bot's newest private message to `user` after `before` of them, containing `needle`.
-async fn next_private(app: &TestApp, user: &FakeUser, before: usize, needle: &str) -> String {
+async fn next_private(app: &TestApp, user: &FakeUser, before: usize, needle: &str) -> FakeMessage {
     app.tg
         .wait_for(WAIT, &format!("a private {needle:?}"), |tg| {
             tg.bot_messages_in(user.id, None)
                 .into_iter()
                 .skip(before)
                 .find(|m| m.text.contains(needle))
-                .map(|m| m.text)
         })
         .await
 }
@@ -53,15 +52,7 @@ async fn a_refused_answer_keeps_the_prompt_open_for_the_next_try() {
     ] {
         let before = app.tg.bot_messages_in(owner.id, None).len();
         app.tg.private_text(&owner, answer);
-        let refusal = app
-            .tg
-            .wait_for(WAIT, "the refusal", |tg| {
-                tg.bot_messages_in(owner.id, None)
-                    .into_iter()
-                    .skip(before)
-                    .find(|m| m.text.contains("⚠️"))
-            })
-            .await;
+        let refusal = next_private(&app, &owner, before, "⚠️").await;
         assert!(refusal.text.contains(why), "{why:?} in {}", refusal.text);
         assert!(
             refusal.buttons().iter().any(|(l, _)| l.contains("Cancel")),
@@ -73,7 +64,11 @@ async fn a_refused_answer_keeps_the_prompt_open_for_the_next_try() {
     let before = app.tg.bot_messages_in(owner.id, None).len();
     app.tg.private_text(&owner, "mon-fri 08:00-16:00");
     let screen = next_private(&app, &owner, before, "Business hours").await;
-    assert!(screen.contains("mon-fri 08:00-16:00"), "{screen}");
+    assert!(
+        screen.text.contains("mon-fri 08:00-16:00"),
+        "{}",
+        screen.text
+    );
     assert_eq!(
         workspace(&app, ws).await.business_week,
         "mon-fri 08:00-16:00"
@@ -87,15 +82,7 @@ async fn a_refused_answer_keeps_the_prompt_open_for_the_next_try() {
     edit_hours(&app, &owner, "Time zone").await;
     let before = app.tg.bot_messages_in(owner.id, None).len();
     app.tg.private_text(&owner, "Mars/Olympus");
-    let refusal = app
-        .tg
-        .wait_for(WAIT, "the refusal", |tg| {
-            tg.bot_messages_in(owner.id, None)
-                .into_iter()
-                .skip(before)
-                .find(|m| m.text.contains("not a known time zone"))
-        })
-        .await;
+    let refusal = next_private(&app, &owner, before, "not a known time zone").await;
     let cancel = crate::team::button(&refusal, "Cancel");
     app.press(&owner, owner.id, refusal.id, &cancel).await;
     let before = app.tg.bot_messages_in(owner.id, None).len();
@@ -120,23 +107,16 @@ async fn minute_settings_take_any_value_in_range_through_custom() {
     }
     let before = app.tg.bot_messages_in(owner.id, None).len();
     app.tg.private_text(&owner, "45");
+    // The new routing screen marks the typed value on its Custom… button.
     let screen = next_private(&app, &owner, before, "Routing").await;
-    assert!(!screen.is_empty());
     assert_eq!(workspace(&app, ws).await.unassigned_alert_minutes, 45);
-    let custom = app
-        .tg
-        .bot_messages_in(owner.id, None)
-        .into_iter()
-        .rev()
-        .find(|m| m.buttons().iter().any(|(l, _)| l.contains("Custom")))
-        .expect("the routing screen");
     assert!(
-        custom
+        screen
             .buttons()
             .iter()
             .any(|(l, _)| l.contains("• ✏️ Custom: 45 min")),
         "{:?}",
-        custom.buttons()
+        screen.buttons()
     );
     // The quick buttons stay, and a forged value out of range changes nothing.
     let (_, _) = app
@@ -258,7 +238,9 @@ async fn an_answer_too_long_for_telegram_is_shortened_with_a_note() {
     .await;
     let before = app.tg.bot_messages_in(owner.id, None).len();
     app.tg.private_text(&owner, "/mytickets");
-    let answer = next_private(&app, &owner, before, "Your tickets").await;
+    let answer = next_private(&app, &owner, before, "Your tickets")
+        .await
+        .text;
     assert!(answer.contains("shortened"), "{}", answer.len());
     assert!(answer.encode_utf16().count() <= 4096);
     app.settle().await;

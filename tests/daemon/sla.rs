@@ -12,6 +12,7 @@ use topicdesk::clock::Clock;
 use crate::fake_tg::{FakeMessage, FakeUser};
 use crate::helpers::*;
 use crate::routing::{open_settings, private, tap, workspace};
+use crate::team::private_count;
 
 // ----- setup -------------------------------------------------------------------------------------
 
@@ -496,12 +497,8 @@ async fn reminders_fire_once_after_a_restart_and_can_be_cancelled() {
     app.tg
         .group_text(chat, Some(thread), &owner, "/remind 2h send the invoice");
     app.tg
-        .wait_until(WAIT, "the second reminder confirmed", |tg| {
-            tg.bot_messages_in(owner.id, None)
-                .iter()
-                .filter(|m| m.text.contains("I will remind you"))
-                .count()
-                == 2
+        .wait_until(WAIT, "the second reminder confirmed", |_| {
+            private_count(&app, &owner, "I will remind you") == 2
         })
         .await;
     assert!(app
@@ -564,12 +561,8 @@ async fn two_schedulers_on_one_database_fire_each_timer_once() {
         );
     }
     app.tg
-        .wait_until(WAIT, "every reminder confirmed", |tg| {
-            tg.bot_messages_in(owner.id, None)
-                .iter()
-                .filter(|m| m.text.contains("I will remind you"))
-                .count()
-                == N
+        .wait_until(WAIT, "every reminder confirmed", |_| {
+            private_count(&app, &owner, "I will remind you") == N
         })
         .await;
 
@@ -586,12 +579,8 @@ async fn two_schedulers_on_one_database_fire_each_timer_once() {
     let other = tokio::spawn(topicdesk::jobs::scheduler::run(second, stop.clone()));
     advance(&app, Duration::minutes(30)).await;
     app.tg
-        .wait_until(WAIT, "every reminder delivered", |tg| {
-            tg.bot_messages_in(owner.id, None)
-                .iter()
-                .filter(|m| m.text.contains("Reminder for ticket"))
-                .count()
-                >= N
+        .wait_until(WAIT, "every reminder delivered", |_| {
+            private_count(&app, &owner, "Reminder for ticket") >= N
         })
         .await;
     advance(&app, Duration::minutes(30)).await;

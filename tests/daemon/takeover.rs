@@ -26,9 +26,7 @@ async fn groups(app: &TestApp) -> Vec<entity::support_groups::Model> {
 async fn a_plain_member_cannot_connect_someone_elses_group() {
     let app = spawn_app().await;
     let owner = app.owner("Olga", "Acme").await;
-    let forum = app.tg.add_forum_group("Acme Support");
-    app.tg.set_creator(forum, &owner);
-    app.tg.set_bot_rights(forum, BotRights::full());
+    let forum = app.tg.add_forum_owned_by("Acme Support", &owner);
 
     // Mallory owns a workspace of her own and is an ordinary member of Olga's group.
     let mallory = app.owner("Mallory", "Evil").await;
@@ -66,9 +64,7 @@ async fn a_plain_member_cannot_connect_someone_elses_group() {
 async fn the_groups_creator_undoes_a_connection_made_by_someone_else() {
     let app = spawn_app().await;
     let owner = app.owner("Olga", "Acme").await;
-    let forum = app.tg.add_forum_group("Acme Support");
-    app.tg.set_creator(forum, &owner);
-    app.tg.set_bot_rights(forum, BotRights::full());
+    let forum = app.tg.add_forum_owned_by("Acme Support", &owner);
 
     // Mallory, an administrator of the group, connects it to her own workspace first.
     let mallory = app.owner("Mallory", "Evil").await;

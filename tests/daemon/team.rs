@@ -15,7 +15,7 @@ use topicdesk::domain::ids::UserId;
 use topicdesk::domain::seats::{InvoicePayload, Tier};
 use topicdesk::telegram::callback::CallbackData;
 
-use crate::fake_tg::{BotRights, FakeMessage, FakeTelegram, FakeUser};
+use crate::fake_tg::{FakeMessage, FakeTelegram, FakeUser};
 use crate::helpers::*;
 
 // ----- talking to the bot ----------------------------------------------------------------------
@@ -721,9 +721,7 @@ async fn a_member_cannot_do_admin_things() {
     }
 
     // In groups: /connect elsewhere, /exclude in a topic.
-    let other = app.tg.add_forum_group("Mia's forum");
-    app.tg.set_bot_rights(other, BotRights::full());
-    app.tg.set_creator(other, &mia);
+    let other = app.tg.add_forum_owned_by("Mia's forum", &mia);
     let answer = say(&app, other, None, &mia, "/connect").await;
     assert_eq!(answer.text, ADMINS);
     app.tg.add_admin(chat, &mia);
