@@ -30,9 +30,7 @@ use sea_orm::{
     DbBackend, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use tokio_util::sync::CancellationToken;
-use topicdesk::app::{Ctx, Wake};
 use topicdesk::clock::{Clock, SystemClock};
-use topicdesk::metrics::Metrics;
 use topicdesk::store::timers::TimerKind;
 
 #[path = "support/cpu.rs"]
@@ -164,13 +162,8 @@ async fn main() -> anyhow::Result<()> {
     let clock = Arc::new(CountingClock {
         sleeps: AtomicU64::new(0),
     });
-    let metrics = Arc::new(Metrics::default());
-    let ctx = Ctx {
-        db: db.clone(),
-        clock: clock.clone(),
-        wake: Wake::default(),
-        metrics: metrics.clone(),
-    };
+    let ctx = topicdesk::app::context(db.clone(), clock.clone());
+    let metrics = ctx.metrics.clone();
     let shutdown = CancellationToken::new();
     let scheduler = tokio::spawn(topicdesk::jobs::scheduler::run(ctx, shutdown.clone()));
 

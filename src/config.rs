@@ -174,6 +174,23 @@ pub enum Mode {
     Polling,
 }
 
+/// What seats cost, as the operator configured it (minor units; Stars: whole stars).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pricing {
+    pub currency: String,
+    pub basic: u32,
+    pub pro: u32,
+}
+
+impl Pricing {
+    pub fn unit(&self, tier: crate::domain::seats::Tier) -> u32 {
+        match tier {
+            crate::domain::seats::Tier::Basic => self.basic,
+            crate::domain::seats::Tier::Pro => self.pro,
+        }
+    }
+}
+
 /// Everything the daemon needs, validated.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -191,7 +208,7 @@ pub struct Settings {
     pub billing_secret: Option<SecretString>,
     /// Payment provider token for seat invoices; `None` = Telegram Stars (`XTR`).
     pub payment_provider_token: Option<SecretString>,
-    pub pricing: crate::app::team::Pricing,
+    pub pricing: Pricing,
     /// Test builds only (the `fault-injection` feature): a message with the trigger text panics
     /// its handler. Never read from the environment or flags, so a daemon started from the
     /// command line has it off whatever it was built with.
@@ -396,7 +413,7 @@ impl Settings {
             }
             c
         };
-        let pricing = crate::app::team::Pricing {
+        let pricing = Pricing {
             currency,
             basic: price("TOPICDESK_PRICE_BASIC", &cli.price_basic)?,
             pro: price("TOPICDESK_PRICE_PRO", &cli.price_pro)?,

@@ -16,11 +16,10 @@ use teloxide::types::Me;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{Ctx, Wake};
+use crate::app::Ctx;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{LogFormat, MigrateAction, SeatsAction, Settings};
 use crate::domain::seats;
-use crate::metrics::Metrics;
 use crate::telegram::{self, AppState};
 use crate::{http, jobs, store};
 
@@ -71,12 +70,7 @@ async fn operator_ctx(settings: &Settings) -> anyhow::Result<Ctx> {
     Migrator::up(&db, None)
         .await
         .context("applying database migrations")?;
-    Ok(Ctx {
-        db,
-        clock: Arc::new(SystemClock),
-        wake: Wake::default(),
-        metrics: Arc::new(Metrics::default()),
-    })
+    Ok(crate::app::context(db, Arc::new(SystemClock)))
 }
 
 /// `topicdesk workspaces`: id, name, owner and seat counts, tab-separated.
@@ -207,12 +201,7 @@ impl Application {
             )
         })?;
         let http_addr = listener.local_addr()?;
-        let ctx = Ctx {
-            db,
-            clock,
-            wake: Wake::default(),
-            metrics: Arc::new(Metrics::default()),
-        };
+        let ctx = crate::app::context(db, clock);
         Ok(Self {
             settings,
             ctx,

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::team::Role;
+pub use crate::store::summary::{SlaLine, TicketSummary};
 
 /// Where an answer goes: into a chat (optionally a topic, replying to a message) or as the
 /// answer to a pressed button.
@@ -138,49 +139,6 @@ impl Effect {
             _ => None,
         }
     }
-}
-
-/// A snapshot of a ticket for messages that describe it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TicketSummary {
-    pub id: i64,
-    pub number: i64,
-    pub subject: String,
-    pub status: String,
-    pub priority: String,
-    pub customer: String,
-    pub assignee: Option<String>,
-    pub chat_id: i64,
-    pub thread_id: i32,
-    pub created_at: String,
-    pub first_response_at: Option<String>,
-    pub resolved_at: Option<String>,
-    pub closed_at: Option<String>,
-    pub messages: i64,
-    pub csat: Option<i16>,
-    pub topic_deleted: bool,
-    /// The SLA clocks; absent in summaries stored before SLA existed.
-    #[serde(default)]
-    pub first_response_sla: Option<SlaLine>,
-    #[serde(default)]
-    pub resolution_sla: Option<SlaLine>,
-    #[serde(default)]
-    pub escalation_level: i32,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub customer_tags: Vec<String>,
-}
-
-/// One SLA clock as shown on the card and in `/info`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlaLine {
-    /// The due time in the workspace's zone; empty while paused.
-    pub due: String,
-    /// Working time left ("1 h 20 min"; negative once late).
-    pub left: String,
-    pub breached: bool,
-    pub paused: bool,
 }
 
 /// Which SLA alert fired.

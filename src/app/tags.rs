@@ -3,8 +3,8 @@
 //! vip").
 
 use super::effects::Notice;
-use super::team::begin;
-use super::{AppResult, Caller, Ctx, Origin};
+use super::work::access::begin;
+use super::work::{AppResult, Caller, Ctx, Origin};
 use crate::domain::escalation::{normalize_tag, Happened};
 use crate::domain::ids::UserId;
 use crate::domain::ticket::Actor;
@@ -57,7 +57,7 @@ pub async fn tag(
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let Some((t, ws)) = super::tickets::agent_ticket(&mut w, caller, chat, thread).await? else {
+    let Some((t, ws)) = super::lifecycle::agent_ticket(&mut w, caller, chat, thread).await? else {
         return w.commit().await;
     };
     let Some(req) = parse(args) else {
@@ -105,7 +105,7 @@ pub async fn tag(
         } else {
             Happened::Tagged(name)
         };
-        t = super::sla::trigger(&mut w, t, happened).await?;
+        t = super::sla::escalation::trigger(&mut w, t, happened).await?;
     }
     w.reply(
         caller,

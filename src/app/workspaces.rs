@@ -4,7 +4,7 @@
 use tracing::instrument;
 
 use super::effects::{Missing, Notice};
-use super::{current_workspace, refuse_input, AppResult, Caller, Ctx, Origin, Work};
+use super::work::{access, current_workspace, refuse_input, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::duration;
 use crate::domain::ids::UserId;
 use crate::domain::permissions::Perm;
@@ -78,11 +78,9 @@ async fn configurable_workspace(
         return Ok(None);
     };
     let ws = store::workspaces::lock(&w.tx, ws.id).await?.unwrap_or(ws);
-    Ok(
-        super::team::authorize(w, caller, &ws, Perm::ConfigureWorkspace)
-            .await?
-            .then_some(ws),
-    )
+    Ok(access::authorize(w, caller, &ws, Perm::ConfigureWorkspace)
+        .await?
+        .then_some(ws))
 }
 
 /// The connected group when the caller has `perm` in its workspace; otherwise they are told why.
@@ -99,7 +97,7 @@ async fn configurable_group(
     let Some(ws) = store::workspaces::lock(&w.tx, group.workspace_id).await? else {
         return Ok(None);
     };
-    Ok(super::team::authorize(w, caller, &ws, perm)
+    Ok(access::authorize(w, caller, &ws, perm)
         .await?
         .then_some(group))
 }

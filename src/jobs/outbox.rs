@@ -16,6 +16,7 @@ use futures::FutureExt;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::app::delivery::{self, Delivered};
 use crate::app::effects::Effect;
 use crate::metrics::Metrics;
 use crate::store;
@@ -253,8 +254,7 @@ async fn deliver_row(
         Err(SendError::TopicGone(reason)) => {
             tracing::warn!(id = row.id, %reason, "topic is gone; recording it on the ticket");
             if let Some(ticket) = effect.ticket() {
-                if let Err(e) =
-                    store::tickets::mark_topic_deleted(db, ticket, state.ctx.clock.now()).await
+                if let Err(e) = delivery::record(&state.ctx, Delivered::TopicGone { ticket }).await
                 {
                     tracing::error!(error = %e, "cannot mark topic deleted");
                 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{routing, sla, team, tickets, Ctx, Origin, Work};
+use crate::app::{reminders, routing, sla, team, tickets, Ctx, Origin, Work};
 use crate::metrics::Metrics;
 use crate::store::{self, timers::TimerKind};
 
@@ -174,7 +174,7 @@ async fn fire(ctx: &Ctx, due: &entity::timers::Model) -> crate::app::AppResult<(
         Some(TimerKind::EscalateUnassigned) => {
             sla::unassigned_too_long(&mut w, timer.subject_id).await?
         }
-        Some(TimerKind::Reminder) => sla::remind(&mut w, timer.subject_id).await?,
+        Some(TimerKind::Reminder) => reminders::remind(&mut w, timer.subject_id).await?,
         Some(TimerKind::Housekeeping) => {
             let updates = store::inbox::prune(&w.tx, w.now - KEEP_UPDATES).await?;
             let dead = store::outbox::prune_dead(&w.tx, w.now - KEEP_DEAD_LETTERS).await?;

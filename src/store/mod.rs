@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod outbox;
 pub mod routing;
 pub mod sla;
+pub mod summary;
 pub mod tags;
 pub mod team;
 pub mod tickets;

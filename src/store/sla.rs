@@ -238,3 +238,13 @@ pub async fn finish_reminder<C: ConnectionTrait>(
         .await?;
     Ok(res.rows_affected > 0)
 }
+
+/// Bits of `tickets.sla_fired`.
+pub struct Fired;
+
+impl Fired {
+    pub const FIRST_WARN: i32 = 1;
+    pub const FIRST_BREACH: i32 = 2;
+    pub const RESOLUTION_WARN: i32 = 4;
+    pub const RESOLUTION_BREACH: i32 = 8;
+}

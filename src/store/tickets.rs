@@ -160,19 +160,19 @@ pub async fn set_topic_renamed<C: ConnectionTrait>(db: &C, id: i64) -> Result<()
     Ok(())
 }
 
-/// Records that the topic is gone in Telegram (deleted by someone), once.
+/// Records that the topic is gone in Telegram (deleted by someone), once: true the first time.
 pub async fn mark_topic_deleted<C: ConnectionTrait>(
     db: &C,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    tickets::Entity::update_many()
+) -> Result<bool, DbErr> {
+    let done = tickets::Entity::update_many()
         .col_expr(tickets::Column::TopicDeletedAt, Expr::value(now))
         .filter(tickets::Column::Id.eq(id))
         .filter(tickets::Column::TopicDeletedAt.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected > 0)
 }
 
 /// One logged message.

@@ -127,3 +127,21 @@ pub async fn members_of<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// Display name of a person: "First Last (@user)", or their id if the bot never saw them.
+pub fn display_name(u: Option<&users::Model>, id: i64) -> String {
+    match u {
+        Some(u) => {
+            let mut s = u.first_name.clone();
+            if let Some(l) = &u.last_name {
+                s.push(' ');
+                s.push_str(l);
+            }
+            if let Some(n) = &u.username {
+                s.push_str(&format!(" (@{n})"));
+            }
+            s
+        }
+        None => format!("user {id}"),
+    }
+}

@@ -66,7 +66,7 @@ pub struct AppState {
     /// pressing the button again. Never hold a guard across `.await`.
     pub dialogues: Arc<DashMap<i64, (Dialogue, Instant)>>,
     /// Seat prices, to validate checkouts.
-    pub pricing: crate::app::team::Pricing,
+    pub pricing: crate::config::Pricing,
     /// Payment provider for invoices; `None` = Telegram Stars.
     pub provider_token: Option<secrecy::SecretString>,
     /// Telegram's send limits per chat and overall, applied by the outbox.

@@ -10,8 +10,8 @@ use teloxide::{ApiError, RequestError};
 
 use super::render::{self, Rendered};
 use super::AppState;
+use crate::app::delivery::{self, Delivered};
 use crate::app::effects::{CardMenu, Effect, Notice};
-use crate::app::tickets::summarize;
 use crate::store;
 
 #[derive(Debug, thiserror::Error)]
@@ -174,7 +174,7 @@ async fn render_card(
     ticket: &entity::tickets::Model,
     menu: CardMenu,
 ) -> Result<Rendered, SendError> {
-    let summary = summarize(&state.ctx.db, ticket, state.ctx.clock.now()).await?;
+    let summary = store::summary::ticket(&state.ctx.db, ticket, state.ctx.clock.now()).await?;
     Ok(render::card(&summary, menu))
 }
 
@@ -259,7 +259,14 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
             let msg = send(state, t.chat_id, Some(t.thread_id), None, &card)
                 .await
                 .map_err(classify)?;
-            store::tickets::set_card_message(db, t.id, msg.id.0).await?;
+            delivery::record(
+                &state.ctx,
+                Delivered::CardPosted {
+                    ticket: t.id,
+                    message_id: msg.id.0,
+                },
+            )
+            .await?;
             // Pinning is a nicety: a group without the right still gets a working card.
             if let Err(e) = state
                 .bot
@@ -301,7 +308,7 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                 Err(e) if is_not_modified(&e) => {}
                 Err(e) => return Err(classify(e)),
             }
-            store::tickets::set_topic_renamed(db, t.id).await?;
+            delivery::record(&state.ctx, Delivered::TopicRenamed { ticket: t.id }).await?;
         }
         Effect::CloseTopic { ticket } | Effect::ReopenTopic { ticket } => {
             let Some(t) = store::tickets::get(db, *ticket).await? else {

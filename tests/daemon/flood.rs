@@ -9,7 +9,6 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tokio_util::sync::CancellationToken;
-use topicdesk::app::Ctx;
 use topicdesk::clock::Clock;
 
 use crate::fake_tg::{FakeUser, Fault};
@@ -346,12 +345,7 @@ async fn the_inbox_routing_and_the_schedulers_never_deadlock() {
     let db = topicdesk::store::connect(&app.database.url)
         .await
         .expect("second connection");
-    let replica = Ctx {
-        db,
-        clock: Arc::new(app.clock.clone()),
-        wake: Default::default(),
-        metrics: Default::default(),
-    };
+    let replica = topicdesk::app::context(db, Arc::new(app.clock.clone()));
     let stop = CancellationToken::new();
     let other = tokio::spawn(topicdesk::jobs::scheduler::run(replica, stop.clone()));
 

@@ -709,12 +709,7 @@ async fn two_tickets_arriving_together_never_both_take_the_last_slot() {
         let db = topicdesk::store::connect(&app.database.url)
             .await
             .expect("replica connection");
-        Ctx {
-            db,
-            clock: Arc::new(app.clock.clone()),
-            wake: Default::default(),
-            metrics: Default::default(),
-        }
+        topicdesk::app::context(db, Arc::new(app.clock.clone()))
     };
     let (a, b) = (replica().await, replica().await);
     let carl = app.tg.add_user("Carl", Some("carl"));

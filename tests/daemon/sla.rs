@@ -6,7 +6,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio_util::sync::CancellationToken;
-use topicdesk::app::Ctx;
 use topicdesk::clock::Clock;
 
 use crate::fake_tg::{FakeMessage, FakeUser};
@@ -569,12 +568,7 @@ async fn two_schedulers_on_one_database_fire_each_timer_once() {
     let db = topicdesk::store::connect(&app.database.url)
         .await
         .expect("second connection");
-    let second = Ctx {
-        db,
-        clock: Arc::new(app.clock.clone()),
-        wake: Default::default(),
-        metrics: Default::default(),
-    };
+    let second = topicdesk::app::context(db, Arc::new(app.clock.clone()));
     let stop = CancellationToken::new();
     let other = tokio::spawn(topicdesk::jobs::scheduler::run(second, stop.clone()));
     advance(&app, Duration::minutes(30)).await;

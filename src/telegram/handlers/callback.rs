@@ -14,7 +14,7 @@ use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team::{self, MemberAction};
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef};
 use crate::app::workspaces::{self, SettingChange};
-use crate::app::{Caller, Origin};
+use crate::app::{reminders, Caller, Origin};
 use crate::domain::seats::Tier;
 use crate::domain::team::Role;
 use crate::telegram::callback::{CallbackData, HoursField};
@@ -266,7 +266,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
             return Ok(());
         }
         CallbackData::ReminderCancel { id } => {
-            return Ok(sla::cancel_reminder(ctx, origin, &caller, id).await?);
+            return Ok(reminders::cancel_reminder(ctx, origin, &caller, id).await?);
         }
         CallbackData::PromptCancel => {
             state.dialogues.remove(&caller.profile.id);

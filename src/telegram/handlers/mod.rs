@@ -20,7 +20,7 @@ use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team;
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef, TopicMessage};
 use crate::app::workspaces::{self, BotRights, GroupRole, SettingChange};
-use crate::app::{Caller, Origin};
+use crate::app::{reminders, Caller, Origin};
 use crate::store::users::Profile;
 
 pub type HandlerResult = anyhow::Result<()>;
@@ -384,7 +384,7 @@ pub async fn command(
             Ok(tickets::act(ctx, origin, &caller, target, action).await?)
         }
         InTopic::Remind(args) => {
-            Ok(sla::set_reminder(ctx, origin, &caller, chat, thread, &args).await?)
+            Ok(reminders::set_reminder(ctx, origin, &caller, chat, thread, &args).await?)
         }
         InTopic::Tag(args) => {
             Ok(crate::app::tags::tag(ctx, origin, &caller, chat, thread, &args).await?)

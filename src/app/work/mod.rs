@@ -1,0 +1,331 @@
+//! The prologue every use case shares, and the one module of `app/` that imports no area: the
+//! context ([`Ctx`]), who calls ([`Caller`], [`access`]), the unit of work ([`Work`]: one
+//! transaction, its audit rows, timers and outbox effects) and the changes it records for other
+//! areas to react to when it commits ([`Changed`]).
+//!
+//! Areas never call each other back. When one area's change concerns another (the SLA clocks
+//! after a status move, routing after a resolve), the change is recorded here and every
+//! registered [`Reaction`] sees it at commit, inside the same transaction.
+
+pub mod access;
+
+use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use tokio::sync::Notify;
+
+use entity::tickets::Model as Ticket;
+use futures::future::BoxFuture;
+
+use super::effects::{Effect, Notice, ReplyTo};
+use crate::clock::Clock;
+use crate::domain::ticket::{Actor, TransitionError};
+use crate::metrics::Metrics;
+use crate::store::{self, audit, timers::TimerKind};
+
+pub use crate::store::users::display_name;
+pub use access::{current_workspace, Caller};
+
+/// Wake-up signals for the background loops, pulled after a commit that gave them work.
+#[derive(Clone, Default)]
+pub struct Wake {
+    pub outbox: Arc<Notify>,
+    pub timers: Arc<Notify>,
+    pub inbox: Arc<Notify>,
+}
+
+/// What every use case needs: the database, the time, the loops to wake, and the reactions
+/// that run when a unit of work commits (built by `app::context`, which knows the areas).
+#[derive(Clone)]
+pub struct Ctx {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub wake: Wake,
+    pub metrics: Arc<Metrics>,
+    pub reactions: &'static [Reaction],
+}
+
+/// Something a unit of work changed that other areas may owe a reaction to.
+#[derive(Debug, Clone)]
+pub enum Changed {
+    /// A ticket was created: its clocks start, routing takes it in, creation rules run.
+    Created { ticket: i64 },
+    /// A ticket moved (status, assignee, priority, first answer). `before` is the ticket as it
+    /// was before its first move in this unit of work; `actor` and `note` are of the last move.
+    Moved {
+        before: Box<Ticket>,
+        actor: Actor,
+        note: Option<String>,
+    },
+    /// A ticket's group was connected again: what was dropped while it was read-only is armed.
+    Rearmed { ticket: i64 },
+    /// Something made room for routing in this workspace (a new ticket, a resolve, an agent
+    /// back, a seat filled, a setting changed).
+    Routable { workspace: i64 },
+}
+
+/// One area's reaction to a change, run at commit in the unit of work's transaction. A
+/// reaction may record more changes; they run in turn.
+pub type Reaction = for<'a> fn(&'a mut Work, &'a Changed) -> BoxFuture<'a, AppResult<()>>;
+
+/// More changes than any legal chain of reactions records in one unit of work: reaching it is
+/// a bug (reactions feeding each other), and rolling back beats committing half of it.
+const MAX_CHANGES: usize = 1024;
+
+/// Why a use case runs: a Telegram update (claimed in the inbox inside the same transaction,
+/// which makes handling exactly-once) or the daemon itself (timers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Update(i64),
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Domain(#[from] TransitionError),
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// One unit of work: a transaction plus the wake-ups owed after it commits.
+pub struct Work {
+    pub tx: DatabaseTransaction,
+    pub now: DateTime<Utc>,
+    wake: Wake,
+    effects: bool,
+    timers: bool,
+    reactions: &'static [Reaction],
+    /// Changes not yet reacted to, in the order they happened.
+    changes: VecDeque<Changed>,
+    /// Workspaces whose waiting tickets may now find an agent; routed after the other changes.
+    reroute: BTreeSet<i64>,
+}
+
+impl Work {
+    /// Starts the transaction. For an update, claims it in the inbox first; `None` means it was
+    /// handled already and the caller must do nothing.
+    pub async fn begin(ctx: &Ctx, origin: Origin) -> AppResult<Option<Work>> {
+        let tx = ctx.db.begin().await?;
+        let now = ctx.clock.now();
+        if let Origin::Update(id) = origin {
+            if !store::inbox::claim(&tx, id, now).await? {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
+        Ok(Some(Work {
+            tx,
+            now,
+            wake: ctx.wake.clone(),
+            effects: false,
+            timers: false,
+            reactions: ctx.reactions,
+            changes: VecDeque::new(),
+            reroute: BTreeSet::new(),
+        }))
+    }
+
+    pub async fn effect(&mut self, effect: Effect) -> AppResult<()> {
+        // Every effect on a chat carries it, so the dispatcher keeps that chat's effects in
+        // order (a ticket's card, rename and topic moves go to its topic's chat).
+        let chat = match (effect.chat_hint(), effect.ticket()) {
+            (Some(chat), _) => Some(chat),
+            (None, Some(ticket)) => store::tickets::get(&self.tx, ticket)
+                .await?
+                .map(|t| t.chat_id),
+            (None, None) => None,
+        };
+        let json = serde_json::to_string(&effect).map_err(|e| AppError::Unexpected(e.into()))?;
+        // Wall-clock time, not `self.now`: the dispatcher waits in real time (Telegram's
+        // retry_after is real seconds), whatever the injected clock says.
+        store::outbox::enqueue(&self.tx, chat, json, chrono::Utc::now()).await?;
+        self.effects = true;
+        Ok(())
+    }
+
+    /// Answers the caller where they spoke: a message in the chat/topic, or a callback answer.
+    /// What only staff may read never goes into a group (a ticket's topic is read by its
+    /// customer): it goes to the caller privately, with a hint where they spoke if their private
+    /// chat is closed to the bot.
+    pub async fn reply(&mut self, caller: &Caller, notice: Notice) -> AppResult<()> {
+        let effect = match &caller.reply {
+            ReplyTo::Chat { chat, thread, .. }
+                if notice.is_staff_only() && *chat != caller.profile.id =>
+            {
+                Effect::SendPrivate {
+                    user: caller.profile.id,
+                    notice,
+                    fallback: Some((*chat, *thread)),
+                }
+            }
+            ReplyTo::Chat {
+                chat,
+                thread,
+                message,
+            } => Effect::Send {
+                chat: *chat,
+                thread: *thread,
+                reply_to: *message,
+                notice,
+            },
+            ReplyTo::Callback { id } => Effect::AnswerCallback {
+                id: id.clone(),
+                alert: notice.is_alert(),
+                notice: Some(notice),
+            },
+        };
+        self.effect(effect).await
+    }
+
+    /// A new message in a chat, outside any topic (the staff chat, a private chat).
+    pub async fn post(&mut self, chat: i64, notice: Notice) -> AppResult<()> {
+        self.effect(Effect::Send {
+            chat,
+            thread: None,
+            reply_to: None,
+            notice,
+        })
+        .await
+    }
+
+    /// A private message to someone who is not the caller (they may never have started the
+    /// bot; then Telegram refuses it and nothing else is tried).
+    pub async fn tell(&mut self, user: i64, notice: Notice) -> AppResult<()> {
+        self.effect(Effect::SendPrivate {
+            user,
+            notice,
+            fallback: None,
+        })
+        .await
+    }
+
+    /// Replaces the screen a button was pressed on (and answers the press with a toast), or
+    /// answers a command with the screen as a new message.
+    pub async fn show(
+        &mut self,
+        caller: &Caller,
+        screen: Option<(i64, i32)>,
+        notice: Notice,
+    ) -> AppResult<()> {
+        match screen {
+            Some((chat, message_id)) => {
+                self.effect(Effect::Edit {
+                    chat,
+                    message_id,
+                    notice,
+                })
+                .await?;
+                self.reply(caller, Notice::Ok).await
+            }
+            None => self.reply(caller, notice).await,
+        }
+    }
+
+    pub async fn audit(&mut self, entry: audit::Entry) -> AppResult<()> {
+        audit::record(&self.tx, entry, self.now).await?;
+        Ok(())
+    }
+
+    pub async fn set_timer(
+        &mut self,
+        kind: TimerKind,
+        ticket: i64,
+        due: DateTime<Utc>,
+    ) -> AppResult<()> {
+        store::timers::set(&self.tx, kind, ticket, due, self.now).await?;
+        self.timers = true;
+        Ok(())
+    }
+
+    pub async fn cancel_timer(&mut self, kind: TimerKind, ticket: i64) -> AppResult<()> {
+        store::timers::cancel(&self.tx, kind, ticket).await?;
+        Ok(())
+    }
+
+    /// Something in this workspace made room for a ticket or a ticket to route: routing looks
+    /// at it when this unit of work commits.
+    pub fn reroute(&mut self, workspace: i64) {
+        self.reroute.insert(workspace);
+    }
+
+    /// Records a change for the reactions. Moves of one ticket not yet reacted to are merged,
+    /// keeping the state before the first: reactions see where the ticket came from and where
+    /// it is now (time does not pass inside a unit of work, so nothing in between counts).
+    pub fn record(&mut self, change: Changed) {
+        if let Changed::Moved {
+            before,
+            actor,
+            note,
+        } = &change
+        {
+            let pending = self.changes.iter_mut().find_map(|c| match c {
+                Changed::Moved {
+                    before: b,
+                    actor,
+                    note,
+                } if b.id == before.id => Some((actor, note)),
+                _ => None,
+            });
+            if let Some((a, n)) = pending {
+                *a = *actor;
+                if note.is_some() {
+                    n.clone_from(note);
+                }
+                return;
+            }
+        }
+        self.changes.push_back(change);
+    }
+
+    /// Runs every reaction on every change, routing last, until nothing is left to react to.
+    async fn react(&mut self) -> AppResult<()> {
+        let reactions = self.reactions;
+        for _ in 0..MAX_CHANGES {
+            let change = match self.changes.pop_front() {
+                Some(c) => c,
+                None => match self.reroute.pop_first() {
+                    Some(workspace) => Changed::Routable { workspace },
+                    None => return Ok(()),
+                },
+            };
+            for react in reactions {
+                react(self, &change).await?;
+            }
+        }
+        Err(AppError::Unexpected(anyhow::anyhow!(
+            "reactions did not settle after {MAX_CHANGES} changes"
+        )))
+    }
+
+    /// Runs the reactions, commits, then wakes the loops that have new work.
+    pub async fn commit(mut self) -> AppResult<()> {
+        self.react().await?;
+        self.tx.commit().await?;
+        if self.effects {
+            self.wake.outbox.notify_one();
+        }
+        if self.timers {
+            self.wake.timers.notify_one();
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a typed value: says what was wrong and commits. `false` tells the adapter to keep the
+/// prompt open, so the next message is another try at the same value.
+pub(crate) async fn refuse_input(mut w: Work, caller: &Caller, reason: String) -> AppResult<bool> {
+    w.reply(caller, Notice::InvalidInput { reason }).await?;
+    w.commit().await?;
+    Ok(false)
+}
