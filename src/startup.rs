@@ -83,7 +83,9 @@ pub async fn list_workspaces(settings: &Settings) -> anyhow::Result<()> {
         let count = |tier: &str| {
             seats
                 .iter()
-                .filter(|s| s.tier == tier && s.paid_until > now)
+                .filter(|s| {
+                    crate::domain::seats::Tier::from(s.tier).as_str() == tier && s.paid_until > now
+                })
                 .count()
         };
         let expired = seats.iter().filter(|s| s.paid_until <= now).count();

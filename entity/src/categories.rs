@@ -11,7 +11,7 @@ pub struct Model {
     pub workspace_id: i64,
     pub name: String,
     pub skill: Option<String>,
-    pub priority: String,
+    pub priority: crate::kinds::TicketPriority,
     pub created_at: DateTimeUtc,
 }
 

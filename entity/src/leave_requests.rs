@@ -11,7 +11,7 @@ pub struct Model {
     pub user_id: i64,
     #[sea_orm(column_type = "Text")]
     pub reason: Option<String>,
-    pub status: String,
+    pub status: crate::kinds::LeaveStatus,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -10,6 +10,7 @@ pub mod excluded_topics;
 pub mod inbox;
 pub mod invites;
 pub mod keyword_rules;
+pub mod kinds;
 pub mod leave_requests;
 pub mod members;
 pub mod outbox;

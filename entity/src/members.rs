@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub workspace_id: i64,
     pub user_id: i64,
-    pub role: String,
+    pub role: crate::kinds::MemberRole,
     /// The seat the member works on; the Owner needs none.
     pub seat_id: Option<i64>,
     pub created_at: DateTimeUtc,

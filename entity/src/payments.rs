@@ -10,7 +10,7 @@ pub struct Model {
     pub charge_id: String,
     pub workspace_id: i64,
     pub user_id: i64,
-    pub tier: String,
+    pub tier: crate::kinds::SeatTier,
     pub count: i32,
     pub months: i32,
     pub total: i64,

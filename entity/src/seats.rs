@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub workspace_id: i64,
-    pub tier: String,
+    pub tier: crate::kinds::SeatTier,
     pub paid_until: DateTimeUtc,
     pub holder_id: Option<i64>,
     pub created_at: DateTimeUtc,

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub workspace_id: i64,
-    pub priority: String,
+    pub priority: crate::kinds::TicketPriority,
     pub first_response_minutes: i32,
     pub resolution_minutes: i32,
     /// Count business hours only (the workspace's calendar); otherwise 24/7.

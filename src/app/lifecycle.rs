@@ -8,14 +8,16 @@ use super::effects::{CardMenu, Effect, Notice};
 use super::work::{access, AppResult, Caller, Changed, Work};
 use crate::domain::ids::UserId;
 use crate::domain::permissions::Perm;
-use crate::domain::ticket::{Actor, Command, Event, Status, TicketState, TransitionError};
+use crate::domain::ticket::{
+    Actor, Command, Event, Priority, Status, TicketState, TransitionError,
+};
 use crate::store::{self, audit::Entry, timers::TimerKind};
 
 pub(crate) fn state_of(t: &Ticket) -> TicketState {
     TicketState {
-        status: t.status.parse().unwrap_or(Status::Open),
+        status: Status::from(t.status),
         assignee: t.assignee_id.map(UserId),
-        priority: t.priority.parse().unwrap_or_default(),
+        priority: Priority::from(t.priority),
     }
 }
 
@@ -122,9 +124,9 @@ pub async fn apply(
     if matches!(cmd, Command::AgentReplied { .. }) && ticket.first_response_at.is_none() {
         ticket.first_response_at = Some(w.now);
     }
-    ticket.status = next.status.as_str().to_owned();
+    ticket.status = next.status.into();
     ticket.assignee_id = next.assignee.map(|u| u.0);
-    ticket.priority = next.priority.as_str().to_owned();
+    ticket.priority = next.priority.into();
     if !events.is_empty() {
         ticket.updated_at = w.now;
         w.effect(Effect::RefreshCard {

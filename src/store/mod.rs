@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod groups;
 pub mod inbox;
+pub mod kinds;
 pub mod outbox;
 pub mod routing;
 pub mod sla;

@@ -5,6 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{categories, keyword_rules, members, support_groups, tickets, workspaces};
+
+use crate::domain::ticket::Priority;
+use entity::kinds::TicketStatus;
 use sea_orm::{
     sea_query::{Expr, SimpleExpr},
     ActiveValue::Set,
@@ -13,7 +16,11 @@ use sea_orm::{
 };
 
 /// Statuses that count against an agent's capacity (SPEC §5).
-pub const LOAD_STATUSES: [&str; 3] = ["assigned", "in_progress", "pending"];
+pub const LOAD_STATUSES: [TicketStatus; 3] = [
+    TicketStatus::Assigned,
+    TicketStatus::InProgress,
+    TicketStatus::Pending,
+];
 
 async fn set_ws<C: ConnectionTrait>(
     db: &C,
@@ -284,14 +291,14 @@ pub async fn add_category<C: ConnectionTrait>(
     workspace: i64,
     name: &str,
     skill: Option<&str>,
-    priority: &str,
+    priority: Priority,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     categories::Entity::insert(categories::ActiveModel {
         workspace_id: Set(workspace),
         name: Set(name.to_owned()),
         skill: Set(skill.map(str::to_owned)),
-        priority: Set(priority.to_owned()),
+        priority: Set(priority.into()),
         created_at: Set(now),
         ..Default::default()
     })

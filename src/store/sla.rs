@@ -1,7 +1,10 @@
 //! SLA policies, the workspace calendar, escalation rules and reminders.
 
 use chrono::{DateTime, Utc};
+use entity::kinds::TicketPriority;
 use entity::{escalation_rules, reminders, sla_policies, workspaces};
+
+use crate::domain::ticket::Priority;
 use sea_orm::{
     sea_query::{Expr, OnConflict},
     ActiveValue::Set,
@@ -22,11 +25,11 @@ pub async fn policies<C: ConnectionTrait>(
 pub async fn policy<C: ConnectionTrait>(
     db: &C,
     workspace: i64,
-    priority: &str,
+    priority: impl Into<TicketPriority>,
 ) -> Result<Option<sla_policies::Model>, DbErr> {
     sla_policies::Entity::find()
         .filter(sla_policies::Column::WorkspaceId.eq(workspace))
-        .filter(sla_policies::Column::Priority.eq(priority))
+        .filter(sla_policies::Column::Priority.eq(priority.into()))
         .one(db)
         .await
 }
@@ -44,13 +47,13 @@ pub struct Targets {
 pub async fn set_policy<C: ConnectionTrait>(
     db: &C,
     workspace: i64,
-    priority: &str,
+    priority: Priority,
     t: Targets,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     sla_policies::Entity::insert(sla_policies::ActiveModel {
         workspace_id: Set(workspace),
-        priority: Set(priority.to_owned()),
+        priority: Set(priority.into()),
         first_response_minutes: Set(t.first_response_minutes),
         resolution_minutes: Set(t.resolution_minutes),
         business_hours: Set(t.business_hours),

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::sla::Fired;
 use super::users::display_name;
 use crate::domain::sla as cal;
-use crate::domain::ticket::Status;
+use crate::domain::ticket::{Priority, Status};
+use entity::kinds::TicketStatus;
 
 /// A snapshot of a ticket for messages that describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,8 +75,8 @@ pub async fn ticket<C: sea_orm::ConnectionTrait>(
         id: t.id,
         number: t.number,
         subject: t.subject.clone(),
-        status: t.status.clone(),
-        priority: t.priority.clone(),
+        status: Status::from(t.status).as_str().to_owned(),
+        priority: Priority::from(t.priority).as_str().to_owned(),
         customer,
         assignee,
         chat_id: t.chat_id,
@@ -122,8 +123,8 @@ async fn lines<C: sea_orm::ConnectionTrait>(
         .map(|d| line(d, t.sla_fired & Fired::FIRST_BREACH != 0));
     let resolution = match t.resolution_due {
         Some(d) => Some(line(d, t.sla_fired & Fired::RESOLUTION_BREACH != 0)),
-        None if t.status == Status::Pending.as_str() => {
-            match super::sla::policy(db, t.workspace_id, &t.priority).await? {
+        None if t.status == TicketStatus::Pending => {
+            match super::sla::policy(db, t.workspace_id, t.priority).await? {
                 Some(p) => {
                     let left = i64::from(p.resolution_minutes) * 60 - t.resolution_used_secs;
                     Some(SlaLine {

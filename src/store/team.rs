@@ -8,7 +8,10 @@ use sea_orm::{
 };
 
 use crate::domain::permissions::{Toggle, Toggles};
+use crate::domain::seats::Tier;
 use crate::domain::team::Role;
+use entity::kinds::LeaveStatus;
+use sea_orm::ActiveEnum;
 
 pub async fn seats_of<C: ConnectionTrait>(
     db: &C,
@@ -28,13 +31,13 @@ pub async fn seat<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<seats::M
 pub async fn create_seat<C: ConnectionTrait>(
     db: &C,
     workspace: i64,
-    tier: &str,
+    tier: Tier,
     paid_until: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<seats::Model, DbErr> {
     seats::ActiveModel {
         workspace_id: Set(workspace),
-        tier: Set(tier.to_owned()),
+        tier: Set(tier.into()),
         paid_until: Set(paid_until),
         holder_id: Set(None),
         created_at: Set(now),
@@ -161,7 +164,7 @@ pub struct NewPayment<'a> {
     pub charge_id: &'a str,
     pub workspace_id: i64,
     pub user_id: i64,
-    pub tier: &'a str,
+    pub tier: Tier,
     pub count: i32,
     pub months: i32,
     pub total: i64,
@@ -178,7 +181,7 @@ pub async fn record_payment<C: ConnectionTrait>(
         charge_id: Set(p.charge_id.to_owned()),
         workspace_id: Set(p.workspace_id),
         user_id: Set(p.user_id),
-        tier: Set(p.tier.to_owned()),
+        tier: Set(p.tier.into()),
         count: Set(p.count),
         months: Set(p.months),
         total: Set(p.total),
@@ -235,7 +238,7 @@ pub async fn add_member_with_seat<C: ConnectionTrait>(
     members::Entity::insert(members::ActiveModel {
         workspace_id: Set(workspace),
         user_id: Set(user),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role.into()),
         seat_id: Set(seat),
         created_at: Set(now),
         ..Default::default()
@@ -312,7 +315,7 @@ pub async fn create_leave<C: ConnectionTrait>(
         workspace_id: Set(workspace),
         user_id: Set(user),
         reason: Set(reason),
-        status: Set("pending".into()),
+        status: Set(LeaveStatus::Pending),
         decided_by: Set(None),
         decided_at: Set(None),
         created_at: Set(now),
@@ -337,7 +340,7 @@ pub async fn pending_leave<C: ConnectionTrait>(
     leave_requests::Entity::find()
         .filter(leave_requests::Column::WorkspaceId.eq(workspace))
         .filter(leave_requests::Column::UserId.eq(user))
-        .filter(leave_requests::Column::Status.eq("pending"))
+        .filter(leave_requests::Column::Status.eq(LeaveStatus::Pending))
         .one(db)
         .await
 }
@@ -353,12 +356,17 @@ pub async fn decide_leave<C: ConnectionTrait>(
     let res = leave_requests::Entity::update_many()
         .col_expr(
             leave_requests::Column::Status,
-            Expr::value(if approved { "approved" } else { "denied" }),
+            if approved {
+                LeaveStatus::Approved
+            } else {
+                LeaveStatus::Denied
+            }
+            .as_enum(),
         )
         .col_expr(leave_requests::Column::DecidedBy, Expr::value(by))
         .col_expr(leave_requests::Column::DecidedAt, Expr::value(now))
         .filter(leave_requests::Column::Id.eq(id))
-        .filter(leave_requests::Column::Status.eq("pending"))
+        .filter(leave_requests::Column::Status.eq(LeaveStatus::Pending))
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::{support_groups, ticket_messages, tickets};
+
+use crate::domain::ticket::{Priority, Status};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query, SimpleExpr},
     ActiveModelTrait,
@@ -18,8 +20,8 @@ pub struct NewTicket {
     pub thread_id: i32,
     pub subject: String,
     pub customer_id: i64,
-    pub status: String,
-    pub priority: String,
+    pub status: Status,
+    pub priority: Priority,
 }
 
 pub async fn insert<C: ConnectionTrait>(
@@ -34,8 +36,8 @@ pub async fn insert<C: ConnectionTrait>(
         thread_id: Set(t.thread_id),
         subject: Set(t.subject),
         customer_id: Set(t.customer_id),
-        status: Set(t.status),
-        priority: Set(t.priority),
+        status: Set(t.status.into()),
+        priority: Set(t.priority.into()),
         assignee_id: Set(None),
         card_message_id: Set(None),
         topic_renamed: Set(false),

@@ -95,7 +95,7 @@ pub async fn role_in<C: ConnectionTrait>(
         .filter(members::Column::UserId.eq(user))
         .one(db)
         .await?;
-    Ok(row.and_then(|m| m.role.parse().ok()))
+    Ok(row.map(|m| m.role.into()))
 }
 
 /// Every workspace the person belongs to, oldest membership first.

@@ -135,7 +135,7 @@ async fn drain(w: &mut Work, workspace: i64) -> AppResult<()> {
     }
     let mut order: Vec<(i64, Priority, DateTime<Utc>)> = waiting
         .iter()
-        .map(|t| (t.id, t.priority.parse().unwrap_or_default(), t.created_at))
+        .map(|t| (t.id, Priority::from(t.priority), t.created_at))
         .collect();
     routing::backlog_order(&mut order);
     let by_id: HashMap<i64, &Ticket> = waiting.iter().map(|t| (t.id, t)).collect();
@@ -185,10 +185,10 @@ async fn after_change(
     actor: Actor,
     note: Option<&str>,
 ) -> AppResult<()> {
-    let waiting = |t: &Ticket| t.status == Status::Open.as_str() && t.assignee_id.is_none();
+    let waiting = |t: &Ticket| Status::from(t.status) == Status::Open && t.assignee_id.is_none();
     let holds = |t: &Ticket| {
         t.assignee_id
-            .filter(|_| store::routing::LOAD_STATUSES.contains(&t.status.as_str()))
+            .filter(|_| store::routing::LOAD_STATUSES.contains(&t.status))
     };
     if waiting(after) && !waiting(before) {
         arm_unassigned_alert(w, after).await?;
@@ -291,7 +291,7 @@ pub async fn unassigned_alert(w: &mut Work, ticket: i64) -> AppResult<()> {
     let Some(mut t) = store::tickets::get_locked(&w.tx, ticket).await? else {
         return Ok(());
     };
-    if t.status != Status::Open.as_str() || t.assignee_id.is_some() || t.unassigned_alerted {
+    if Status::from(t.status) != Status::Open || t.assignee_id.is_some() || t.unassigned_alerted {
         return Ok(());
     }
     let Some(ws) = store::workspaces::get(&w.tx, t.workspace_id).await? else {
@@ -424,8 +424,8 @@ pub async fn pick_category(
         note: cat.skill.clone(),
     })
     .await?;
-    let t = match cat.priority.parse::<Priority>() {
-        Ok(p) if p.as_str() != t.priority => {
+    let t = match Priority::from(cat.priority) {
+        p if p != Priority::from(t.priority) => {
             let cmd = Command::SetPriority {
                 to: p,
                 by: UserId(caller.profile.id),
@@ -438,7 +438,7 @@ pub async fn pick_category(
         }
         _ => t,
     };
-    if t.status == Status::Open.as_str() && t.assignee_id.is_none() {
+    if Status::from(t.status) == Status::Open && t.assignee_id.is_none() {
         w.reroute(t.workspace_id);
     }
     if let Some((chat, message_id)) = message {
@@ -477,7 +477,7 @@ pub fn react<'a>(w: &'a mut Work, change: &'a Changed) -> BoxFuture<'a, AppResul
             }
             Changed::Rearmed { ticket } => {
                 if let Some(t) = store::tickets::get(&w.tx, *ticket).await? {
-                    let waiting = t.status == Status::Open.as_str() && t.assignee_id.is_none();
+                    let waiting = Status::from(t.status) == Status::Open && t.assignee_id.is_none();
                     if waiting && !t.unassigned_alerted {
                         arm_unassigned_alert(w, &t).await?;
                     }

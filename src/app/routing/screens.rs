@@ -349,7 +349,7 @@ pub async fn intake_screen(
                     ws.id,
                     &name,
                     skill.as_deref(),
-                    priority.as_str(),
+                    priority,
                     w.now,
                 )
                 .await?;
@@ -420,7 +420,7 @@ pub async fn intake_screen(
             id: c.id,
             name: c.name,
             skill: c.skill,
-            priority: c.priority,
+            priority: Priority::from(c.priority).as_str().to_owned(),
         })
         .collect();
     let keywords = store::routing::keyword_rules(&w.tx, ws.id)

@@ -10,6 +10,7 @@ use crate::app::work::access::{begin, begin_for, member_entry};
 use crate::app::work::{current_workspace, AppResult, Caller, Ctx, Origin};
 use crate::domain::permissions::Perm;
 use crate::domain::ticket::Priority;
+use crate::domain::ticket::Status;
 use crate::store::{self};
 
 /// `/available` and `/away`: whether routing may give the caller tickets.
@@ -109,8 +110,8 @@ fn queue_row(t: &Ticket, now: DateTime<Utc>, overdue_after: i64) -> QueueTicket 
         id: t.id,
         number: t.number,
         subject: t.subject.clone(),
-        status: t.status.clone(),
-        priority: t.priority.clone(),
+        status: Status::from(t.status).as_str().to_owned(),
+        priority: Priority::from(t.priority).as_str().to_owned(),
         waiting_minutes,
         overdue: t.assignee_id.is_none() && overdue_after > 0 && waiting_minutes >= overdue_after,
         chat_id: t.chat_id,

@@ -34,7 +34,7 @@ async fn replan(w: &mut Work, t: &mut Ticket, rules: Option<&Rules>) -> AppResul
     };
     // First response: from creation, until the first agent answer (or the end of the ticket).
     let first_target = i64::from(p.first_response_minutes) * 60;
-    let first = (t.first_response_at.is_none() && !stopped(&t.status) && first_target > 0)
+    let first = (t.first_response_at.is_none() && !stopped(t.status) && first_target > 0)
         .then(|| c.add_working(t.created_at, first_target))
         .flatten();
     t.first_response_due = first;
@@ -45,7 +45,7 @@ async fn replan(w: &mut Work, t: &mut Ticket, rules: Option<&Rules>) -> AppResul
     let target = i64::from(p.resolution_minutes) * 60;
     let (due, warn) = match t
         .resolution_since
-        .filter(|_| running(&t.status) && target > 0)
+        .filter(|_| running(t.status) && target > 0)
     {
         Some(since) => {
             let left = (target - t.resolution_used_secs).max(0);
@@ -111,9 +111,9 @@ async fn rearm(w: &mut Work, mut t: Ticket) -> AppResult<()> {
 /// clock once answered, recompute due times on a priority change.
 async fn on_change(w: &mut Work, before: &Ticket, after: Ticket) -> AppResult<()> {
     let mut t = after;
-    let status_moved = running(&before.status) != running(&t.status)
-        || stopped(&before.status) != stopped(&t.status);
-    let waiting = |t: &Ticket| t.status == Status::Open.as_str() && t.assignee_id.is_none();
+    let status_moved =
+        running(before.status) != running(t.status) || stopped(before.status) != stopped(t.status);
+    let waiting = |t: &Ticket| Status::from(t.status) == Status::Open && t.assignee_id.is_none();
     let relevant = status_moved
         || before.priority != t.priority
         || before.first_response_at.is_none() != t.first_response_at.is_none()
@@ -122,7 +122,7 @@ async fn on_change(w: &mut Work, before: &Ticket, after: Ticket) -> AppResult<()
         return Ok(());
     }
     let rules = rules_for(w, &t).await?;
-    if running(&before.status) && !running(&t.status) {
+    if running(before.status) && !running(t.status) {
         if let Some(since) = t.resolution_since.take() {
             // Without a policy the clock still keeps wall time, for a policy added later.
             t.resolution_used_secs += match &rules {
@@ -131,7 +131,7 @@ async fn on_change(w: &mut Work, before: &Ticket, after: Ticket) -> AppResult<()
             };
         }
     }
-    if !running(&before.status) && running(&t.status) {
+    if !running(before.status) && running(t.status) {
         t.resolution_since = Some(w.now);
     }
     if waiting(&t) && !waiting(before) {
@@ -189,9 +189,9 @@ pub async fn fire(w: &mut Work, kind: TimerKind, ticket: i64) -> AppResult<()> {
     // timer row says.
     let still_running = match kind {
         TimerKind::SlaFirstWarn | TimerKind::SlaFirstBreach => {
-            t.first_response_at.is_none() && !stopped(&t.status)
+            t.first_response_at.is_none() && !stopped(t.status)
         }
-        _ => running(&t.status) && t.resolution_since.is_some(),
+        _ => running(t.status) && t.resolution_since.is_some(),
     };
     if !still_running {
         return Ok(());

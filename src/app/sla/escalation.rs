@@ -138,7 +138,7 @@ async fn act(w: &mut Work, t: Ticket, rule: &Rule, reason: Option<&str>) -> AppR
             }
         }
         Action::RaisePriority => {
-            let p: Priority = t.priority.parse().unwrap_or_default();
+            let p: Priority = Priority::from(t.priority);
             match Priority::ALL.iter().find(|q| **q > p) {
                 Some(next) => {
                     let cmd = Command::SetPriority {
@@ -176,11 +176,7 @@ async fn admin_names(w: &Work, workspace: i64) -> AppResult<Vec<(i64, String)>> 
     Ok(store::users::members_of(&w.tx, workspace)
         .await?
         .into_iter()
-        .filter(|(m, _)| {
-            m.role
-                .parse::<Role>()
-                .is_ok_and(|r| matches!(r, Role::Admin | Role::Owner))
-        })
+        .filter(|(m, _)| matches!(Role::from(m.role), Role::Admin | Role::Owner))
         .map(|(m, u)| {
             let name = match u.as_ref().and_then(|u| u.username.clone()) {
                 Some(n) => format!("@{n}"),
@@ -222,7 +218,7 @@ pub async fn unassigned_too_long(w: &mut Work, ticket: i64) -> AppResult<()> {
     };
     let Some(since) = t
         .waiting_since
-        .filter(|_| t.status == Status::Open.as_str() && t.assignee_id.is_none())
+        .filter(|_| Status::from(t.status) == Status::Open && t.assignee_id.is_none())
     else {
         return Ok(());
     };
@@ -312,9 +308,8 @@ pub fn react<'a>(w: &'a mut Work, change: &'a Changed) -> BoxFuture<'a, AppResul
                     return Ok(());
                 };
                 if before.priority != t.priority {
-                    if let Ok(p) = t.priority.parse::<Priority>() {
-                        run_rules(w, t, Happened::PriorityBecame(p), None).await?;
-                    }
+                    let p = Priority::from(t.priority);
+                    run_rules(w, t, Happened::PriorityBecame(p), None).await?;
                 }
             }
             Changed::Moved { .. } | Changed::Rearmed { .. } | Changed::Routable { .. } => {}

@@ -2,6 +2,7 @@
 //! run the clocks, the escalation rules, and where staff alerts go.
 
 use chrono::Duration;
+use entity::kinds::TicketStatus;
 use entity::tickets::Model as Ticket;
 use entity::workspaces::Model as Workspace;
 
@@ -9,6 +10,7 @@ use crate::app::effects::Notice;
 use crate::app::work::{AppResult, Work};
 use crate::domain::escalation::{self, Rule};
 use crate::domain::sla::{self as cal, BusinessHours, Calendar};
+use crate::domain::ticket::Status;
 use crate::store::{self, timers::TimerKind};
 
 /// Escalation rules of one workspace: every rule is matched on every event of every ticket.
@@ -18,12 +20,15 @@ pub(crate) const MAX_ESCALATION_RULES: usize = 50;
 pub(crate) const MAX_HOLIDAYS: usize = 366;
 
 /// Statuses in which the resolution clock runs.
-pub(crate) fn running(status: &str) -> bool {
-    matches!(status, "open" | "assigned" | "in_progress")
+pub(crate) fn running(status: TicketStatus) -> bool {
+    matches!(
+        Status::from(status),
+        Status::Open | Status::Assigned | Status::InProgress
+    )
 }
 
-pub(crate) fn stopped(status: &str) -> bool {
-    matches!(status, "resolved" | "closed")
+pub(crate) fn stopped(status: TicketStatus) -> bool {
+    matches!(Status::from(status), Status::Resolved | Status::Closed)
 }
 
 /// The workspace's business hours as the domain reads them. Values are validated when saved, so
@@ -68,7 +73,7 @@ pub(crate) type Rules = (Calendar, entity::sla_policies::Model);
 /// The rules of the ticket's current priority, if it has a policy.
 pub(crate) async fn rules_for(w: &Work, t: &Ticket) -> AppResult<Option<Rules>> {
     let ws = store::workspaces::get(&w.tx, t.workspace_id).await?;
-    let policy = store::sla::policy(&w.tx, t.workspace_id, &t.priority).await?;
+    let policy = store::sla::policy(&w.tx, t.workspace_id, t.priority).await?;
     Ok(ws.zip(policy).map(|(ws, p)| (calendar(&ws, &p), p)))
 }
 

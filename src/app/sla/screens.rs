@@ -76,17 +76,15 @@ pub async fn sla_screen(
         SlaChange::Show => {}
         SlaChange::Set(p, text) => match parse_targets(&text) {
             Ok(targets) => {
-                let old = store::sla::policy(&w.tx, ws.id, p.as_str())
-                    .await?
-                    .map(|o| {
-                        describe_targets(&Targets {
-                            first_response_minutes: o.first_response_minutes,
-                            resolution_minutes: o.resolution_minutes,
-                            business_hours: o.business_hours,
-                            warn_percent: o.warn_percent,
-                        })
-                    });
-                store::sla::set_policy(&w.tx, ws.id, p.as_str(), targets, w.now).await?;
+                let old = store::sla::policy(&w.tx, ws.id, p).await?.map(|o| {
+                    describe_targets(&Targets {
+                        first_response_minutes: o.first_response_minutes,
+                        resolution_minutes: o.resolution_minutes,
+                        business_hours: o.business_hours,
+                        warn_percent: o.warn_percent,
+                    })
+                });
+                store::sla::set_policy(&w.tx, ws.id, p, targets, w.now).await?;
                 let mut e = member_entry(
                     ws.id,
                     me,
@@ -113,14 +111,17 @@ pub async fn sla_screen(
         .rev()
         .map(|p| PolicyRow {
             priority: p.as_str().to_owned(),
-            targets: policies.iter().find(|x| x.priority == p.as_str()).map(|x| {
-                (
-                    x.first_response_minutes,
-                    x.resolution_minutes,
-                    x.business_hours,
-                    x.warn_percent,
-                )
-            }),
+            targets: policies
+                .iter()
+                .find(|x| Priority::from(x.priority) == *p)
+                .map(|x| {
+                    (
+                        x.first_response_minutes,
+                        x.resolution_minutes,
+                        x.business_hours,
+                        x.warn_percent,
+                    )
+                }),
         })
         .collect();
     w.show(caller, screen, Notice::SlaSettings { rows }).await?;

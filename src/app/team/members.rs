@@ -143,13 +143,17 @@ pub async fn join(ctx: &Ctx, origin: Origin, caller: &Caller, token: &str) -> Ap
     )
     .await?;
     store::users::set_current_workspace(&w.tx, caller.profile.id, ws.id).await?;
-    let pro = seat.tier == Tier::Pro.as_str();
+    let pro = Tier::from(seat.tier) == Tier::Pro;
     w.audit(member_entry(
         ws.id,
         caller.profile.id,
         "member.joined",
         None,
-        Some(format!("{} seat {}", seat.tier, seat.id)),
+        Some(format!(
+            "{} seat {}",
+            Tier::from(seat.tier).as_str(),
+            seat.id
+        )),
     ))
     .await?;
     w.reply(
@@ -255,7 +259,7 @@ pub async fn member_action(
         w.reply(caller, Notice::ButtonExpired).await?;
         return w.commit().await;
     };
-    let role: Role = m.role.parse().unwrap_or(Role::Member);
+    let role = Role::from(m.role);
     let name = display_name(store::users::get(&w.tx, target).await?.as_ref(), target);
     if action != MemberAction::Show && (role == Role::Owner || target == caller.profile.id) {
         w.reply(caller, Notice::CannotChangeOwner).await?;
@@ -282,7 +286,7 @@ pub async fn member_action(
                 Some(id) => store::team::seat(&w.tx, id).await?,
                 None => None,
             };
-            if current.as_ref().is_none_or(|s| s.tier != tier.as_str()) {
+            if current.as_ref().is_none_or(|s| Tier::from(s.tier) != tier) {
                 let free = free_seat(&w, ws.id, tier).await?;
                 let Some(free) = free else {
                     w.reply(
@@ -304,8 +308,14 @@ pub async fn member_action(
                     ws.id,
                     actor,
                     "member.seat",
-                    current.map(|s| format!("{target}: {} seat {}", s.tier, s.id)),
-                    Some(format!("{target}: {} seat {}", free.tier, free.id)),
+                    current.map(|s| {
+                        format!("{target}: {} seat {}", Tier::from(s.tier).as_str(), s.id)
+                    }),
+                    Some(format!(
+                        "{target}: {} seat {}",
+                        Tier::from(free.tier).as_str(),
+                        free.id
+                    )),
                 ))
                 .await?;
             }

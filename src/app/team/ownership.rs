@@ -60,7 +60,7 @@ pub async fn leave(
         reason,
     };
     for (m, _) in store::users::members_of(&w.tx, ws.id).await? {
-        let admin = m.role.parse::<Role>().is_ok_and(Role::can_configure);
+        let admin = Role::from(m.role).can_configure();
         if admin && m.user_id != caller.profile.id {
             w.tell(m.user_id, notice.clone()).await?;
         }
@@ -104,7 +104,7 @@ pub async fn decide_leave(
         // not ask this time.
         let refusal = match store::team::member(&w.tx, ws.id, req.user_id).await? {
             None => Some(Notice::LeaveAlreadyDecided),
-            Some(m) if m.role == Role::Owner.as_str() => Some(Notice::CannotChangeOwner),
+            Some(m) if Role::from(m.role) == Role::Owner => Some(Notice::CannotChangeOwner),
             Some(m) if m.created_at > req.created_at => Some(Notice::ButtonExpired),
             Some(_) => None,
         };
@@ -197,7 +197,7 @@ pub async fn transfer_confirm(
     let me = caller.profile.id;
     // Only to someone else who is in the workspace (a forged button could name anyone).
     let member = match store::team::member(&w.tx, ws.id, target).await? {
-        Some(m) if target != me && m.role != Role::Owner.as_str() => Some(m),
+        Some(m) if target != me && Role::from(m.role) != Role::Owner => Some(m),
         _ => None,
     };
     let Some(m) = member else {

@@ -64,11 +64,7 @@ pub async fn seats_overview(
             Some(h) => Some(display_name(store::users::get(&w.tx, h).await?.as_ref(), h)),
             None => None,
         };
-        let kind = seat
-            .tier
-            .parse::<Tier>()
-            .map(|t| t.to_string())
-            .unwrap_or(seat.tier.clone());
+        let kind = Tier::from(seat.tier).to_string();
         rows.push(SeatRow {
             kind,
             state: state.to_string(),
@@ -200,7 +196,7 @@ pub async fn payment(
             charge_id,
             workspace_id: p.workspace_id,
             user_id: caller.profile.id,
-            tier: p.tier.as_str(),
+            tier: p.tier,
             count: p.count as i32,
             months: p.months as i32,
             total: total.into(),
@@ -270,7 +266,7 @@ pub async fn add_seats(
     let all = store::team::seats_of(&w.tx, workspace).await?;
     let expired: Vec<i64> = all
         .iter()
-        .filter(|s| s.tier == tier.as_str() && s.paid_until <= w.now)
+        .filter(|s| Tier::from(s.tier) == tier && s.paid_until <= w.now)
         .map(|s| s.id)
         .collect();
     let (renew, create) = seats::allocate_purchase(&expired, count);
@@ -299,7 +295,7 @@ pub async fn add_seats(
     }
     for _ in 0..create {
         let until = until_for(None, w.now);
-        let seat = store::team::create_seat(&w.tx, workspace, tier.as_str(), until, w.now).await?;
+        let seat = store::team::create_seat(&w.tx, workspace, tier, until, w.now).await?;
         w.set_timer(store::timers::TimerKind::SeatExpiry, seat.id, until)
             .await?;
         w.audit(Entry {
@@ -330,7 +326,7 @@ pub(crate) async fn free_seat(
         .await?
         .into_iter()
         .find(|s| {
-            s.tier == tier.as_str()
+            Tier::from(s.tier) == tier
                 && seats::state(&facts(s, &pending), w.now) == SeatState::Available
         }))
 }
@@ -347,7 +343,7 @@ pub async fn seat_expired(w: &mut Work, seat_id: i64) -> AppResult<()> {
     let Some(ws) = store::workspaces::get(&w.tx, seat.workspace_id).await? else {
         return Ok(());
     };
-    let pro = seat.tier == Tier::Pro.as_str();
+    let pro = Tier::from(seat.tier) == Tier::Pro;
     w.audit(Entry {
         workspace_id: ws.id,
         ticket_id: None,
@@ -490,7 +486,7 @@ pub async fn billing_event(ctx: &Ctx, e: &BillingEvent) -> AppResult<BillingOutc
                 let all: Vec<_> = store::team::seats_of(&w.tx, e.workspace_id)
                     .await?
                     .into_iter()
-                    .filter(|s| s.tier == tier.as_str())
+                    .filter(|s| Tier::from(s.tier) == tier)
                     .collect();
                 let mut left = count;
                 for s in all.iter().take(count as usize) {
@@ -528,7 +524,7 @@ pub async fn billing_event(ctx: &Ctx, e: &BillingEvent) -> AppResult<BillingOutc
                     store::team::seats_of(&w.tx, e.workspace_id)
                         .await?
                         .into_iter()
-                        .filter(|s| s.tier == tier.as_str())
+                        .filter(|s| Tier::from(s.tier) == tier)
                         .map(|s| (s.id, seats::state(&facts(&s, &pending), w.now)))
                         .filter(|(_, st)| *st != SeatState::Expired)
                         .collect();

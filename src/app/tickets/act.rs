@@ -135,7 +135,7 @@ pub async fn act(
         }
     };
     let number = ticket.number;
-    let from_status = ticket.status.clone();
+    let from_status = ticket.status;
     match apply(&mut w, ticket, &cmd, Actor::User(me), ApplyOpts::default()).await? {
         Err(TransitionError::AlreadyAssigned(u)) => {
             let name = display_name(store::users::get(&w.tx, u.0).await?.as_ref(), u.0);
@@ -145,10 +145,7 @@ pub async fn act(
         Err(TransitionError::NotAllowed {
             action, allowed, ..
         }) => {
-            let status = from_status
-                .parse::<Status>()
-                .map(|s| s.to_string())
-                .unwrap_or(from_status);
+            let status = Status::from(from_status).to_string();
             w.reply(
                 caller,
                 Notice::Refused {
@@ -230,7 +227,7 @@ pub async fn auto_close(w: &mut Work, ticket: i64) -> AppResult<()> {
     let Some(t) = store::tickets::get_locked(&w.tx, ticket).await? else {
         return Ok(());
     };
-    if t.status != Status::Resolved.as_str() {
+    if Status::from(t.status) != Status::Resolved {
         return Ok(());
     }
     if let Err(e) = apply(

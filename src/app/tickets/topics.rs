@@ -95,8 +95,8 @@ async fn create(
             thread_id: thread,
             subject,
             customer_id: customer,
-            status: Status::Open.as_str().to_owned(),
-            priority: Priority::default().as_str().to_owned(),
+            status: Status::Open,
+            priority: Priority::default(),
         },
         w.now,
     )
@@ -301,7 +301,7 @@ pub(crate) async fn rearm_group(w: &mut Work, workspace: i64, chat: i64) -> AppR
         let Some(t) = store::tickets::get_locked(&w.tx, t.id).await? else {
             continue;
         };
-        if t.status == Status::Resolved.as_str() {
+        if Status::from(t.status) == Status::Resolved {
             let hours = chrono::Duration::hours(ws.auto_close_hours.into());
             let due = t.resolved_at.map_or(w.now, |r| r + hours).max(w.now);
             w.set_timer(TimerKind::AutoClose, t.id, due).await?;

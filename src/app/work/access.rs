@@ -39,9 +39,7 @@ pub async fn current_workspace<C: sea_orm::ConnectionTrait>(
     let Some(ws) = store::workspaces::get(db, m.workspace_id).await? else {
         return Ok(None);
     };
-    let Ok(role) = m.role.parse() else {
-        return Ok(None);
-    };
+    let role = Role::from(m.role);
     Ok(Some((ws, role)))
 }
 
@@ -64,9 +62,7 @@ pub async fn subject_of<C: sea_orm::ConnectionTrait>(
     m: &entity::members::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Option<Subject>> {
-    let Ok(role) = m.role.parse::<Role>() else {
-        return Ok(None);
-    };
+    let role = Role::from(m.role);
     if role == Role::Owner {
         return Ok(Some(Subject {
             role,
@@ -81,7 +77,7 @@ pub async fn subject_of<C: sea_orm::ConnectionTrait>(
     Ok(Some(match seat {
         Some(s) => Subject {
             role,
-            seat: if s.tier == Tier::Pro.as_str() {
+            seat: if Tier::from(s.tier) == Tier::Pro {
                 SeatKind::Pro
             } else {
                 SeatKind::Basic
