@@ -1,6 +1,7 @@
 //! The one integration-test binary: black-box tests that start the real daemon against a fake
 //! Telegram Bot API and a fresh database. With `TEST_DATABASE_URL` set to a PostgreSQL admin
-//! URL the same scenarios run on PostgreSQL.
+//! URL the same scenarios run on PostgreSQL. `layers` guards the shape of `src/` (floors, no
+//! circles).
 
 mod cli;
 mod fake_tg;
@@ -8,6 +9,7 @@ mod fake_tg_selftest;
 mod flood;
 mod helpers;
 mod inputs;
+mod layers;
 mod lifecycle;
 mod reliability;
 mod routing;
