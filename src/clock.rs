@@ -9,7 +9,14 @@ use tokio::sync::watch;
 
 /// A source of the current time that can also sleep until an instant of its own time line.
 pub trait Clock: Send + Sync + 'static {
+    /// The time of the helpdesk: tickets, timers, SLA, seats. Tests move it.
     fn now(&self) -> DateTime<Utc>;
+    /// The time of the world outside: Telegram's `retry_after`, backoffs, leases, signed
+    /// timestamps from other systems. It passes in real seconds whatever `now` says, so a test
+    /// that jumps a day ahead still waits out a real 429.
+    fn wall(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
     /// Resolves once `now() >= at`. Callers race it against their own wake-up signals.
     fn sleep_until(&self, at: DateTime<Utc>) -> BoxFuture<'static, ()>;
 }

@@ -26,5 +26,6 @@ pub mod http;
 pub mod jobs;
 pub mod metrics;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod telegram;

@@ -229,43 +229,41 @@ impl Application {
             telegram_ready,
             ..
         } = self;
-        let http_state = http::HttpState {
-            ctx: ctx.clone(),
-            billing_secret: settings.billing_secret.clone(),
-            metrics: ctx.metrics.clone(),
-            telegram_ready: telegram_ready.clone(),
+        let Some(bot) = telegram::raw_bot(&settings) else {
+            anyhow::bail!("TELOXIDE_TOKEN: not set");
         };
+        let state = Arc::new(AppState {
+            ctx: ctx.clone(),
+            bot: bot.clone(),
+            me: Default::default(),
+            dialogues: Default::default(),
+            pricing: settings.pricing.clone(),
+            provider_token: settings.payment_provider_token.clone(),
+            billing_secret: settings.billing_secret.clone(),
+            pacer: telegram::pacer(&settings),
+            telegram_ready: telegram_ready.clone(),
+            #[cfg(feature = "fault-injection")]
+            fault_injection: settings.fault_injection,
+        });
         let http_shutdown = shutdown.clone();
+        let http_state = state.clone();
         let http = tokio::spawn(async move {
             axum::serve(listener, http::router(http_state))
                 .with_graceful_shutdown(async move { http_shutdown.cancelled().await })
                 .await
         });
 
-        let Some(raw) = telegram::raw_bot(&settings) else {
-            anyhow::bail!("TELOXIDE_TOKEN: not set");
-        };
         let me = tokio::select! {
             _ = shutdown.cancelled() => {
                 let _ = http.await;
                 return Ok(());
             }
-            me = greet(&raw) => me?,
+            me = greet(&bot) => me?,
         };
         telegram_ready.store(true, Ordering::Relaxed);
         tracing::info!(username = ?me.username, "connected to Telegram");
-        let bot = raw.clone();
-        let state = Arc::new(AppState {
-            ctx: ctx.clone(),
-            bot: bot.clone(),
-            me,
-            dialogues: Default::default(),
-            pricing: settings.pricing.clone(),
-            provider_token: settings.payment_provider_token.clone(),
-            pacer: telegram::pacer(&settings),
-            #[cfg(feature = "fault-injection")]
-            fault_injection: settings.fault_injection,
-        });
+        // Set once, here, before any Telegram task starts.
+        let _ = state.me.set(me);
         let commands_bot = bot.clone();
         let commands_stop = shutdown.clone();
         tokio::spawn(async move {
@@ -282,7 +280,7 @@ impl Application {
                 wait = (wait * 2).min(Duration::from_secs(300));
             }
         });
-        if let Err(e) = raw.delete_webhook().await {
+        if let Err(e) = bot.delete_webhook().await {
             tracing::warn!(error = %e, "deleteWebhook failed; polling may be refused while a webhook is set");
         }
 

@@ -13,24 +13,18 @@ use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use sha2::Sha256;
+use std::sync::Arc;
 
-use super::HttpState;
+use super::HttpError;
 use crate::app::team::{self, BillingEvent, BillingOutcome};
 use crate::domain::seats;
+use crate::state::AppState;
 
 /// Event ids are stored to apply each once; longer ones are refused rather than stored.
 const MAX_EVENT_ID_LEN: usize = 128;
 
 /// How old a signed timestamp may be (either way, for clock skew).
 const TOLERANCE_SECS: i64 = 300;
-
-fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(serde_json::json!({ "error": { "code": code, "message": message.into() } })),
-    )
-        .into_response()
-}
 
 /// Checks `t=…,v1=…` against the body; the comparison is constant-time.
 pub fn verify(
@@ -84,38 +78,30 @@ struct Data {
     period_end: DateTime<Utc>,
 }
 
-pub async fn webhook(State(s): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn webhook(
+    State(s): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HttpError> {
     let Some(secret) = &s.billing_secret else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "billing webhook is not configured",
-        );
+        return Err(HttpError::not_found("billing webhook is not configured"));
     };
     let header = headers
         .get("x-topicdesk-signature")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if let Err(why) = verify(secret.expose_secret().as_bytes(), header, &body, Utc::now()) {
+    // The signer's timestamp is the world's time, not the helpdesk's.
+    let signed_now = s.ctx.clock.wall();
+    if let Err(why) = verify(secret.expose_secret().as_bytes(), header, &body, signed_now) {
         tracing::warn!(why, "billing webhook refused");
-        return error(StatusCode::UNAUTHORIZED, "unauthorized", why);
+        return Err(HttpError::unauthorized(why));
     }
-    let payload: Payload = match serde_json::from_slice(&body) {
-        Ok(p) => p,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                format!("body is not a billing event: {e}"),
-            )
-        }
-    };
+    let payload: Payload = serde_json::from_slice(&body)
+        .map_err(|e| HttpError::bad_request(format!("body is not a billing event: {e}")))?;
     if payload.id.trim().is_empty() || payload.id.len() > MAX_EVENT_ID_LEN {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            format!("event id must be 1 to {MAX_EVENT_ID_LEN} bytes"),
-        );
+        return Err(HttpError::bad_request(format!(
+            "event id must be 1 to {MAX_EVENT_ID_LEN} bytes"
+        )));
     }
     if matches!(payload.kind.as_str(), "seats.purchased" | "seats.renewed") {
         let (basic, pro, end) = (
@@ -123,21 +109,19 @@ pub async fn webhook(State(s): State<HttpState>, headers: HeaderMap, body: Bytes
             payload.data.pro,
             payload.data.period_end,
         );
-        if let Err(problem) = seats::check_grant(basic, pro, end, Utc::now()) {
-            return error(
-                StatusCode::UNPROCESSABLE_ENTITY,
+        if let Err(problem) = seats::check_grant(basic, pro, end, s.ctx.clock.now()) {
+            return Err(HttpError::unprocessable(
                 "invalid_grant",
                 problem.to_string(),
-            );
+            ));
         }
     } else if payload.data.basic > seats::MAX_GRANT_SEATS
         || payload.data.pro > seats::MAX_GRANT_SEATS
     {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(HttpError::unprocessable(
             "invalid_grant",
             seats::GrantProblem::TooManySeats.to_string(),
-        );
+        ));
     }
     let event = BillingEvent {
         id: payload.id,
@@ -147,35 +131,28 @@ pub async fn webhook(State(s): State<HttpState>, headers: HeaderMap, body: Bytes
         pro: payload.data.pro,
         period_end: payload.data.period_end,
     };
+    let applied = |status: &str| {
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": status })),
+        )
+            .into_response()
+    };
     match team::billing_event(&s.ctx, &event).await {
-        Ok(BillingOutcome::Applied) => (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": "applied" })),
-        )
-            .into_response(),
-        Ok(BillingOutcome::Replayed) => (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": "duplicate" })),
-        )
-            .into_response(),
-        Ok(BillingOutcome::UnknownWorkspace) => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        Ok(BillingOutcome::Applied) => Ok(applied("applied")),
+        Ok(BillingOutcome::Replayed) => Ok(applied("duplicate")),
+        Ok(BillingOutcome::UnknownWorkspace) => Err(HttpError::unprocessable(
             "unknown_workspace",
             format!("no workspace {}", event.workspace_id),
-        ),
-        Ok(BillingOutcome::UnknownType) => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Ok(BillingOutcome::UnknownType) => Err(HttpError::unprocessable(
             "unknown_type",
             format!("unknown event type {:?}", event.kind),
-        ),
-        Err(e) => {
-            tracing::error!(error = %e, "billing webhook failed");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "could not apply the event; retry later",
-            )
-        }
+        )),
+        Err(e) => Err(HttpError::internal(
+            &e,
+            "could not apply the event; retry later",
+        )),
     }
 }
 

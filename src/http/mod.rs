@@ -1,8 +1,8 @@
 //! The HTTP server: `/healthz` (the process answers), `/readyz` (the database answers, and so
 //! did Telegram at the last poll), `/metrics` (Prometheus text) and the billing webhook. The
-//! REST API joins here later.
+//! REST API joins here later, on the same [`AppState`] and the one [`HttpError`].
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -10,26 +10,16 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use secrecy::SecretString;
 
-use crate::app::Ctx;
-use crate::metrics::Metrics;
+use crate::state::AppState;
 use crate::store;
 
 pub mod billing;
+pub mod error;
 
-#[derive(Clone)]
-pub struct HttpState {
-    pub ctx: Ctx,
-    /// `None`: the billing webhook answers 404.
-    pub billing_secret: Option<SecretString>,
-    pub metrics: Arc<Metrics>,
-    /// Whether Telegram answers: set by `getMe` and every successful poll, cleared when a poll
-    /// fails for any reason but a 429.
-    pub telegram_ready: Arc<AtomicBool>,
-}
+pub use error::HttpError;
 
-pub fn router(state: HttpState) -> Router {
+pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -42,7 +32,7 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
+async fn readyz(State(s): State<Arc<AppState>>) -> impl IntoResponse {
     // A database that hangs is as unready as one that refuses; don't make the probe wait.
     let database = tokio::time::timeout(std::time::Duration::from_secs(2), store::ping(&s.ctx.db))
         .await
@@ -59,12 +49,12 @@ async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
     )
 }
 
-async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
+async fn metrics(State(s): State<Arc<AppState>>) -> impl IntoResponse {
     let inbox = store::inbox::count_pending(&s.ctx.db).await.unwrap_or(0);
     let outbox = store::outbox::count_pending(&s.ctx.db).await.unwrap_or(0);
     let timers = store::timers::count(&s.ctx.db).await.unwrap_or(0);
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        s.metrics.render(inbox, outbox, timers),
+        s.ctx.metrics.render(inbox, outbox, timers),
     )
 }

@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::delivery::{self, Delivered};
 use crate::app::effects::Effect;
+use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::store;
 use crate::telegram::sender::{self, SendError};
@@ -47,8 +48,8 @@ fn backoff(attempts: i32) -> Duration {
     Duration::from_secs(2u64.saturating_pow(attempts.clamp(0, 8) as u32).min(300))
 }
 
-fn chrono_after(wait: Duration) -> chrono::DateTime<Utc> {
-    Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1))
+fn chrono_after(clock: &dyn Clock, wait: Duration) -> chrono::DateTime<Utc> {
+    clock.wall() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1))
 }
 
 /// Rows this process holds, for the heartbeat.
@@ -86,16 +87,21 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
             (&mut chats, CHAT_SLOTS, false),
         ] {
             let free = slots.saturating_sub(set.len()) as u64;
-            let rows =
-                match store::outbox::lease_heads(&ctx.db, Utc::now(), LEASE, free, without_chat)
-                    .await
-                {
-                    Ok(r) => r,
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot read the outbox");
-                        Vec::new()
-                    }
-                };
+            let rows = match store::outbox::lease_heads(
+                &ctx.db,
+                ctx.clock.wall(),
+                LEASE,
+                free,
+                without_chat,
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read the outbox");
+                    Vec::new()
+                }
+            };
             leased += rows.len();
             for row in rows {
                 lock(&in_hand).insert(row.id);
@@ -111,8 +117,8 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
             continue;
         }
         let room = (chats.len() < CHAT_SLOTS, chatless.len() < CHATLESS_SLOTS);
-        let wait = match store::outbox::next_due(&ctx.db, Utc::now(), room.0, room.1).await {
-            Ok(Some(at)) => (at - Utc::now())
+        let wait = match store::outbox::next_due(&ctx.db, ctx.clock.wall(), room.0, room.1).await {
+            Ok(Some(at)) => (at - ctx.clock.wall())
                 .to_std()
                 .unwrap_or(Duration::ZERO)
                 .max(Duration::from_millis(10)),
@@ -127,7 +133,7 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
             Some(_) = chatless.join_next(), if !chatless.is_empty() => {}
             _ = heartbeat.tick() => {
                 let ids: Vec<i64> = lock(&in_hand).iter().copied().collect();
-                if let Err(e) = store::outbox::renew(&ctx.db, &ids, Utc::now() + LEASE).await {
+                if let Err(e) = store::outbox::renew(&ctx.db, &ids, ctx.clock.wall() + LEASE).await {
                     tracing::error!(error = %e, "cannot renew outbox leases");
                 }
             }
@@ -200,8 +206,12 @@ async fn deliver(state: Arc<AppState>, row: Row, in_hand: InHand, stop: Cancella
                 "sending this effect panicked; keeping it as a dead letter"
             );
             Metrics::inc(&state.ctx.metrics.telegram_failed);
-            let buried =
-                store::outbox::bury(&state.ctx.db, &kept, Utc::now(), "sending it panicked");
+            let buried = store::outbox::bury(
+                &state.ctx.db,
+                &kept,
+                state.ctx.clock.wall(),
+                "sending it panicked",
+            );
             if let Err(e) = buried.await {
                 tracing::error!(id, error = %e, "cannot update outbox row");
             }
@@ -221,7 +231,8 @@ async fn deliver_row(
             id = row.id,
             "outbox row does not parse; keeping it as a dead letter"
         );
-        return store::outbox::bury(db, &row, Utc::now(), "effect does not parse").await;
+        return store::outbox::bury(db, &row, state.ctx.clock.wall(), "effect does not parse")
+            .await;
     };
     if effect.is_message() {
         let chat = row.chat_id.or_else(|| effect.chat_hint()).unwrap_or(0);
@@ -232,10 +243,15 @@ async fn deliver_row(
             };
             let wait = ready.saturating_duration_since(Instant::now());
             if wait > MAX_PACE_WAIT {
-                return store::outbox::postpone(db, row.id, chrono_after(wait)).await;
+                return store::outbox::postpone(
+                    db,
+                    row.id,
+                    chrono_after(state.ctx.clock.as_ref(), wait),
+                )
+                .await;
             }
             tokio::select! {
-                _ = stop.cancelled() => return store::outbox::postpone(db, row.id, Utc::now()).await,
+                _ = stop.cancelled() => return store::outbox::postpone(db, row.id, state.ctx.clock.wall()).await,
                 _ = tokio::time::sleep(wait) => {}
             }
         }
@@ -249,7 +265,13 @@ async fn deliver_row(
             Metrics::inc(&metrics.telegram_retried);
             let wait = after.unwrap_or_else(|| backoff(row.attempts));
             tracing::warn!(id = row.id, chat = ?row.chat_id, ?wait, %reason, "Telegram effect will be retried; its chat waits");
-            store::outbox::reschedule(db, &row, chrono_after(wait), &reason).await
+            store::outbox::reschedule(
+                db,
+                &row,
+                chrono_after(state.ctx.clock.as_ref(), wait),
+                &reason,
+            )
+            .await
         }
         Err(SendError::TopicGone(reason)) => {
             tracing::warn!(id = row.id, %reason, "topic is gone; recording it on the ticket");
@@ -260,12 +282,12 @@ async fn deliver_row(
                 }
             }
             Metrics::inc(&metrics.telegram_failed);
-            store::outbox::bury(db, &row, Utc::now(), &reason).await
+            store::outbox::bury(db, &row, state.ctx.clock.wall(), &reason).await
         }
         Err(e) => {
             tracing::error!(id = row.id, error = %e, "Telegram effect given up");
             Metrics::inc(&metrics.telegram_failed);
-            store::outbox::bury(db, &row, Utc::now(), &e.to_string()).await
+            store::outbox::bury(db, &row, state.ctx.clock.wall(), &e.to_string()).await
         }
     }
 }

@@ -34,12 +34,8 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
         if shutdown.is_cancelled() {
             return;
         }
-        let rows = match store::inbox::pending(
-            &ctx.db,
-            ctx.clock.now().max(chrono::Utc::now()),
-            100,
-        )
-        .await
+        let rows = match store::inbox::pending(&ctx.db, ctx.clock.now().max(ctx.clock.wall()), 100)
+            .await
         {
             Ok(rows) => rows,
             Err(e) => {
@@ -53,7 +49,7 @@ pub async fn run(state: Arc<AppState>, shutdown: CancellationToken) {
         if rows.is_empty() {
             let retry = store::inbox::next_retry(&ctx.db).await.ok().flatten();
             let wait = retry
-                .and_then(|at| (at - chrono::Utc::now()).to_std().ok())
+                .and_then(|at| (at - ctx.clock.wall()).to_std().ok())
                 .unwrap_or(Duration::from_secs(60));
             tokio::select! {
                 _ = shutdown.cancelled() => return,
@@ -122,7 +118,7 @@ async fn record(ctx: &crate::app::Ctx, id: i64, failure: Failure, payment: bool)
         Failure::Panic(p) => (format!("panicked: {p}"), 1),
     };
     let give_up_after = if payment { i32::MAX } else { give_up_after };
-    let now = chrono::Utc::now();
+    let now = ctx.clock.wall();
     match store::inbox::record_failure(&ctx.db, id, &error, now, give_up_after).await {
         Ok(_) if payment => tracing::error!(
             update_id = id,
@@ -166,7 +162,12 @@ async fn handle(
             panic!("fault injection: a handler panicked on update {id}");
         }
     }
-    let deps = teloxide::dptree::deps![update, state.clone(), origin, state.me.clone()];
+    let me = state
+        .me
+        .get()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("getMe has not answered yet"))?;
+    let deps = teloxide::dptree::deps![update, state.clone(), origin, me];
     match handler.dispatch(deps).await {
         ControlFlow::Break(result) => result?,
         ControlFlow::Continue(_) => {}

@@ -165,10 +165,6 @@ async fn edit(
     }
 }
 
-fn username(state: &AppState) -> String {
-    state.me.username.clone().unwrap_or_default()
-}
-
 async fn render_card(
     state: &AppState,
     ticket: &entity::tickets::Model,
@@ -182,7 +178,7 @@ async fn render_card(
 /// a plain send repeated after a crash is the one duplicate the outbox allows.
 pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError> {
     let db = &state.ctx.db;
-    let me = username(state);
+    let me = state.username();
     match effect {
         Effect::Send {
             chat,

@@ -17,6 +17,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("telegram", 3),
     ("http", 3),
     ("jobs", 3),
+    ("state", 3),
     ("startup", 4),
     ("main", 5),
     ("lib", 5),

@@ -102,6 +102,8 @@ pub type AppResult<T> = Result<T, AppError>;
 pub struct Work {
     pub tx: DatabaseTransaction,
     pub now: DateTime<Utc>,
+    /// The world's time when the work began (see [`Clock::wall`]).
+    wall: DateTime<Utc>,
     wake: Wake,
     effects: bool,
     timers: bool,
@@ -118,6 +120,7 @@ impl Work {
     pub async fn begin(ctx: &Ctx, origin: Origin) -> AppResult<Option<Work>> {
         let tx = ctx.db.begin().await?;
         let now = ctx.clock.now();
+        let wall = ctx.clock.wall();
         if let Origin::Update(id) = origin {
             if !store::inbox::claim(&tx, id, now).await? {
                 tx.rollback().await?;
@@ -127,6 +130,7 @@ impl Work {
         Ok(Some(Work {
             tx,
             now,
+            wall,
             wake: ctx.wake.clone(),
             effects: false,
             timers: false,
@@ -147,9 +151,9 @@ impl Work {
             (None, None) => None,
         };
         let json = serde_json::to_string(&effect).map_err(|e| AppError::Unexpected(e.into()))?;
-        // Wall-clock time, not `self.now`: the dispatcher waits in real time (Telegram's
-        // retry_after is real seconds), whatever the injected clock says.
-        store::outbox::enqueue(&self.tx, chat, json, chrono::Utc::now()).await?;
+        // Wall time, not `self.now`: the dispatcher waits in real time (Telegram's
+        // retry_after is real seconds), whatever the helpdesk's clock says.
+        store::outbox::enqueue(&self.tx, chat, json, self.wall).await?;
         self.effects = true;
         Ok(())
     }

@@ -2,7 +2,6 @@
 //! does not decode (garbage, a button from an older version) gets a polite alert.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use teloxide::types::CallbackQuery;
 
@@ -79,9 +78,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
             let Some((chat, _, true)) = message else {
                 return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
             };
-            state
-                .dialogues
-                .insert(caller.profile.id, (Dialogue::WorkspaceName, Instant::now()));
+            state.ask(caller.profile.id, Dialogue::WorkspaceName);
             return Ok(workspaces::ask_workspace_name(ctx, origin, &caller, chat).await?);
         }
         CallbackData::BuySeat { pro } => {
@@ -193,9 +190,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 _ => (PromptKind::Keyword, Dialogue::Keyword),
             };
             if routing::ask(ctx, origin, &caller, prompt).await? {
-                state
-                    .dialogues
-                    .insert(caller.profile.id, (dialogue, Instant::now()));
+                state.ask(caller.profile.id, dialogue);
             }
             return Ok(());
         }
@@ -245,18 +240,13 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
                 _ => (PromptKind::EscalationRule, Dialogue::EscalationRule),
             };
             if routing::ask(ctx, origin, &caller, prompt).await? {
-                state
-                    .dialogues
-                    .insert(caller.profile.id, (dialogue, Instant::now()));
+                state.ask(caller.profile.id, dialogue);
             }
             return Ok(());
         }
         CallbackData::NumberPrompt { setting } => {
             if routing::ask(ctx, origin, &caller, PromptKind::Number { setting }).await? {
-                state.dialogues.insert(
-                    caller.profile.id,
-                    (Dialogue::Number(setting), Instant::now()),
-                );
+                state.ask(caller.profile.id, Dialogue::Number(setting));
             }
             return Ok(());
         }

@@ -6,7 +6,6 @@ mod callback;
 pub use callback::callback;
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use teloxide::prelude::*;
 use teloxide::types::{ChatMemberKind, Me, User};
@@ -79,9 +78,7 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
             if let Some(dialogue) = state.take_dialogue(caller.profile.id) {
                 if !answer(ctx, origin, &caller, dialogue, text).await? {
                     // A refused answer keeps the prompt: the next message is another try.
-                    state
-                        .dialogues
-                        .insert(caller.profile.id, (dialogue, Instant::now()));
+                    state.ask(caller.profile.id, dialogue);
                 }
                 return Ok(());
             }
@@ -214,7 +211,11 @@ pub async fn edited(state: Arc<AppState>, origin: Origin, msg: Message) -> Handl
 
 /// Asks Telegram what the bot may do in a group, for `/connect`.
 async fn bot_rights(state: &AppState, chat: ChatId) -> anyhow::Result<BotRights> {
-    let member = state.bot.get_chat_member(chat, state.me.id).await?;
+    let me = state
+        .me
+        .get()
+        .ok_or_else(|| anyhow::anyhow!("getMe has not answered yet"))?;
+    let member = state.bot.get_chat_member(chat, me.id).await?;
     Ok(match member.kind {
         ChatMemberKind::Administrator(a) => BotRights {
             is_admin: true,
@@ -310,9 +311,7 @@ pub async fn command(
         }
         Cmd::Transfer(who) => return Ok(team::transfer_ask(ctx, origin, &caller, &who).await?),
         Cmd::Newworkspace(name) if private && name.trim().is_empty() => {
-            state
-                .dialogues
-                .insert(caller.profile.id, (Dialogue::WorkspaceName, Instant::now()));
+            state.ask(caller.profile.id, Dialogue::WorkspaceName);
             return Ok(workspaces::ask_workspace_name(ctx, origin, &caller, chat).await?);
         }
         Cmd::Newworkspace(name) => {

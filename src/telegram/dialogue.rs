@@ -1,0 +1,32 @@
+//! Dialogue steps: what a private chat's next free-text message answers, and how long the
+//! question stays open.
+
+/// A conversation step in a private chat that waits for free text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialogue {
+    /// "Create workspace" was pressed: the next private message is the name.
+    WorkspaceName,
+    /// Settings → Agents → Set skills: the next message is this agent's skills.
+    Skills {
+        user: i64,
+    },
+    /// Settings → Intake → ➕ Category: the next message is `name; skill; priority`.
+    Category,
+    /// Settings → Intake → ➕ Keyword rule: the next message is `keyword = skill`.
+    Keyword,
+    /// Settings → SLA → ✏ a priority: the next message is its targets.
+    SlaTargets {
+        priority: crate::domain::ticket::Priority,
+    },
+    /// Settings → Business hours: the next message is the time zone / week / a holiday.
+    TimeZone,
+    Week,
+    Holiday,
+    /// Settings → Escalation → ➕ Rule: the next message is the rule.
+    EscalationRule,
+    /// A setting's Custom… button: the next message is its value.
+    Number(crate::app::effects::NumberSetting),
+}
+
+/// How long a dialogue step waits for its answer before it is forgotten.
+pub const DIALOGUE_TTL: std::time::Duration = std::time::Duration::from_secs(15 * 60);
