@@ -40,6 +40,11 @@
 //! * `log`: the request log and what tests ask of it;
 //! * `queries`: what tests read back about chats, messages and topics;
 //! * `render`, `html`: `parse_mode` validation and entity extraction.
+//!
+//! The fake keeps only what the daemon or a test uses: a Bot API method nobody calls answers
+//! 404 like any unknown method. To find what no test uses any more, build the test binary alone
+//! (`cargo clippy --test daemon`) without the `allow(dead_code)` below, which only the benchmark
+//! that shares this file needs.
 #![allow(
     dead_code,
     reason = "benches/worst_inputs.rs includes this fake through `#[path]` and uses only part of it"
@@ -165,17 +170,9 @@ impl FakeTelegram {
             .expect("fake_tg: socket address is a valid URL host")
     }
 
-    pub fn addr(&self) -> SocketAddr {
-        self.inner.addr
-    }
-
     /// A teloxide bot pointed at this fake (token [`BOT_TOKEN`]).
     pub fn bot(&self) -> teloxide::Bot {
         teloxide::Bot::new(BOT_TOKEN).set_api_url(self.api_url())
-    }
-
-    pub fn bot_id(&self) -> i64 {
-        BOT_ID
     }
 
     pub fn bot_username(&self) -> &'static str {

@@ -18,7 +18,7 @@ impl FakeTelegram {
             let u = w.user_mut(user.id);
             u.started = true;
             u.blocked = false;
-            w.inject_text(user.id, None, None, user.id, text)
+            w.inject_text(user.id, None, user.id, text)
         })
     }
 
@@ -27,20 +27,7 @@ impl FakeTelegram {
     /// `reply_to_message` pointing at the topic's creation message, like Telegram.
     pub fn group_text(&self, chat: i64, thread: Option<i32>, user: &FakeUser, text: &str) -> i32 {
         let thread = thread.filter(|t| *t != 1);
-        self.mutate(|w| w.inject_text(chat, thread, None, user.id, text))
-    }
-
-    /// A user replies to a specific message (in its topic, if any).
-    pub fn reply_text(&self, chat: i64, reply_to: i32, user: &FakeUser, text: &str) -> i32 {
-        self.mutate(|w| {
-            let thread = w
-                .chat(chat)
-                .messages
-                .get(&reply_to)
-                .unwrap_or_else(|| panic!("fake_tg: no message {reply_to} in chat {chat}"))
-                .thread;
-            w.inject_text(chat, thread, Some(reply_to), user.id, text)
-        })
+        self.mutate(|w| w.inject_text(chat, thread, user.id, text))
     }
 
     /// A user sends an arbitrary message whose kind-specific fields are given as a JSON object,
@@ -141,9 +128,7 @@ impl FakeTelegram {
                 m.from, user.id,
                 "fake_tg: users can only edit their own messages"
             );
-            let old_text = m.text.clone().unwrap_or_default();
-            let old_markup = m.reply_markup.clone();
-            m.history.push((old_text, old_markup));
+            m.history.push(m.text.clone().unwrap_or_default());
             m.text = Some(rendered.text);
             m.entities = rendered.entities;
             m.edit_date = Some(now());
@@ -177,21 +162,13 @@ impl World {
         }
     }
 
-    fn inject_text(
-        &mut self,
-        chat: i64,
-        thread: Option<i32>,
-        reply_to: Option<i32>,
-        from: i64,
-        text: &str,
-    ) -> i32 {
+    fn inject_text(&mut self, chat: i64, thread: Option<i32>, from: i64, text: &str) -> i32 {
         self.check_inject_thread(chat, thread);
         let id = self.alloc_msg_id(chat);
         let mut m = MsgRec::new(id, from, thread);
         let r = plain_render(text);
         m.text = Some(r.text);
         m.entities = r.entities;
-        m.reply_to = reply_to;
         self.deliver_new(chat, m)
     }
 

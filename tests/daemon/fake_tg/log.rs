@@ -2,8 +2,6 @@
 //! ask of it (calls of a method, the successful ones, the last one), and the summary of recent
 //! requests a timed-out wait prints.
 
-use std::time::Instant;
-
 use serde_json::Value;
 
 use super::http::ApiErr;
@@ -30,7 +28,6 @@ pub enum RequestOutcome {
 pub struct LoggedRequest {
     /// Arrival order, starting at 1, shared by all methods.
     pub seq: u64,
-    pub at: Instant,
     /// Method name lower-cased (`sendmessage`).
     pub method: String,
     /// The request parameters as a JSON object (multipart/form fields are converted, files are
@@ -89,10 +86,6 @@ impl FakeTelegram {
         self.world().log.clone()
     }
 
-    pub fn clear_log(&self) {
-        self.mutate(|w| w.log.clear());
-    }
-
     /// The last 30 non-`getUpdates` requests with their outcome, for failure messages.
     pub fn debug_summary(&self) -> String {
         let log = self.request_log();
@@ -124,13 +117,12 @@ impl FakeTelegram {
 }
 
 impl World {
-    /// Appends to the request log and returns the entry's `seq` (entries are addressed by
-    /// `seq`, not index, because `clear_log` may run while a long poll is in flight).
+    /// Appends to the request log and returns the entry's `seq`, by which the outcome is recorded
+    /// once known (for a long poll, much later).
     pub(super) fn log_request(&mut self, method: &str, params: Value, faulted: bool) -> u64 {
         self.seq += 1;
         self.log.push(LoggedRequest {
             seq: self.seq,
-            at: Instant::now(),
             method: method.to_owned(),
             params,
             faulted,

@@ -52,16 +52,6 @@ impl World {
         Ok(Value::Array(out))
     }
 
-    pub(super) fn get_chat_member_count(&self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        Ok(json!(if self.chat(chat).is_group() {
-            self.users.len() + 1
-        } else {
-            2
-        }))
-    }
-
     fn member_json(&self, chat: &ChatRec, user: i64) -> Result<Value, ApiErr> {
         let member = |u: i64| json!({ "status": "member", "user": self.user_json(u) });
         match &chat.kind {

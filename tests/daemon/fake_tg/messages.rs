@@ -35,7 +35,6 @@ impl World {
         m.text = Some(r.text);
         m.entities = r.entities;
         m.sent_text = Some(text);
-        m.parse_mode = parse_mode;
         m.reply_markup = markup;
         self.insert_msg(chat, m);
         Ok(self.msg_json_by_id(chat, id, true))
@@ -43,9 +42,6 @@ impl World {
 
     /// The message the bot wants to edit: must exist and be the bot's own.
     fn editable(&self, chat: i64, p: &Value) -> Result<i32, ApiErr> {
-        if p_get(p, "inline_message_id").is_some() {
-            return Err(bad("message to edit not found"));
-        }
         let id = World::message_id_param(p)?;
         let m = self
             .chat(chat)
@@ -89,12 +85,10 @@ impl World {
                  exactly the same as a current content and reply markup of the message",
             ));
         }
-        let old = (m.text.clone().unwrap_or_default(), m.reply_markup.clone());
-        m.history.push(old);
+        m.history.push(m.text.clone().unwrap_or_default());
         m.text = Some(r.text);
         m.entities = r.entities;
         m.sent_text = Some(text);
-        m.parse_mode = parse_mode;
         // Like Telegram: an edit without reply_markup removes the inline keyboard.
         m.reply_markup = markup;
         m.edit_date = Some(now());
@@ -130,12 +124,11 @@ impl World {
                  exactly the same as a current content and reply markup of the message",
             ));
         }
-        m.history.push((current, m.reply_markup.clone()));
+        m.history.push(current);
         m.text = (!r.text.is_empty()).then_some(r.text);
         m.is_caption = true;
         m.entities = r.entities;
         m.sent_text = Some(caption);
-        m.parse_mode = parse_mode;
         m.reply_markup = markup;
         m.edit_date = Some(now());
         Ok(self.msg_json_by_id(chat, id, true))
@@ -153,8 +146,7 @@ impl World {
                  exactly the same as a current content and reply markup of the message",
             ));
         }
-        let old = (m.text.clone().unwrap_or_default(), m.reply_markup.clone());
-        m.history.push(old);
+        m.history.push(m.text.clone().unwrap_or_default());
         m.reply_markup = markup;
         m.edit_date = Some(now());
         Ok(self.msg_json_by_id(chat, id, true))
@@ -238,7 +230,6 @@ impl World {
             m.entities = r.entities;
             m.is_caption = true;
             m.sent_text = Some(caption);
-            m.parse_mode = parse_mode;
         }
         m.reply_markup = markup;
         self.insert_msg(chat, m);
@@ -293,7 +284,6 @@ impl World {
                 m.entities = r.entities;
             }
             m.sent_text = Some(caption);
-            m.parse_mode = parse_mode;
         }
         m.reply_markup = markup;
         self.insert_msg(chat, m);
@@ -308,13 +298,6 @@ impl World {
             Some(_) => Ok(json!(true)),
             None => Err(bad("MESSAGE_ID_INVALID")),
         }
-    }
-
-    pub(super) fn send_chat_action(&self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_can_send(chat)?;
-        self.target(chat, p)?;
-        Ok(json!(true))
     }
 
     fn check_pin_rights(&self, chat: i64) -> Result<(), ApiErr> {
@@ -370,16 +353,6 @@ impl World {
         };
         if let Some(id) = target {
             self.msg_mut(chat, id).pinned_at = None;
-        }
-        Ok(json!(true))
-    }
-
-    pub(super) fn unpin_all_chat_messages(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        self.check_pin_rights(chat)?;
-        for m in self.chat_mut(chat).messages.values_mut() {
-            m.pinned_at = None;
         }
         Ok(json!(true))
     }

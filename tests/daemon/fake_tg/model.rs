@@ -15,13 +15,6 @@ pub struct FakeUser {
     pub username: Option<String>,
 }
 
-impl FakeUser {
-    /// The id of the private chat between this user and the bot (equal to the user id).
-    pub fn chat_id(&self) -> i64 {
-        self.id
-    }
-}
-
 /// The bot's membership/rights in a group, as reported by `getChatMember` and enforced by the
 /// fake. Rights only count when `is_admin` is set (a plain member has no admin rights).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,7 +57,6 @@ impl BotRights {
 /// A message as stored by the fake (any sender: users via injection, the bot via the API).
 #[derive(Clone, Debug)]
 pub struct FakeMessage {
-    pub chat_id: i64,
     pub id: i32,
     pub from_id: i64,
     /// Forum topic thread id; `None` for the General topic and private chats.
@@ -74,13 +66,10 @@ pub struct FakeMessage {
     pub text: String,
     /// The text exactly as the bot submitted it (with markup), for bot messages.
     pub sent_text: Option<String>,
-    pub parse_mode: Option<String>,
     /// Entities computed from the markup (Telegram JSON shape).
     pub entities: Vec<Value>,
     /// The `reply_markup` as submitted (any keyboard type), `None` when absent/removed.
     pub reply_markup: Option<Value>,
-    /// Explicitly replied-to message id (not the implicit topic root).
-    pub reply_to: Option<i32>,
     /// Service message kind, e.g. `forum_topic_created`, `forum_topic_closed`, `pinned_message`.
     pub service: Option<String>,
     /// Media kind, e.g. `document`, `photo`, `invoice`, `successful_payment`.
@@ -89,10 +78,6 @@ pub struct FakeMessage {
     pub deleted: bool,
     /// Previous rendered texts, oldest first; one entry per edit (also for markup-only edits).
     pub edits: Vec<String>,
-    /// Previous reply markups, parallel to `edits`.
-    pub markup_history: Vec<Option<Value>>,
-    /// The message as the fake would serialize it right now (with `reply_to_message`).
-    pub raw: Value,
 }
 
 impl FakeMessage {
@@ -122,30 +107,6 @@ impl FakeMessage {
             .filter_map(|b| {
                 let url = b.get("url")?.as_str()?.to_owned();
                 Some((b.get("text")?.as_str()?.to_owned(), url))
-            })
-            .collect()
-    }
-
-    /// Inline keyboard layout: rows of button texts.
-    pub fn button_rows(&self) -> Vec<Vec<String>> {
-        let Some(rows) = self
-            .reply_markup
-            .as_ref()
-            .and_then(|m| m.get("inline_keyboard"))
-            .and_then(Value::as_array)
-        else {
-            return Vec::new();
-        };
-        rows.iter()
-            .map(|row| {
-                row.as_array()
-                    .map(|r| {
-                        r.iter()
-                            .filter_map(|b| b.get("text").and_then(Value::as_str))
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default()
             })
             .collect()
     }

@@ -163,8 +163,8 @@ impl World {
         Ok(())
     }
 
-    /// Resolves `message_thread_id` and `reply_parameters`/`reply_to_message_id` of a send
-    /// request into `(thread, reply_to)`.
+    /// Resolves `message_thread_id` and `reply_parameters` of a send request into
+    /// `(thread, reply_to)`.
     pub(super) fn target(
         &self,
         chat: i64,
@@ -184,14 +184,10 @@ impl World {
             }
         }
         let reply_params = p_json(p, "reply_parameters");
-        let reply_id = reply_params
-            .as_ref()
-            .and_then(|r| p_i64(r, "message_id"))
-            .or_else(|| p_i64(p, "reply_to_message_id"));
+        let reply_id = reply_params.as_ref().and_then(|r| p_i64(r, "message_id"));
         let allow = reply_params
             .as_ref()
-            .is_some_and(|r| p_bool(r, "allow_sending_without_reply"))
-            || p_bool(p, "allow_sending_without_reply");
+            .is_some_and(|r| p_bool(r, "allow_sending_without_reply"));
         let mut reply_to = None;
         if let Some(r) = reply_id {
             let found = i32::try_from(r).ok().and_then(|r| c.live_msg(r));

@@ -1,7 +1,7 @@
 //! What tests read back about chats: messages by thread or id (deleted ones too), what the bot
 //! said, pins, and topics by id or name.
 
-use super::json::fake_topic;
+use super::json::{fake_message, fake_topic};
 use super::model::{FakeMessage, FakeTopic};
 use super::FakeTelegram;
 
@@ -17,7 +17,7 @@ impl FakeTelegram {
         c.messages
             .values()
             .filter(|m| !m.deleted && m.thread == thread)
-            .map(|m| w.fake_message(c, m))
+            .map(fake_message)
             .collect()
     }
 
@@ -39,7 +39,7 @@ impl FakeTelegram {
         c.messages
             .values()
             .filter(|m| !m.deleted)
-            .map(|m| w.fake_message(c, m))
+            .map(fake_message)
             .collect()
     }
 
@@ -47,7 +47,7 @@ impl FakeTelegram {
     pub fn message(&self, chat: i64, id: i32) -> Option<FakeMessage> {
         let w = self.world();
         let c = w.chats.get(&chat)?;
-        c.messages.get(&id).map(|m| w.fake_message(c, m))
+        c.messages.get(&id).map(fake_message)
     }
 
     /// The latest non-deleted, non-service message the bot sent to `chat` (any thread).

@@ -35,11 +35,6 @@ impl FakeTelegram {
         })
     }
 
-    /// Changes the `language_code` sent in the user's `from` objects.
-    pub fn set_language(&self, user: &FakeUser, language_code: Option<&str>) {
-        self.mutate(|w| w.user_mut(user.id).language_code = language_code.map(str::to_owned));
-    }
-
     /// Marks the user as having started the bot (without sending anything).
     pub fn start_bot(&self, user: &FakeUser) {
         self.mutate(|w| {
@@ -57,14 +52,6 @@ impl FakeTelegram {
 
     pub fn has_started(&self, user: &FakeUser) -> bool {
         self.world().users.get(&user.id).is_some_and(|u| u.started)
-    }
-
-    pub fn user(&self, id: i64) -> Option<FakeUser> {
-        self.world().users.get(&id).map(|u| FakeUser {
-            id: u.id,
-            first_name: u.first_name.clone(),
-            username: u.username.clone(),
-        })
     }
 
     /// A forum supergroup (topics enabled). The bot is a plain member without rights until
@@ -112,10 +99,6 @@ impl FakeTelegram {
                 *kicked = false;
             }
         });
-    }
-
-    pub fn bot_rights(&self, chat: i64) -> BotRights {
-        self.world().rights(chat)
     }
 
     /// Removes the bot from the group: API calls on it fail with 403 "Forbidden: bot was kicked

@@ -63,7 +63,6 @@ pub(super) struct MsgRec {
     pub(super) text: Option<String>,
     pub(super) is_caption: bool,
     pub(super) sent_text: Option<String>,
-    pub(super) parse_mode: Option<String>,
     pub(super) entities: Vec<Value>,
     /// Kind-specific JSON fields copied verbatim into the message object.
     pub(super) content: Map<String, Value>,
@@ -74,7 +73,8 @@ pub(super) struct MsgRec {
     pub(super) pinned_at: Option<u64>,
     pub(super) deleted: bool,
     pub(super) edit_date: Option<i64>,
-    pub(super) history: Vec<(String, Option<Value>)>,
+    /// Earlier rendered texts, oldest first: one per edit (markup-only edits too).
+    pub(super) history: Vec<String>,
 }
 
 impl MsgRec {
@@ -88,7 +88,6 @@ impl MsgRec {
             text: None,
             is_caption: false,
             sent_text: None,
-            parse_mode: None,
             entities: Vec::new(),
             content: Map::new(),
             service: None,
@@ -159,7 +158,6 @@ pub(super) struct World {
     pub(super) pre_checkouts: HashMap<String, Option<(bool, Option<String>)>>,
     pub(super) next_query: u64,
     pub(super) commands: Vec<CommandSet>,
-    pub(super) webhook: Option<String>,
     /// Chats under a flood limit: every message sent into them gets 429 with this `retry_after`.
     pub(super) flooded: HashMap<i64, u32>,
 }
@@ -185,7 +183,6 @@ impl World {
             pre_checkouts: HashMap::new(),
             next_query: 0,
             commands: Vec::new(),
-            webhook: None,
             flooded: HashMap::new(),
         }
     }

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::http::ApiErr;
 use super::log::RequestOutcome;
-use super::params::{p_bool, p_i64, p_str};
+use super::params::{p_bool, p_i64};
 use super::state::World;
 use super::FakeTelegram;
 
@@ -116,10 +116,6 @@ impl FakeTelegram {
         self.world().last_offset
     }
 
-    pub fn webhook_url(&self) -> Option<String> {
-        self.world().webhook.clone()
-    }
-
     // ----- getUpdates --------------------------------------------------------------------------
 
     pub(super) async fn get_updates(&self, params: Value) -> Result<Value, ApiErr> {
@@ -135,17 +131,6 @@ impl FakeTelegram {
                 return Err(err);
             }
             let seq = w.log_request("getupdates", params.clone(), false);
-            if w.webhook.is_some() {
-                let err = ApiErr {
-                    code: 409,
-                    description: "Conflict: can't use getUpdates method while webhook is active; \
-                                  use deleteWebhook to delete the webhook first"
-                        .to_owned(),
-                    retry_after: None,
-                };
-                w.finish(seq, &Err(err.clone()));
-                return Err(err);
-            }
             if let Some(offset) = p_i64(&params, "offset") {
                 if offset > w.next_update {
                     // An offset past every update id given out (ids restarted lower after a
@@ -268,22 +253,18 @@ impl World {
         out
     }
 
+    /// No webhook is ever set here (the daemon only polls), so its URL is always empty.
     pub(super) fn get_webhook_info(&self) -> Result<Value, ApiErr> {
         Ok(json!({
-            "url": self.webhook.clone().unwrap_or_default(),
+            "url": "",
             "has_custom_certificate": false,
             "pending_update_count": self.queue.len(),
         }))
     }
 
-    pub(super) fn set_webhook(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let url = p_str(p, "url").unwrap_or_default();
-        self.webhook = (!url.is_empty()).then_some(url);
-        Ok(json!(true))
-    }
-
+    /// The daemon calls `deleteWebhook` before it polls; `drop_pending_updates` loses the queue,
+    /// as on Telegram.
     pub(super) fn delete_webhook(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        self.webhook = None;
         if p_bool(p, "drop_pending_updates") {
             self.queue.clear();
         }
