@@ -1,0 +1,200 @@
+//! Forum topics: creating one (by a user or `createForumTopic`), `editForumTopic`, closing and
+//! reopening, deleting (by the API or silently, as a user in the app does), and who may do what.
+
+use serde_json::{json, Map, Value};
+
+use super::http::{bad, ApiErr};
+use super::params::{p_i32, p_i64, p_str};
+use super::state::{MsgRec, TopicRec, World};
+use super::{FakeTelegram, BOT_ID, TOPIC_COLORS};
+
+const MAX_TOPIC_NAME_LEN: usize = 128;
+
+impl FakeTelegram {
+    /// A user deletes a topic in the Telegram app: topic and its messages are gone, the bot gets
+    /// no update (Telegram sends none).
+    pub fn delete_topic_silently(&self, chat: i64, thread: i32) {
+        self.mutate(|w| w.delete_topic(chat, thread));
+    }
+}
+
+impl World {
+    pub(super) fn create_topic(
+        &mut self,
+        chat: i64,
+        creator: i64,
+        name: &str,
+        icon_color: Option<u32>,
+        deliver: bool,
+    ) -> i32 {
+        assert!(
+            self.chat(chat).is_forum(),
+            "fake_tg: chat {chat} is not a forum"
+        );
+        let id = self.alloc_msg_id(chat);
+        let n = self.chat(chat).topics.len();
+        let color = icon_color.unwrap_or(TOPIC_COLORS[n % TOPIC_COLORS.len()]);
+        self.chat_mut(chat).topics.insert(
+            id,
+            TopicRec {
+                name: name.to_owned(),
+                icon_color: color,
+                icon_custom_emoji_id: None,
+                closed: false,
+                deleted: false,
+                created_by: creator,
+            },
+        );
+        let mut m = MsgRec::new(id, creator, Some(id));
+        m.service = Some("forum_topic_created".to_owned());
+        m.content.insert(
+            "forum_topic_created".to_owned(),
+            json!({ "name": name, "icon_color": color }),
+        );
+        self.insert_msg(chat, m);
+        if deliver && self.bot_sees(chat) {
+            let j = self.msg_json_by_id(chat, id, true);
+            self.push_update("message", j);
+        }
+        id
+    }
+
+    fn delete_topic(&mut self, chat: i64, thread: i32) {
+        let c = self.chat_mut(chat);
+        if let Some(t) = c.topics.get_mut(&thread) {
+            t.deleted = true;
+        }
+        for m in c.messages.values_mut() {
+            if m.thread == Some(thread) {
+                m.deleted = true;
+            }
+        }
+    }
+
+    fn forum_topic_param(&self, chat: i64, p: &Value) -> Result<i32, ApiErr> {
+        if !self.chat(chat).is_forum() {
+            return Err(bad("the chat is not a forum"));
+        }
+        let t = p_i32(p, "message_thread_id").ok_or_else(|| bad("TOPIC_ID_INVALID"))?;
+        match self.chat(chat).live_topic(t) {
+            Some(_) => Ok(t),
+            None => Err(bad("TOPIC_ID_INVALID")),
+        }
+    }
+
+    /// The bot may edit/close/reopen the topic: `can_manage_topics`, or it created the topic.
+    fn check_topic_rights(&self, chat: i64, thread: i32) -> Result<(), ApiErr> {
+        let created_by_bot = self
+            .chat(chat)
+            .live_topic(thread)
+            .is_some_and(|t| t.created_by == BOT_ID);
+        if self.rights(chat).manage_topics() || created_by_bot {
+            Ok(())
+        } else {
+            Err(bad("not enough rights to manage topics"))
+        }
+    }
+
+    pub(super) fn create_forum_topic(&mut self, p: &Value) -> Result<Value, ApiErr> {
+        let chat = self.chat_param(p, "chat_id")?;
+        self.check_member(chat)?;
+        if !self.chat(chat).is_forum() {
+            return Err(bad("the chat is not a forum"));
+        }
+        if !self.rights(chat).manage_topics() {
+            return Err(bad("not enough rights to create a topic"));
+        }
+        let name = p_str(p, "name").unwrap_or_default();
+        check_topic_name(&name)?;
+        let color = p_i64(p, "icon_color").and_then(|c| u32::try_from(c).ok());
+        let emoji = p_str(p, "icon_custom_emoji_id").filter(|s| !s.is_empty());
+        let id = self.create_topic(chat, BOT_ID, &name, color, true);
+        let t = self.topic_mut(chat, id);
+        t.icon_custom_emoji_id = emoji.clone();
+        let mut topic = json!({
+            "message_thread_id": id,
+            "name": name,
+            "icon_color": t.icon_color,
+        });
+        if let Some(e) = emoji {
+            topic["icon_custom_emoji_id"] = json!(e);
+        }
+        Ok(topic)
+    }
+
+    pub(super) fn edit_forum_topic(&mut self, p: &Value) -> Result<Value, ApiErr> {
+        let chat = self.chat_param(p, "chat_id")?;
+        self.check_member(chat)?;
+        let thread = self.forum_topic_param(chat, p)?;
+        self.check_topic_rights(chat, thread)?;
+        let name = p_str(p, "name");
+        if let Some(n) = &name {
+            check_topic_name(n)?;
+        }
+        let emoji = p_str(p, "icon_custom_emoji_id");
+        let t = self.topic_mut(chat, thread);
+        let mut edited = Map::new();
+        if let Some(n) = name.filter(|n| *n != t.name) {
+            t.name = n.clone();
+            edited.insert("name".to_owned(), json!(n));
+        }
+        if let Some(e) = emoji {
+            let new = (!e.is_empty()).then(|| e.clone());
+            if new != t.icon_custom_emoji_id {
+                t.icon_custom_emoji_id = new;
+                edited.insert("icon_custom_emoji_id".to_owned(), json!(e));
+            }
+        }
+        if edited.is_empty() {
+            return Err(bad("TOPIC_NOT_MODIFIED"));
+        }
+        self.service_message(
+            chat,
+            Some(thread),
+            BOT_ID,
+            "forum_topic_edited",
+            Value::Object(edited),
+        );
+        Ok(json!(true))
+    }
+
+    pub(super) fn set_topic_closed(&mut self, p: &Value, close: bool) -> Result<Value, ApiErr> {
+        let chat = self.chat_param(p, "chat_id")?;
+        self.check_member(chat)?;
+        let thread = self.forum_topic_param(chat, p)?;
+        self.check_topic_rights(chat, thread)?;
+        let t = self.topic_mut(chat, thread);
+        if t.closed == close {
+            return Err(bad("TOPIC_NOT_MODIFIED"));
+        }
+        t.closed = close;
+        let kind = if close {
+            "forum_topic_closed"
+        } else {
+            "forum_topic_reopened"
+        };
+        self.service_message(chat, Some(thread), BOT_ID, kind, json!({}));
+        Ok(json!(true))
+    }
+
+    pub(super) fn delete_forum_topic(&mut self, p: &Value) -> Result<Value, ApiErr> {
+        let chat = self.chat_param(p, "chat_id")?;
+        self.check_member(chat)?;
+        let thread = self.forum_topic_param(chat, p)?;
+        if !self.rights(chat).delete_messages() {
+            return Err(bad("not enough rights to delete a topic"));
+        }
+        self.delete_topic(chat, thread);
+        Ok(json!(true))
+    }
+}
+
+fn check_topic_name(name: &str) -> Result<(), ApiErr> {
+    if name.trim().is_empty() {
+        return Err(bad("TOPIC_TITLE_EMPTY"));
+    }
+    if name.chars().count() > MAX_TOPIC_NAME_LEN {
+        return Err(bad("TOPIC_TITLE_TOO_LONG"));
+    }
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! Chats and groups: members, chat info and administrators, forum topic management, and commands
+//! per scope.
+
+use serde_json::json;
+use teloxide::prelude::*;
+use teloxide::types::{
+    BotCommand, BotCommandScope, ChatFullInfoKind, ChatFullInfoPublicKind, ChatMemberKind,
+    Recipient, UpdateKind,
+};
+use teloxide::{ApiError, RequestError};
+
+use super::{forum_setup, only_message, take, thread};
+use crate::fake_tg::{BotRights, FakeTelegram, BOT_ID};
+
+#[tokio::test]
+async fn chat_member_chat_and_admins() {
+    let tg = FakeTelegram::start().await;
+    let bot = tg.bot();
+    let chat = tg.add_forum_group("Helpdesk");
+    let boss = tg.add_user("Boss", Some("boss"));
+    tg.set_creator(chat, &boss);
+
+    let me = bot
+        .get_chat_member(ChatId(chat), UserId(BOT_ID as u64))
+        .await
+        .expect("getChatMember");
+    assert!(matches!(me.kind, ChatMemberKind::Member(_)), "{me:?}");
+
+    tg.set_bot_rights(
+        chat,
+        BotRights {
+            is_admin: true,
+            can_manage_topics: true,
+            can_delete_messages: false,
+            can_pin_messages: true,
+        },
+    );
+    let me = bot
+        .get_chat_member(ChatId(chat), UserId(BOT_ID as u64))
+        .await
+        .expect("getChatMember");
+    let ChatMemberKind::Administrator(admin) = &me.kind else {
+        panic!("expected administrator, got {me:?}");
+    };
+    assert!(admin.can_manage_topics);
+    assert!(admin.can_pin_messages);
+    assert!(!admin.can_delete_messages);
+    assert!(me.user.is_bot);
+
+    let owner = bot
+        .get_chat_member(ChatId(chat), UserId(boss.id as u64))
+        .await
+        .expect("creator");
+    assert!(owner.is_owner());
+
+    let full = bot.get_chat(ChatId(chat)).await.expect("getChat");
+    assert!(full.is_supergroup());
+    assert_eq!(full.title(), Some("Helpdesk"));
+    let is_forum = match &full.kind {
+        ChatFullInfoKind::Public(public) => matches!(
+            &public.kind,
+            ChatFullInfoPublicKind::Supergroup(sg) if sg.is_forum
+        ),
+        ChatFullInfoKind::Private(_) => false,
+    };
+    assert!(is_forum);
+
+    let admins = bot
+        .get_chat_administrators(ChatId(chat))
+        .await
+        .expect("admins");
+    assert_eq!(admins.len(), 2);
+
+    let private = bot
+        .get_chat(ChatId(boss.id))
+        .await
+        .expect("private getChat");
+    assert!(private.is_private());
+
+    tg.kick_bot(chat);
+    let err = bot
+        .send_message(ChatId(chat), "x")
+        .await
+        .expect_err("kicked");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::BotKickedFromSupergroup)
+    ));
+    let me = bot
+        .get_chat_member(ChatId(chat), UserId(BOT_ID as u64))
+        .await
+        .expect("status of a kicked bot");
+    assert!(me.is_banned());
+}
+
+#[tokio::test]
+async fn forum_topic_management() {
+    let (tg, bot, chat, alice) = forum_setup().await;
+    let mut offset = 0;
+    let topic = bot
+        .create_forum_topic(ChatId(chat), "Alice #1")
+        .await
+        .expect("createForumTopic");
+    let t = topic.thread_id.0 .0;
+    assert_eq!(topic.name, "Alice #1");
+    let stored = tg.topic(chat, t).expect("stored topic");
+    assert_eq!(stored.created_by, BOT_ID);
+    assert_eq!(
+        tg.topic_by_name(chat, "Alice #1").map(|t| t.thread_id),
+        Some(t)
+    );
+    // The bot's own service message is delivered as an update (from = the bot).
+    let updates = take(&bot, &mut offset).await;
+    let created = only_message(&updates);
+    assert!(created.forum_topic_created().is_some());
+    assert_eq!(created.from.as_ref().map(|u| u.id.0), Some(BOT_ID as u64));
+    assert_eq!(created.thread_id, Some(thread(t)));
+
+    bot.edit_forum_topic(ChatId(chat), thread(t))
+        .name("Alice #1 (urgent)")
+        .await
+        .expect("edit");
+    assert_eq!(
+        tg.topic(chat, t).map(|t| t.name),
+        Some("Alice #1 (urgent)".into())
+    );
+    let err = bot
+        .edit_forum_topic(ChatId(chat), thread(t))
+        .name("Alice #1 (urgent)")
+        .await
+        .expect_err("same name");
+    assert!(
+        matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d == "Bad Request: TOPIC_NOT_MODIFIED")
+    );
+
+    bot.close_forum_topic(ChatId(chat), thread(t))
+        .await
+        .expect("close");
+    assert!(tg.topic(chat, t).is_some_and(|t| t.closed));
+    let err = bot
+        .close_forum_topic(ChatId(chat), thread(t))
+        .await
+        .expect_err("already closed");
+    assert!(
+        matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d == "Bad Request: TOPIC_NOT_MODIFIED")
+    );
+    bot.reopen_forum_topic(ChatId(chat), thread(t))
+        .await
+        .expect("reopen");
+    let err = bot
+        .reopen_forum_topic(ChatId(chat), thread(t))
+        .await
+        .expect_err("already open");
+    assert!(
+        matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d == "Bad Request: TOPIC_NOT_MODIFIED")
+    );
+
+    let updates = take(&bot, &mut offset).await;
+    let kinds: Vec<&str> = updates
+        .iter()
+        .map(|u| match &u.kind {
+            UpdateKind::Message(m) if m.forum_topic_edited().is_some() => "edited",
+            UpdateKind::Message(m) if m.forum_topic_closed().is_some() => "closed",
+            UpdateKind::Message(m) if m.forum_topic_reopened().is_some() => "reopened",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["edited", "closed", "reopened"]);
+    assert!(updates.iter().all(|u| matches!(&u.kind,
+        UpdateKind::Message(m) if m.from.as_ref().is_some_and(|f| f.id.0 == BOT_ID as u64))));
+
+    // Without can_manage_topics the bot may still manage the topics it created, but not others.
+    tg.set_bot_rights(chat, BotRights::none());
+    bot.close_forum_topic(ChatId(chat), thread(t))
+        .await
+        .expect("own topic");
+    let users_topic = tg.create_topic(chat, &alice, "Alice's own");
+    let err = bot
+        .close_forum_topic(ChatId(chat), thread(users_topic))
+        .await
+        .expect_err("no rights");
+    assert!(
+        matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d.contains("not enough rights"))
+    );
+    let err = bot
+        .create_forum_topic(ChatId(chat), "x")
+        .await
+        .expect_err("no rights");
+    assert!(
+        matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d.contains("not enough rights"))
+    );
+
+    // A closed topic rejects the bot's messages unless it can manage topics.
+    let err = bot
+        .send_message(ChatId(chat), "x")
+        .message_thread_id(thread(t))
+        .await
+        .expect_err("closed topic");
+    assert!(
+        matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d == "Bad Request: TOPIC_CLOSED")
+    );
+
+    tg.set_bot_rights(chat, BotRights::full());
+    bot.delete_forum_topic(ChatId(chat), thread(t))
+        .await
+        .expect("delete topic");
+    assert!(tg.topic(chat, t).is_some_and(|t| t.deleted));
+}
+
+#[tokio::test]
+async fn commands_per_scope() {
+    let tg = FakeTelegram::start().await;
+    let bot = tg.bot();
+    let chat = tg.add_forum_group("Agents");
+    bot.set_my_commands([
+        BotCommand::new("start", "Start"),
+        BotCommand::new("help", "Help"),
+    ])
+    .await
+    .expect("default scope");
+    bot.set_my_commands([BotCommand::new("close", "Close the ticket")])
+        .scope(BotCommandScope::AllGroupChats)
+        .await
+        .expect("group scope");
+    bot.set_my_commands([BotCommand::new("stats", "Stats")])
+        .scope(BotCommandScope::Chat {
+            chat_id: Recipient::Id(ChatId(chat)),
+        })
+        .language_code("de")
+        .await
+        .expect("chat scope");
+    assert_eq!(tg.commands("default"), vec!["start", "help"]);
+    assert_eq!(tg.commands("all_group_chats"), vec!["close"]);
+    assert!(
+        tg.commands("chat").is_empty(),
+        "only set with a language code"
+    );
+    assert_eq!(
+        tg.command_set(&json!({"type": "chat", "chat_id": chat}), Some("de")),
+        Some(vec![("stats".to_owned(), "Stats".to_owned())])
+    );
+    let got = bot
+        .get_my_commands()
+        .scope(BotCommandScope::AllGroupChats)
+        .await
+        .expect("getMyCommands");
+    assert_eq!(got, vec![BotCommand::new("close", "Close the ticket")]);
+    bot.delete_my_commands()
+        .scope(BotCommandScope::AllGroupChats)
+        .await
+        .expect("delete");
+    assert!(tg.commands("all_group_chats").is_empty());
+    let err = bot
+        .set_my_commands([BotCommand::new("Bad-Name", "x")])
+        .await
+        .expect_err("invalid command");
+    assert!(
+        matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d == "Bad Request: BOT_COMMAND_INVALID")
+    );
+    assert_eq!(tg.command_scopes().len(), 2);
+}

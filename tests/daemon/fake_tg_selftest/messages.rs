@@ -1,0 +1,337 @@
+//! Sending and editing: threads, keyboards and edits, `parse_mode` validation, pins, and
+//! documents, photos and copies.
+
+use serde_json::json;
+use teloxide::prelude::*;
+use teloxide::types::{InputFile, MessageEntityKind, MessageId, ParseMode, ReplyParameters};
+use teloxide::{ApiError, RequestError};
+
+use super::{drain, forum_setup, kb, only_message, thread};
+use crate::fake_tg::{BotRights, FakeTelegram, BOT_ID};
+
+#[tokio::test]
+async fn send_message_with_thread_keyboard_and_edits() {
+    let (tg, bot, chat, alice) = forum_setup().await;
+    let t = tg.create_topic(chat, &alice, "Ticket");
+    let keyboard = kb(&[&[("Close", "close:1"), ("Assign", "assign:1")]]);
+    let sent = bot
+        .send_message(ChatId(chat), "New ticket")
+        .message_thread_id(thread(t))
+        .reply_markup(keyboard.clone())
+        .await
+        .expect("sendMessage");
+    assert_eq!(sent.thread_id, Some(thread(t)));
+    assert!(sent.is_topic_message);
+    assert_eq!(sent.from.as_ref().map(|u| u.id.0), Some(BOT_ID as u64));
+    assert_eq!(sent.reply_markup(), Some(&keyboard));
+    assert_eq!(sent.reply_to_message().map(|r| r.id.0), Some(t));
+
+    let stored = tg.message(chat, sent.id.0).expect("stored");
+    assert_eq!(
+        stored.buttons(),
+        vec![
+            ("Close".to_owned(), "close:1".to_owned()),
+            ("Assign".to_owned(), "assign:1".to_owned())
+        ]
+    );
+    assert_eq!(FakeTelegram::button_data(&stored).len(), 2);
+    assert_eq!(tg.bot_messages_in(chat, Some(t)).len(), 1);
+    assert_eq!(
+        tg.last_bot_message_to(chat).map(|m| m.text),
+        Some("New ticket".to_owned())
+    );
+
+    // Same text, same keyboard: "message is not modified".
+    let err = bot
+        .edit_message_text(ChatId(chat), sent.id, "New ticket")
+        .reply_markup(keyboard.clone())
+        .await
+        .expect_err("identical edit must fail");
+    assert!(
+        matches!(err, RequestError::Api(ApiError::MessageNotModified)),
+        "{err:?}"
+    );
+
+    // Same text without keyboard is a modification (it removes the keyboard).
+    let edited = bot
+        .edit_message_text(ChatId(chat), sent.id, "New ticket")
+        .await
+        .expect("removing the keyboard is a change");
+    assert!(edited.reply_markup().is_none());
+    assert!(edited.edit_date().is_some());
+
+    let edited = bot
+        .edit_message_text(ChatId(chat), sent.id, "Ticket *closed*")
+        .parse_mode(ParseMode::MarkdownV2)
+        .reply_markup(kb(&[&[("Reopen", "reopen:1")]]))
+        .await
+        .expect("edit");
+    assert_eq!(edited.text(), Some("Ticket closed"));
+    let stored = tg.message(chat, sent.id.0).expect("stored");
+    assert_eq!(stored.text, "Ticket closed");
+    assert_eq!(stored.sent_text.as_deref(), Some("Ticket *closed*"));
+    assert_eq!(stored.edits, vec!["New ticket", "New ticket"]);
+    assert_eq!(stored.entities.len(), 1);
+
+    let err = bot
+        .edit_message_reply_markup(ChatId(chat), sent.id)
+        .reply_markup(kb(&[&[("Reopen", "reopen:1")]]))
+        .await
+        .expect_err("same markup");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::MessageNotModified)
+    ));
+    bot.edit_message_reply_markup(ChatId(chat), sent.id)
+        .await
+        .expect("remove markup");
+    assert!(tg
+        .message(chat, sent.id.0)
+        .is_some_and(|m| m.reply_markup.is_none()));
+
+    let err = bot
+        .edit_message_text(ChatId(chat), MessageId(99_999), "x")
+        .await
+        .expect_err("unknown message");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::MessageToEditNotFound)
+    ));
+
+    // Users' messages cannot be edited by the bot.
+    let users_msg = tg.group_text(chat, Some(t), &alice, "mine");
+    let err = bot
+        .edit_message_text(ChatId(chat), MessageId(users_msg), "x")
+        .await
+        .expect_err("foreign message");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::MessageCantBeEdited)
+    ));
+
+    // Replying to a message in a topic lands in that topic.
+    let reply = bot
+        .send_message(ChatId(chat), "answer")
+        .reply_parameters(ReplyParameters::new(MessageId(users_msg)))
+        .await
+        .expect("reply");
+    assert_eq!(reply.thread_id, Some(thread(t)));
+    assert_eq!(reply.reply_to_message().map(|m| m.id.0), Some(users_msg));
+
+    // Oversized callback data is rejected like Telegram does.
+    let long = "x".repeat(65);
+    let err = bot
+        .send_message(ChatId(chat), "x")
+        .reply_markup(kb(&[&[("b", long.as_str())]]))
+        .await
+        .expect_err("callback data > 64 bytes");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::ButtonDataInvalid)
+    ));
+}
+
+#[tokio::test]
+async fn parse_mode_validation() {
+    let tg = FakeTelegram::start().await;
+    let bot = tg.bot();
+    let erin = tg.add_user("Erin", None);
+    tg.start_bot(&erin);
+    let chat = ChatId(erin.id);
+
+    let err = bot
+        .send_message(chat, "Hello.")
+        .parse_mode(ParseMode::MarkdownV2)
+        .await
+        .expect_err("unescaped dot");
+    match &err {
+        RequestError::Api(ApiError::CantParseEntities(d)) => assert_eq!(
+            d,
+            "Bad Request: can't parse entities: Character '.' is reserved and must be escaped \
+             with the preceding '\\'"
+        ),
+        other => panic!("unexpected {other:?}"),
+    }
+    let ok = bot
+        .send_message(chat, "Hello\\. *bold* [link](https://example.com)")
+        .parse_mode(ParseMode::MarkdownV2)
+        .await
+        .expect("escaped");
+    assert_eq!(ok.text(), Some("Hello. bold link"));
+    let kinds: Vec<_> = ok
+        .entities()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.kind.clone())
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert_eq!(kinds[0], MessageEntityKind::Bold);
+
+    let err = bot
+        .send_message(chat, "a < b")
+        .parse_mode(ParseMode::Html)
+        .await
+        .expect_err("bare <");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::CantParseEntities(_))
+    ));
+    let err = bot
+        .send_message(chat, "<b>unclosed")
+        .parse_mode(ParseMode::Html)
+        .await
+        .expect_err("unclosed tag");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::CantParseEntities(_))
+    ));
+    let ok = bot
+        .send_message(chat, "<b>x</b> &amp; <i>y</i> &lt;3 <code>z</code>")
+        .parse_mode(ParseMode::Html)
+        .await
+        .expect("valid html");
+    assert_eq!(ok.text(), Some("x & y <3 z"));
+
+    let err = bot
+        .edit_message_text(chat, ok.id, "bad!")
+        .parse_mode(ParseMode::MarkdownV2)
+        .await
+        .expect_err("edit is validated too");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::CantParseEntities(_))
+    ));
+
+    let err = bot
+        .send_message(chat, "x".repeat(4097))
+        .await
+        .expect_err("too long");
+    assert!(matches!(err, RequestError::Api(ApiError::MessageIsTooLong)));
+    let err = bot.send_message(chat, " ").await.expect_err("empty");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::MessageTextIsEmpty)
+    ));
+}
+
+#[tokio::test]
+async fn pinning() {
+    let (tg, bot, chat, _alice) = forum_setup().await;
+    tg.set_bot_rights(
+        chat,
+        BotRights {
+            can_pin_messages: false,
+            ..BotRights::full()
+        },
+    );
+    let sent = bot
+        .send_message(ChatId(chat), "pin me")
+        .await
+        .expect("send");
+    let err = bot
+        .pin_chat_message(ChatId(chat), sent.id)
+        .await
+        .expect_err("no pin right");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::NotEnoughRightsToManagePins)
+    ));
+    tg.set_bot_rights(chat, BotRights::full());
+    bot.pin_chat_message(ChatId(chat), sent.id)
+        .await
+        .expect("pin");
+    assert!(tg.message(chat, sent.id.0).is_some_and(|m| m.pinned));
+    assert_eq!(tg.pinned_messages(chat), vec![sent.id.0]);
+    let updates = drain(&bot).await;
+    let pinned = only_message(&updates)
+        .pinned_message()
+        .expect("pinned_message");
+    assert_eq!(pinned.id(), sent.id);
+    let full = bot.get_chat(ChatId(chat)).await.expect("getChat");
+    assert_eq!(full.pinned_message.as_ref().map(|m| m.id), Some(sent.id));
+    // The bot's service message is not something it "said".
+    assert_eq!(tg.bot_messages_in(chat, None).len(), 1);
+    assert_eq!(tg.messages_in(chat, None).len(), 2);
+
+    bot.unpin_chat_message(ChatId(chat))
+        .message_id(sent.id)
+        .await
+        .expect("unpin");
+    assert!(tg.pinned_messages(chat).is_empty());
+}
+
+#[tokio::test]
+async fn documents_photos_and_copies() {
+    let (tg, bot, chat, alice) = forum_setup().await;
+    let t = tg.create_topic(chat, &alice, "Files");
+    let doc = bot
+        .send_document(
+            ChatId(chat),
+            InputFile::memory(b"hello world".to_vec()).file_name("report.txt"),
+        )
+        .caption("the <b>report</b>")
+        .parse_mode(ParseMode::Html)
+        .message_thread_id(thread(t))
+        .reply_markup(kb(&[&[("Ack", "ack")]]))
+        .await
+        .expect("sendDocument");
+    let d = doc.document().expect("document");
+    assert_eq!(d.file_name.as_deref(), Some("report.txt"));
+    assert_eq!(d.file.size, 11);
+    assert_eq!(doc.caption(), Some("the report"));
+    assert_eq!(doc.thread_id, Some(thread(t)));
+    let params = tg.last_request("sendDocument").expect("logged");
+    assert_eq!(params["document"]["file_name"], json!("report.txt"));
+    assert_eq!(params["chat_id"], json!(chat));
+    assert_eq!(
+        params["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        json!("ack")
+    );
+    let stored = tg.message(chat, doc.id.0).expect("stored");
+    assert_eq!(stored.media.as_deref(), Some("document"));
+    assert_eq!(stored.text, "the report");
+
+    let recaptioned = bot
+        .edit_message_caption(ChatId(chat), doc.id)
+        .caption("final report")
+        .await
+        .expect("editMessageCaption");
+    assert_eq!(recaptioned.caption(), Some("final report"));
+    assert_eq!(
+        tg.message(chat, doc.id.0).map(|m| m.edits),
+        Some(vec!["the report".to_owned()])
+    );
+    bot.set_message_reaction(ChatId(chat), doc.id)
+        .await
+        .expect("setMessageReaction");
+
+    let photo = bot
+        .send_photo(
+            ChatId(chat),
+            InputFile::memory(vec![0u8; 100]).file_name("p.jpg"),
+        )
+        .await
+        .expect("sendPhoto");
+    assert!(photo.photo().is_some());
+
+    // copyMessage: a user's private message relayed into a topic.
+    tg.start_bot(&alice);
+    let src = tg.private_text(&alice, "please help");
+    let copied = bot
+        .copy_message(ChatId(chat), ChatId(alice.id), MessageId(src))
+        .message_thread_id(thread(t))
+        .await
+        .expect("copyMessage");
+    let copy = tg.message(chat, copied.0).expect("copy stored");
+    assert_eq!(copy.text, "please help");
+    assert_eq!(copy.thread, Some(t));
+    assert!(copy.is_from_bot());
+    let err = bot
+        .copy_message(ChatId(chat), ChatId(alice.id), MessageId(9_999))
+        .await
+        .expect_err("missing source");
+    assert!(matches!(
+        err,
+        RequestError::Api(ApiError::MessageToCopyNotFound)
+    ));
+}
