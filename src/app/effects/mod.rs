@@ -1,0 +1,149 @@
+//! What the app layer asks of Telegram, as data. Effects are stored in the outbox (serialized
+//! with serde, so their shape is a compatibility promise: add variants, don't repurpose them)
+//! and carried out by the Telegram sender. Notices say *what* to tell someone; all wording lives
+//! in `telegram::render`.
+
+mod notice;
+mod rows;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::store::summary::{SlaLine, TicketSummary};
+pub use notice::{Change, Notice, SlaAlertKind};
+pub use rows::{
+    AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing,
+    NumberSetting, PolicyRow, PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
+};
+
+/// Where an answer goes: into a chat (optionally a topic, replying to a message) or as the
+/// answer to a pressed button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum ReplyTo {
+    Chat {
+        chat: i64,
+        thread: Option<i32>,
+        message: Option<i32>,
+    },
+    Callback {
+        id: String,
+    },
+}
+
+/// Which keyboard the ticket card shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CardMenu {
+    #[default]
+    Main,
+    /// The Assign… button: the agents are listed to the presser privately (their loads are for
+    /// staff); a card asked to show this menu (an older outbox row) shows its main buttons.
+    Assign,
+    Priority,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Effect {
+    Send {
+        chat: i64,
+        thread: Option<i32>,
+        reply_to: Option<i32>,
+        notice: Notice,
+    },
+    /// A private message. A person who never started the bot cannot receive one (Telegram
+    /// answers 403); then a hint goes to `fallback` instead, if given.
+    SendPrivate {
+        user: i64,
+        notice: Notice,
+        fallback: Option<(i64, Option<i32>)>,
+    },
+    AnswerCallback {
+        id: String,
+        notice: Option<Notice>,
+        alert: bool,
+    },
+    /// Replaces a message the bot sent (menus, the CSAT question once answered).
+    Edit {
+        chat: i64,
+        message_id: i32,
+        notice: Notice,
+    },
+    /// Posts and pins the ticket card, then remembers its message id.
+    PostCard {
+        ticket: i64,
+    },
+    /// Edits the card to the ticket's current state (rendered at send time, so a burst of
+    /// changes costs at most one edit each and always shows the latest state).
+    RefreshCard {
+        ticket: i64,
+        menu: CardMenu,
+    },
+    /// Prefixes the topic name with the ticket number, once.
+    RenameTopic {
+        ticket: i64,
+    },
+    CloseTopic {
+        ticket: i64,
+    },
+    ReopenTopic {
+        ticket: i64,
+    },
+    /// Asks the customer for a 1–5 rating.
+    AskCsat {
+        ticket: i64,
+    },
+    /// A Telegram invoice for seats (prices and provider come from the operator's settings).
+    SendInvoice {
+        chat: i64,
+        payload: String,
+        pro: bool,
+        count: u32,
+        months: u32,
+        total: u32,
+    },
+    /// Accepts (`error: None`) or refuses a pre-checkout query; Telegram needs it within 10 s.
+    AnswerPreCheckout {
+        id: String,
+        error: Option<String>,
+    },
+}
+
+impl Effect {
+    /// The chat this effect writes to when known up front; the dispatcher keeps one chat's
+    /// effects in order.
+    pub fn chat_hint(&self) -> Option<i64> {
+        match self {
+            Effect::Send { chat, .. } | Effect::Edit { chat, .. } => Some(*chat),
+            Effect::SendPrivate { user, .. } => Some(*user),
+            Effect::SendInvoice { chat, .. } => Some(*chat),
+            _ => None,
+        }
+    }
+
+    /// Whether this effect sends a new message (Telegram's send limits apply to these; edits,
+    /// topic changes and answers to queries don't count).
+    pub fn is_message(&self) -> bool {
+        matches!(
+            self,
+            Effect::Send { .. }
+                | Effect::SendPrivate { .. }
+                | Effect::PostCard { .. }
+                | Effect::AskCsat { .. }
+                | Effect::SendInvoice { .. }
+        )
+    }
+
+    /// The ticket whose topic this effect touches, to record a deleted topic against it.
+    pub fn ticket(&self) -> Option<i64> {
+        match self {
+            Effect::PostCard { ticket }
+            | Effect::RefreshCard { ticket, .. }
+            | Effect::RenameTopic { ticket }
+            | Effect::CloseTopic { ticket }
+            | Effect::ReopenTopic { ticket }
+            | Effect::AskCsat { ticket } => Some(*ticket),
+            _ => None,
+        }
+    }
+}
