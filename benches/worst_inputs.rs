@@ -20,6 +20,11 @@ use topicdesk::domain::sla::{parse_date, parse_week, BusinessHours, Calendar};
 
 #[path = "support/cpu.rs"]
 mod cpu;
+#[allow(
+    dead_code,
+    unused_imports,
+    reason = "the test suite's fake Telegram; the benchmark uses part of it"
+)]
 #[path = "../tests/daemon/fake_tg.rs"]
 mod fake_tg;
 #[allow(

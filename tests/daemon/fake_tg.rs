@@ -42,13 +42,8 @@
 //! * `render`, `html`: `parse_mode` validation and entity extraction.
 //!
 //! The fake keeps only what the daemon or a test uses: a Bot API method nobody calls answers
-//! 404 like any unknown method. To find what no test uses any more, build the test binary alone
-//! (`cargo clippy --test daemon`) without the `allow(dead_code)` below, which only the benchmark
-//! that shares this file needs.
-#![allow(
-    dead_code,
-    reason = "benches/worst_inputs.rs includes this fake through `#[path]` and uses only part of it"
-)]
+//! 404 like any unknown method, and code no test uses fails the build (the benchmark that
+//! shares this file allows dead code where it includes it).
 
 // Each submodule names its file: benches/worst_inputs.rs loads this file through `#[path]`, and
 // rustc looks for the plain `mod x;` children of such a file beside it (tests/daemon/x.rs), not in
@@ -90,10 +85,6 @@ mod topics;
 #[path = "fake_tg/updates.rs"]
 mod updates;
 
-#[allow(
-    unused_imports,
-    reason = "benches/worst_inputs.rs names only some of them"
-)]
 pub use self::{
     faults::Fault,
     log::RequestOutcome,
