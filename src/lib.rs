@@ -6,17 +6,19 @@
 //! restart loses nothing.
 //!
 //! # Layout
-//! - [`config`]: typed settings from the environment and flags; secrets redacted.
+//! Floors, bottom up; a module imports only from its own floor or below, never in a circle
+//! (`tests/daemon/layers.rs` checks it):
+//! - [`domain`], [`clock`]: the pure core (tickets, permissions, seats, routing, business hours)
+//!   and the injected source of time. No IO.
+//! - [`store`], [`config`], [`metrics`]: the only SQL (queries, typed columns mapped to domain
+//!   enums, read models); typed settings with secrets redacted; process counters.
+//! - [`app`]: use cases, one folder per area, sharing one prologue (`app::work`); each owns one
+//!   transaction that writes state, audit and outbox together; areas react to recorded changes
+//!   at commit instead of calling each other.
+//! - [`telegram`], [`http`], [`jobs`], [`state`]: the adapters (inbox listener and handlers,
+//!   render, sender; health, metrics and the billing webhook; outbox dispatcher and timer
+//!   scheduler) and the one [`state::AppState`] they share.
 //! - [`startup`]: builds the application and runs it until a shutdown signal.
-//! - [`clock`]: the injected source of time, so tests can move it.
-//! - [`domain`]: the pure core (ticket lifecycle); decides, never does IO.
-//! - [`app`]: use cases; each owns one transaction that writes state, audit and outbox together.
-//! - [`store`]: database connection and queries; the only place that knows SQL.
-//! - [`telegram`]: the Telegram adapter: inbox listener, dispatcher schema, handlers, rendering,
-//!   and the sender that turns outbox effects into Bot API calls.
-//! - [`jobs`]: background loops: the outbox dispatcher and the timer scheduler.
-//! - [`http`]: health, readiness and metrics endpoints.
-//! - [`metrics`]: process counters exported at `/metrics`.
 
 pub mod app;
 pub mod clock;

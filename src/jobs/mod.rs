@@ -14,7 +14,7 @@ pub mod scheduler;
 /// slow Telegram is then let go: its transaction rolls back and it is handled after the restart.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 
-/// Resolves [`SHUTDOWN_GRACE`] after shutdown was asked for.
+/// Resolves `SHUTDOWN_GRACE` after shutdown was asked for.
 pub async fn grace_after(shutdown: &CancellationToken) {
     shutdown.cancelled().await;
     tokio::time::sleep(SHUTDOWN_GRACE).await;

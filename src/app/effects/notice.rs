@@ -363,7 +363,7 @@ pub enum Notice {
 impl Notice {
     /// Notices that carry what only staff may read (tags, escalation, reminders, transfer notes,
     /// loads, SLA clocks). In a group, where the customer reads along, they go to the person
-    /// privately instead (see [`super::Work::reply`]).
+    /// privately instead (see [`crate::app::Work::reply`]).
     pub fn is_staff_only(&self) -> bool {
         matches!(
             self,

@@ -1,7 +1,7 @@
 //! Routing use cases (SPEC §5): handing waiting tickets to agents, agents' availability, the
 //! queue views, the routing settings screens, and intake categories.
 //!
-//! Every assignment goes through [`engine::drain`], which runs inside the transaction of whatever made
+//! Every assignment goes through the engine's drain, which runs inside the transaction of whatever made
 //! room or work (a new ticket, a resolve, an agent back from away, a seat filled, a setting
 //! changed): use cases call [`Work::reroute`](crate::app::Work::reroute) and routing reacts when the unit of work commits. So
 //! the backlog moves on the events that free capacity, never on a polling loop, and the capacity

@@ -1,5 +1,5 @@
 //! Team use cases (SPEC §6): seats and their purchase ([`seats`]), invites, members and roles
-//! ([`members`]), leave requests, ownership transfer and the Owner's permission toggles
+//! ([`mod@members`]), leave requests, ownership transfer and the Owner's permission toggles
 //! ([`ownership`]). The permission check every command and button goes through lives in the
 //! prologue ([`crate::app::work::access`]).
 

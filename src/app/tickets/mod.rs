@@ -1,6 +1,6 @@
 //! Ticket use cases: creating tickets from topics, logging topic messages, and every move of the
 //! lifecycle, whether it comes from a command, a button, a message, a topic closed by hand or a
-//! timer. All of them end in [`apply`], which asks the domain and writes the result.
+//! timer. All of them end in [`crate::app::lifecycle::apply`], which asks the domain and writes the result.
 
 pub mod act;
 pub mod topics;

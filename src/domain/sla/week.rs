@@ -59,7 +59,7 @@ pub type Week = [Vec<Interval>; 7];
 /// sentences saying what is wrong and showing the expected form (they are shown to admins).
 ///
 /// Also accepted: full day names ("monday"), lists of days ("mon, wed 09:00-12:00"),
-/// "closed" for a week without working hours, "<days> closed" for a group
+/// "closed" for a week without working hours, "`<days>` closed" for a group
 /// that adds nothing, and "00:00" as an end meaning midnight (stored as 24:00).
 /// Intervals keep the order they are written in.
 pub fn parse_week(s: &str) -> Result<Week, String> {
