@@ -67,6 +67,7 @@ async fn act(w: &mut Work, t: Ticket, rule: &Rule, reason: Option<&str>) -> AppR
     let system = Actor::System;
     let t = match &rule.action {
         Action::Post => {
+            let t = settled(w, t).await?;
             let summary = store::summary::ticket(&w.tx, &t, w.now).await?;
             staff_post(
                 w,
@@ -82,6 +83,7 @@ async fn act(w: &mut Work, t: Ticket, rule: &Rule, reason: Option<&str>) -> AppR
             t
         }
         Action::MentionAdmins => {
+            let t = settled(w, t).await?;
             let admins = admin_names(w, t.workspace_id).await?;
             let summary = store::summary::ticket(&w.tx, &t, w.now).await?;
             let notice = Notice::Escalated {
@@ -156,6 +158,13 @@ async fn act(w: &mut Work, t: Ticket, rule: &Rule, reason: Option<&str>) -> AppR
         Action::RaiseLevel => raise_level(w, t, system, None).await?,
     };
     Ok(t)
+}
+
+/// The ticket as the staff should read it: an earlier action of the same rule chain (a raised
+/// priority) may have moved it, and its SLA lines follow only once the clocks reacted.
+async fn settled(w: &mut Work, t: Ticket) -> AppResult<Ticket> {
+    w.settle().await?;
+    Ok(store::tickets::get(&w.tx, t.id).await?.unwrap_or(t))
 }
 
 async fn assign(w: &mut Work, t: Ticket, to: UserId, note: &str) -> AppResult<Ticket> {

@@ -292,16 +292,25 @@ impl Work {
         self.changes.push_back(change);
     }
 
-    /// Runs every reaction on every change, routing last, until nothing is left to react to.
-    async fn react(&mut self) -> AppResult<()> {
+    /// Runs the reactions owed to the changes so far, now, for a use case that must show a
+    /// ticket as they leave it (its SLA lines after a priority change). Routing still waits
+    /// for the commit. Whoever holds a ticket across this must read it again.
+    pub async fn settle(&mut self) -> AppResult<()> {
+        Box::pin(self.react(false)).await
+    }
+
+    /// Runs every reaction on every change until nothing is left to react to; with `route`,
+    /// routing last.
+    async fn react(&mut self, route: bool) -> AppResult<()> {
         let reactions = self.reactions;
         for _ in 0..MAX_CHANGES {
             let change = match self.changes.pop_front() {
                 Some(c) => c,
-                None => match self.reroute.pop_first() {
+                None if route => match self.reroute.pop_first() {
                     Some(workspace) => Changed::Routable { workspace },
                     None => return Ok(()),
                 },
+                None => return Ok(()),
             };
             for react in reactions {
                 react(self, &change).await?;
@@ -314,7 +323,7 @@ impl Work {
 
     /// Runs the reactions, commits, then wakes the loops that have new work.
     pub async fn commit(mut self) -> AppResult<()> {
-        self.react().await?;
+        self.react(true).await?;
         self.tx.commit().await?;
         if self.effects {
             self.wake.outbox.notify_one();
