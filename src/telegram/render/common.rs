@@ -14,8 +14,8 @@ pub(super) fn t(text: impl Into<String>) -> Rendered {
 }
 
 /// A button that sends callback data.
-pub(super) fn cb(label: impl Into<String>, data: CallbackData) -> Button {
-    Button::Callback(label.into(), data)
+pub(super) fn cb(label: impl Into<String>, data: impl Into<CallbackData>) -> Button {
+    Button::Callback(label.into(), data.into())
 }
 
 /// Escapes text for Telegram HTML.
@@ -90,8 +90,8 @@ pub(super) fn open_topic(chat: i64, thread: i32) -> Button {
     Button::Url("Open topic".into(), topic_url(chat, thread))
 }
 
-pub(super) fn back(to: CallbackData) -> Button {
-    Button::Callback("« Back".into(), to)
+pub(super) fn back(to: impl Into<CallbackData>) -> Button {
+    cb("« Back", to)
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! came from a person (names, subjects) goes through [`esc`], so a customer named `<b>` cannot
 //! break a message.
 //!
-//! The words live in one file per area ([`tickets`], [`team`], [`routing`], [`sla`],
-//! [`workspace`]), built from the pieces in [`common`]. This file holds the types a rendering
+//! The words live in one file per area (`tickets.rs`, `team.rs`, `routing.rs`, `sla.rs`,
+//! `workspace.rs`), built from the pieces in `common.rs`. This file holds the types a rendering
 //! is made of, the fitting of long text into one message, and [`notice`]: the one dispatch
 //! that names every [`Notice`] and hands its fields to its area. It has no catch-all arm, so
 //! a new notice does not compile until it is worded.

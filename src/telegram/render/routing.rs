@@ -9,7 +9,7 @@ use crate::app::effects::{AgentLoad, CategoryRow, KeywordRow, NumberSetting, Que
 use crate::app::effects::{ReminderRow, RoutingView, TicketSummary};
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::routing::Strategy;
-use crate::telegram::callback::CallbackData;
+use crate::telegram::callback::{RoutingButton, SlaButton, TicketButton, WorkspaceButton};
 
 fn strategy_label(s: &str) -> String {
     s.parse::<Strategy>()
@@ -98,7 +98,7 @@ pub(super) fn unassigned_alert(ticket: &TicketSummary, minutes: i32) -> Rendered
         keyboard: Some(vec![vec![
             cb(
                 "🙋 Claim",
-                CallbackData::Claim {
+                TicketButton::Claim {
                     ticket: TicketId(ticket.id),
                 },
             ),
@@ -166,20 +166,20 @@ pub(super) fn queue(
             vec![
                 cb(
                     format!("🙋 Claim #{}", q.number),
-                    CallbackData::Claim {
+                    TicketButton::Claim {
                         ticket: TicketId(q.id),
                     },
                 ),
                 cb(
                     format!("👥 Assign #{}…", q.number),
-                    CallbackData::QueueAssign {
+                    RoutingButton::QueueAssign {
                         ticket: TicketId(q.id),
                     },
                 ),
             ]
         })
         .collect();
-    rows.push(vec![cb("🔄 Refresh", CallbackData::Queue)]);
+    rows.push(vec![cb("🔄 Refresh", RoutingButton::Queue)]);
     Rendered {
         text,
         keyboard: Some(rows),
@@ -198,14 +198,14 @@ pub(super) fn assign_picker(ticket: i64, number: i64, agents: &[AgentLoad]) -> R
                     a.max_open,
                     if a.available { "" } else { " 💤" }
                 ),
-                CallbackData::AssignTo {
+                TicketButton::AssignTo {
                     ticket: TicketId(ticket),
                     agent: UserId(a.user_id),
                 },
             )]
         })
         .collect();
-    rows.push(vec![back(CallbackData::Queue)]);
+    rows.push(vec![back(RoutingButton::Queue)]);
     Rendered {
         text: format!("Give ticket <b>#{number}</b> to:"),
         keyboard: Some(rows),
@@ -271,7 +271,7 @@ pub(super) fn my_tickets(
                 "✖ Cancel reminder: {}",
                 r.text.chars().take(30).collect::<String>()
             ),
-            CallbackData::ReminderCancel { id: r.id },
+            SlaButton::ReminderCancel { id: r.id },
         )]
     }));
     Rendered {
@@ -301,7 +301,7 @@ pub(super) fn routing_settings(view: &RoutingView) -> Rendered {
     let strategy_button = |s: &Strategy| {
         cb(
             mark(*s == current, s.label()),
-            CallbackData::RoutingStrategy { strategy: *s },
+            RoutingButton::RoutingStrategy { strategy: *s },
         )
     };
     let mut rows = vec![
@@ -317,7 +317,7 @@ pub(super) fn routing_settings(view: &RoutingView) -> Rendered {
                 } else {
                     "⏸ Pause distribution"
                 },
-                CallbackData::RoutingPause {
+                RoutingButton::RoutingPause {
                     paused: !view.paused,
                 },
             ),
@@ -326,7 +326,7 @@ pub(super) fn routing_settings(view: &RoutingView) -> Rendered {
                     "Skill fallback: {}",
                     if view.fallback { "turn off" } else { "turn on" }
                 ),
-                CallbackData::RoutingFallback { on: !view.fallback },
+                RoutingButton::RoutingFallback { on: !view.fallback },
             ),
         ],
         crate::app::routing::ALERT_CHOICES
@@ -339,7 +339,7 @@ pub(super) fn routing_settings(view: &RoutingView) -> Rendered {
                 };
                 cb(
                     mark(i32::from(*m) == view.alert_minutes, &label),
-                    CallbackData::RoutingAlert { minutes: *m },
+                    RoutingButton::RoutingAlert { minutes: *m },
                 )
             })
             .collect(),
@@ -349,7 +349,7 @@ pub(super) fn routing_settings(view: &RoutingView) -> Rendered {
                 &crate::app::routing::ALERT_CHOICES,
                 |m| minutes_label(m.into()),
             ),
-            CallbackData::NumberPrompt {
+            WorkspaceButton::NumberPrompt {
                 setting: NumberSetting::UnassignedAlert,
             },
         )],
@@ -368,13 +368,13 @@ pub(super) fn routing_settings(view: &RoutingView) -> Rendered {
                 "{short}: → {}",
                 next.map_or("workspace default", Strategy::label)
             ),
-            CallbackData::GroupStrategy {
+            RoutingButton::GroupStrategy {
                 chat: *chat,
                 strategy: next,
             },
         )]);
     }
-    rows.push(vec![back(CallbackData::SettingsHome)]);
+    rows.push(vec![back(WorkspaceButton::SettingsHome)]);
     Rendered {
         text,
         keyboard: Some(rows),
@@ -391,13 +391,13 @@ pub(super) fn agents_settings(agents: &[AgentLoad]) -> Rendered {
         .map(|a| {
             vec![cb(
                 format!("⚙ {}", a.name),
-                CallbackData::AgentMenu {
+                RoutingButton::AgentMenu {
                     user: UserId(a.user_id),
                 },
             )]
         })
         .collect();
-    rows.push(vec![back(CallbackData::SettingsHome)]);
+    rows.push(vec![back(WorkspaceButton::SettingsHome)]);
     Rendered {
         text,
         keyboard: Some(rows),
@@ -433,16 +433,16 @@ pub(super) fn agent_settings(agent: &AgentLoad) -> Rendered {
                     ""
                 }
             ),
-            CallbackData::AgentCapacity { user, max_open: *c },
+            RoutingButton::AgentCapacity { user, max_open: *c },
         )
     };
     Rendered {
         text,
         keyboard: Some(vec![
-            vec![cb("🏷 Set skills…", CallbackData::AgentSkills { user })],
+            vec![cb("🏷 Set skills…", RoutingButton::AgentSkills { user })],
             caps[..4].iter().map(cap_button).collect(),
             caps[4..].iter().map(cap_button).collect(),
-            vec![back(CallbackData::SettingsAgents)],
+            vec![back(RoutingButton::SettingsAgents)],
         ]),
     }
 }
@@ -478,19 +478,19 @@ pub(super) fn intake_settings(
         .map(|c| {
             vec![cb(
                 format!("🗑 {}", c.name),
-                CallbackData::CategoryDelete { id: c.id },
+                RoutingButton::CategoryDelete { id: c.id },
             )]
         })
         .collect();
     rows.extend(keywords.iter().map(|k| {
         vec![cb(
             format!("🗑 “{}”", k.keyword),
-            CallbackData::KeywordDelete { id: k.id },
+            RoutingButton::KeywordDelete { id: k.id },
         )]
     }));
     rows.push(vec![
-        cb("➕ Category", CallbackData::CategoryAdd),
-        cb("➕ Keyword rule", CallbackData::KeywordAdd),
+        cb("➕ Category", RoutingButton::CategoryAdd),
+        cb("➕ Keyword rule", RoutingButton::KeywordAdd),
     ]);
     let choices = crate::app::routing::INTAKE_TIMEOUT_CHOICES;
     let mut wait: Vec<Button> = choices
@@ -498,18 +498,18 @@ pub(super) fn intake_settings(
         .map(|m| {
             cb(
                 mark(i32::from(*m) == timeout_minutes, &format!("⏳ {m}m")),
-                CallbackData::IntakeTimeout { minutes: *m },
+                RoutingButton::IntakeTimeout { minutes: *m },
             )
         })
         .collect();
     wait.push(cb(
         custom_label(timeout_minutes, &choices, |m| minutes_label(m.into())),
-        CallbackData::NumberPrompt {
+        WorkspaceButton::NumberPrompt {
             setting: NumberSetting::IntakeTimeout,
         },
     ));
     rows.push(wait);
-    rows.push(vec![back(CallbackData::SettingsHome)]);
+    rows.push(vec![back(WorkspaceButton::SettingsHome)]);
     Rendered {
         text,
         keyboard: Some(rows),
@@ -528,7 +528,7 @@ pub(super) fn intake_question(ticket: i64, categories: &[(i64, String)]) -> Rend
                         .map(|(id, name)| {
                             cb(
                                 name.clone(),
-                                CallbackData::PickCategory {
+                                RoutingButton::PickCategory {
                                     ticket: TicketId(ticket),
                                     category: *id,
                                 },

@@ -7,7 +7,7 @@ use crate::app::effects::TicketSummary;
 use crate::app::effects::{EscalationRow, HolidayRow, PolicyRow, SlaAlertKind, SlaLine};
 use crate::domain::sla as cal;
 use crate::domain::ticket::Priority;
-use crate::telegram::callback::{CallbackData, HoursField};
+use crate::telegram::callback::{HoursField, SlaButton, WorkspaceButton};
 
 /// One SLA clock of `/info`: "First response: due Mon 10:00 (45 min left)".
 pub(super) fn clock_line(label: &str, l: &SlaLine) -> String {
@@ -136,18 +136,18 @@ pub(super) fn sla_settings(rows: &[PolicyRow]) -> Rendered {
             let p = r.priority.parse::<Priority>().ok()?;
             let mut row = vec![cb(
                 format!("✏ {}", priority_label(&r.priority)),
-                CallbackData::SlaEdit { priority: p },
+                SlaButton::SlaEdit { priority: p },
             )];
             if r.targets.is_some() {
                 row.push(cb(
                     format!("🗑 {}", priority_label(&r.priority)),
-                    CallbackData::SlaClear { priority: p },
+                    SlaButton::SlaClear { priority: p },
                 ));
             }
             Some(row)
         })
         .collect();
-    kb.push(vec![back(CallbackData::SettingsHome)]);
+    kb.push(vec![back(WorkspaceButton::SettingsHome)]);
     Rendered {
         text,
         keyboard: Some(kb),
@@ -174,20 +174,20 @@ pub(super) fn hours_settings(time_zone: &str, week: &str, holidays: &[HolidayRow
         vec![
             cb(
                 "🌍 Time zone",
-                CallbackData::HoursEdit {
+                SlaButton::HoursEdit {
                     what: HoursField::TimeZone,
                 },
             ),
             cb(
                 "🗓 Weekly schedule",
-                CallbackData::HoursEdit {
+                SlaButton::HoursEdit {
                     what: HoursField::Week,
                 },
             ),
         ],
         vec![cb(
             "➕ Holiday",
-            CallbackData::HoursEdit {
+            SlaButton::HoursEdit {
                 what: HoursField::AddHoliday,
             },
         )],
@@ -195,10 +195,10 @@ pub(super) fn hours_settings(time_zone: &str, week: &str, holidays: &[HolidayRow
     kb.extend(holidays.iter().map(|h| {
         vec![cb(
             format!("🗑 {}", h.label),
-            CallbackData::HolidayDelete { date: h.ymd },
+            SlaButton::HolidayDelete { date: h.ymd },
         )]
     }));
-    kb.push(vec![back(CallbackData::SettingsHome)]);
+    kb.push(vec![back(WorkspaceButton::SettingsHome)]);
     Rendered {
         text,
         keyboard: Some(kb),
@@ -218,12 +218,12 @@ pub(super) fn escalation_settings(rules: &[EscalationRow]) -> Rendered {
         .map(|r| {
             vec![cb(
                 format!("🗑 {}", r.text.chars().take(40).collect::<String>()),
-                CallbackData::EscalationDelete { id: r.id },
+                SlaButton::EscalationDelete { id: r.id },
             )]
         })
         .collect();
-    kb.push(vec![cb("➕ Rule", CallbackData::EscalationAdd)]);
-    kb.push(vec![back(CallbackData::SettingsHome)]);
+    kb.push(vec![cb("➕ Rule", SlaButton::EscalationAdd)]);
+    kb.push(vec![back(WorkspaceButton::SettingsHome)]);
     Rendered {
         text,
         keyboard: Some(kb),

@@ -6,7 +6,7 @@ use super::{Button, Rendered};
 use crate::app::effects::{MemberRow, SeatRow};
 use crate::domain::ids::UserId;
 use crate::domain::team::Role;
-use crate::telegram::callback::CallbackData;
+use crate::telegram::callback::{TeamButton, WorkspaceButton};
 
 fn tier_name(pro: bool) -> &'static str {
     if pro {
@@ -57,8 +57,8 @@ pub(super) fn seats(
     Rendered {
         text,
         keyboard: Some(vec![vec![
-            cb("Buy a Basic seat", CallbackData::BuySeat { pro: false }),
-            cb("Buy a Pro seat", CallbackData::BuySeat { pro: true }),
+            cb("Buy a Basic seat", TeamButton::BuySeat { pro: false }),
+            cb("Buy a Pro seat", TeamButton::BuySeat { pro: true }),
         ]]),
     }
 }
@@ -86,7 +86,7 @@ pub(super) fn no_free_seat(pro: bool, can_buy: bool) -> Rendered {
         keyboard: can_buy.then(|| {
             vec![vec![cb(
                 format!("Buy a {} seat", tier_name(pro)),
-                CallbackData::BuySeat { pro },
+                TeamButton::BuySeat { pro },
             )]]
         }),
     }
@@ -144,7 +144,7 @@ pub(super) fn members(workspace: &str, rows: &[MemberRow], manage: bool) -> Rend
             .map(|r| {
                 vec![cb(
                     format!("⚙ {}", r.name),
-                    CallbackData::MemberMenu {
+                    TeamButton::MemberMenu {
                         user: UserId(r.user_id),
                     },
                 )]
@@ -162,7 +162,7 @@ pub(super) fn member_actions(member: &MemberRow) -> Rendered {
     let role = if member.role == Role::Admin {
         cb(
             "Make Member",
-            CallbackData::MemberRole {
+            TeamButton::MemberRole {
                 user: u,
                 admin: false,
             },
@@ -170,7 +170,7 @@ pub(super) fn member_actions(member: &MemberRow) -> Rendered {
     } else {
         cb(
             "Make Admin",
-            CallbackData::MemberRole {
+            TeamButton::MemberRole {
                 user: u,
                 admin: true,
             },
@@ -179,16 +179,13 @@ pub(super) fn member_actions(member: &MemberRow) -> Rendered {
     let seat = if member.seat == "Pro" {
         cb(
             "Move to Basic",
-            CallbackData::MemberSeat {
+            TeamButton::MemberSeat {
                 user: u,
                 pro: false,
             },
         )
     } else {
-        cb(
-            "Move to Pro",
-            CallbackData::MemberSeat { user: u, pro: true },
-        )
+        cb("Move to Pro", TeamButton::MemberSeat { user: u, pro: true })
     };
     Rendered {
         text: format!(
@@ -199,8 +196,8 @@ pub(super) fn member_actions(member: &MemberRow) -> Rendered {
         ),
         keyboard: Some(vec![
             vec![role, seat],
-            vec![cb("Remove", CallbackData::MemberRemove { user: u })],
-            vec![cb("« Back", CallbackData::MembersList)],
+            vec![cb("Remove", TeamButton::MemberRemove { user: u })],
+            vec![cb("« Back", TeamButton::MembersList)],
         ]),
     }
 }
@@ -225,14 +222,14 @@ pub(super) fn leave_asked(request: i64, name: &str, reason: Option<&str>) -> Ren
         keyboard: Some(vec![vec![
             cb(
                 "Approve",
-                CallbackData::LeaveDecision {
+                TeamButton::LeaveDecision {
                     request,
                     approve: true,
                 },
             ),
             cb(
                 "Deny",
-                CallbackData::LeaveDecision {
+                TeamButton::LeaveDecision {
                     request,
                     approve: false,
                 },
@@ -263,7 +260,7 @@ pub(super) fn transfer_ask(user: i64, name: &str) -> Rendered {
         ),
         keyboard: Some(vec![vec![cb(
             format!("Yes, make {} the Owner", name),
-            CallbackData::TransferConfirm { user: UserId(user) },
+            TeamButton::TransferConfirm { user: UserId(user) },
         )]]),
     }
 }
@@ -295,13 +292,13 @@ pub(super) fn permissions(toggles: &[(String, bool)]) -> Rendered {
         .map(|(i, (label, on))| {
             vec![cb(
                 format!("{} {label}", if *on { "Turn off:" } else { "Turn on:" }),
-                CallbackData::PermissionToggle {
+                TeamButton::PermissionToggle {
                     index: u8::try_from(i).unwrap_or(u8::MAX),
                 },
             )]
         })
         .collect();
-    rows.push(vec![cb("« Settings", CallbackData::SettingsHome)]);
+    rows.push(vec![cb("« Settings", WorkspaceButton::SettingsHome)]);
     Rendered {
         text,
         keyboard: Some(rows),

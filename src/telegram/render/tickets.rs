@@ -8,7 +8,7 @@ use super::{Button, Rendered};
 use crate::app::effects::{CardMenu, Change, TicketSummary};
 use crate::domain::ids::TicketId;
 use crate::domain::ticket::{Priority, Status};
-use crate::telegram::callback::CallbackData;
+use crate::telegram::callback::TicketButton;
 
 /// The ticket card pinned in the topic. Everything in a ticket's topic is read by its customer
 /// (and, in a support group, by everyone in it), so the card shows only what a customer may
@@ -28,22 +28,22 @@ pub fn card(t: &TicketSummary, menu: CardMenu) -> Rendered {
     let keyboard = match menu {
         CardMenu::Main | CardMenu::Assign => match status {
             Status::Resolved => vec![vec![
-                cb("↩️ Reopen", CallbackData::Reopen { ticket: id }),
-                cb("🔒 Close", CallbackData::Close { ticket: id }),
+                cb("↩️ Reopen", TicketButton::Reopen { ticket: id }),
+                cb("🔒 Close", TicketButton::Close { ticket: id }),
             ]],
-            Status::Closed => vec![vec![cb("↩️ Reopen", CallbackData::Reopen { ticket: id })]],
+            Status::Closed => vec![vec![cb("↩️ Reopen", TicketButton::Reopen { ticket: id })]],
             Status::Open | Status::Assigned | Status::InProgress | Status::Pending => vec![
                 vec![
-                    cb("🙋 Claim", CallbackData::Claim { ticket: id }),
-                    cb("👥 Assign…", CallbackData::AssignMenu { ticket: id }),
+                    cb("🙋 Claim", TicketButton::Claim { ticket: id }),
+                    cb("👥 Assign…", TicketButton::AssignMenu { ticket: id }),
                 ],
                 vec![
-                    cb("⏸ Pending", CallbackData::Pending { ticket: id }),
-                    cb("✅ Resolve", CallbackData::Resolve { ticket: id }),
+                    cb("⏸ Pending", TicketButton::Pending { ticket: id }),
+                    cb("✅ Resolve", TicketButton::Resolve { ticket: id }),
                 ],
                 vec![cb(
                     "⚡ Priority…",
-                    CallbackData::PriorityMenu { ticket: id },
+                    TicketButton::PriorityMenu { ticket: id },
                 )],
             ],
         },
@@ -53,14 +53,14 @@ pub fn card(t: &TicketSummary, menu: CardMenu) -> Rendered {
                 .map(|p| {
                     cb(
                         priority_label(p.as_str()),
-                        CallbackData::SetPriority {
+                        TicketButton::SetPriority {
                             ticket: id,
                             priority: *p,
                         },
                     )
                 })
                 .collect(),
-            vec![cb("« Back", CallbackData::BackToCard { ticket: id })],
+            vec![cb("« Back", TicketButton::BackToCard { ticket: id })],
         ],
     };
     Rendered {
@@ -83,7 +83,7 @@ pub fn csat_question(ticket: i64, number: i64) -> Rendered {
         .map(|s| {
             cb(
                 format!("{s}{}", if s == 5 { "⭐" } else { "" }),
-                CallbackData::Csat {
+                TicketButton::Csat {
                     ticket: TicketId(ticket),
                     score: s,
                 },
@@ -165,7 +165,7 @@ pub(super) fn new_ticket(ticket: &TicketSummary) -> Rendered {
         keyboard: Some(vec![vec![
             cb(
                 "🙋 Claim",
-                CallbackData::Claim {
+                TicketButton::Claim {
                     ticket: TicketId(ticket.id),
                 },
             ),

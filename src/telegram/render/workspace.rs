@@ -6,7 +6,7 @@ use super::common::{cb, custom_label, esc, mark};
 use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
-use crate::telegram::callback::CallbackData;
+use crate::telegram::callback::{RoutingButton, SlaButton, TeamButton, WorkspaceButton};
 
 /// Auto-close times offered as buttons (hours); Custom… takes any other.
 const AUTO_CLOSE_CHOICES: [u16; 4] = [24, 48, 72, 168];
@@ -29,7 +29,7 @@ pub(super) fn welcome(first_name: &str, workspaces: &[String]) -> Rendered {
         text,
         keyboard: Some(vec![vec![cb(
             "➕ Create workspace",
-            CallbackData::CreateWorkspace,
+            WorkspaceButton::CreateWorkspace,
         )]]),
     }
 }
@@ -171,33 +171,33 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
                     "Store message bodies: {}",
                     if store_bodies { "turn off" } else { "turn on" }
                 ),
-                CallbackData::SettingsToggleBodies,
+                WorkspaceButton::SettingsToggleBodies,
             )],
             vec![
-                cb("🔀 Routing", CallbackData::SettingsRouting),
-                cb("🧑‍💼 Agents & skills", CallbackData::SettingsAgents),
+                cb("🔀 Routing", RoutingButton::SettingsRouting),
+                cb("🧑‍💼 Agents & skills", RoutingButton::SettingsAgents),
             ],
             vec![
-                cb("🗂 Intake categories", CallbackData::SettingsIntake),
-                cb("⏱ SLA policies", CallbackData::SettingsSla),
+                cb("🗂 Intake categories", RoutingButton::SettingsIntake),
+                cb("⏱ SLA policies", SlaButton::SettingsSla),
             ],
             vec![
-                cb("🕘 Business hours", CallbackData::SettingsHours),
-                cb("🔺 Escalation", CallbackData::SettingsEscalation),
+                cb("🕘 Business hours", SlaButton::SettingsHours),
+                cb("🔺 Escalation", SlaButton::SettingsEscalation),
             ],
-            vec![cb("🔐 Permissions", CallbackData::SettingsPermissions)],
+            vec![cb("🔐 Permissions", TeamButton::SettingsPermissions)],
             AUTO_CLOSE_CHOICES
                 .iter()
                 .map(|h| {
                     cb(
                         mark(i32::from(*h) == auto_close_hours, &format!("{h} h")),
-                        CallbackData::SettingsAutoClose { hours: *h },
+                        WorkspaceButton::SettingsAutoClose { hours: *h },
                     )
                 })
                 .collect(),
             vec![cb(
                 custom_label(auto_close_hours, &AUTO_CLOSE_CHOICES, |h| format!("{h} h")),
-                CallbackData::NumberPrompt {
+                WorkspaceButton::NumberPrompt {
                     setting: NumberSetting::AutoClose,
                 },
             )],
@@ -209,7 +209,7 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
 pub(super) fn prompt(text: String) -> Rendered {
     Rendered {
         text,
-        keyboard: Some(vec![vec![cb("✖ Cancel", CallbackData::PromptCancel)]]),
+        keyboard: Some(vec![vec![cb("✖ Cancel", WorkspaceButton::PromptCancel)]]),
     }
 }
 
