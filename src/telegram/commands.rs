@@ -1,121 +1,260 @@
 //! The commands the bot understands. One enum parses every command; which ones a person may use
 //! is decided by the use cases (roles), and which ones Telegram suggests is set per scope by
 //! [`register`].
+//!
+//! [`Cmd`] is the one source of the `setMyCommands` menus: each variant's doc comment is its
+//! description (three use `#[command(description = ..)]` instead, as `<name>` and `[note]` would
+//! be read as HTML and links in a doc comment), the variants' order is the menus' order, and
+//! [`Cmd::menus`] places each command in the menus it appears in. The `/help` message itself
+//! (`render`'s `help_text`) is worded apart: it groups the commands by role, with arguments, in
+//! other words than the menus.
 
 use teloxide::macros::BotCommands;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope};
+use teloxide::utils::command::BotCommands as _;
 
 use super::TgBot;
 
 /// Arguments are taken as the rest of the line and validated by the handlers, so a malformed
 /// argument gets a helpful answer instead of being silently ignored.
+///
+/// The variants are in menu order: the private chat's commands, then the agents', then `/help`,
+/// which ends every menu.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum Cmd {
+    /// Start / create a workspace
     Start(String),
-    Help,
+    #[command(description = "Create a workspace: /newworkspace <name>")]
     Newworkspace(String),
-    Settings,
-    Connect,
-    Disconnect,
-    Staffchat,
-    Exclude,
-    Include,
-    Claim,
-    Assign(String),
-    Unassign,
-    Pending,
-    Resolve,
-    Close,
-    Reopen,
-    Priority(String),
-    Info,
-    Seats,
+    /// Invite a teammate: /invite basic|pro
     Invite(String),
+    /// People, roles and seats
     Members,
+    /// Seats and buying more (Owner)
+    Seats,
+    /// Ask to leave the workspace
     Leave(String),
+    /// Hand the workspace to a member (Owner)
     Transfer(String),
-    Available,
-    Away,
+    /// Waiting tickets and agents' load
     Queue,
+    /// Your tickets
     Mytickets,
-    Remind(String),
-    Escalate(String),
+    /// Receive tickets from routing
+    Available,
+    /// Stop receiving new tickets
+    Away,
+    /// Workspace settings
+    Settings,
+    /// Take this ticket
+    Claim,
+    #[command(description = "Assign to @agent [note]")]
+    Assign(String),
+    /// Put the ticket back in the queue
+    Unassign,
+    /// Waiting on the customer
+    Pending,
+    /// Mark resolved
+    Resolve,
+    /// Close a resolved ticket
+    Close,
+    /// Reopen the ticket
+    Reopen,
+    /// low | normal | high | urgent
+    Priority(String),
+    /// Ticket details (sent privately)
+    Info,
+    /// Tags: /tag +vip -billing, /tag customer +vip
     Tag(String),
+    /// Remind me: /remind 2h call back
+    Remind(String),
+    #[command(description = "Escalate: /escalate [reason]")]
+    Escalate(String),
+    /// This topic is not a ticket
+    Exclude,
+    /// Undo /exclude
+    Include,
+    /// Connect this forum group
+    Connect,
+    /// Disconnect this group
+    Disconnect,
+    /// Make this the staff chat
+    Staffchat,
+    /// What you can do
+    Help,
 }
 
-fn list(items: &[(&str, &str)]) -> Vec<BotCommand> {
-    items.iter().map(|(c, d)| BotCommand::new(*c, *d)).collect()
+/// A command menu: the commands Telegram suggests in one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    /// Everyone in a group, customers included (the default scope).
+    Customer,
+    /// Group administrators: agents working tickets, admins configuring.
+    Agent,
+    /// Private chats with the bot.
+    Private,
 }
 
-/// The command menu for customers in groups (the default scope).
-pub fn customer_commands() -> Vec<BotCommand> {
-    list(&[("help", "What this bot does")])
+impl Menu {
+    pub const ALL: [Menu; 3] = [Menu::Customer, Menu::Agent, Menu::Private];
+
+    fn scope(self) -> BotCommandScope {
+        match self {
+            Menu::Customer => BotCommandScope::Default,
+            Menu::Agent => BotCommandScope::AllChatAdministrators,
+            Menu::Private => BotCommandScope::AllPrivateChats,
+        }
+    }
 }
 
-/// The command menu for group administrators: agents working tickets, admins configuring.
-pub fn agent_commands() -> Vec<BotCommand> {
-    list(&[
-        ("claim", "Take this ticket"),
-        ("assign", "Assign to @agent [note]"),
-        ("unassign", "Put the ticket back in the queue"),
-        ("pending", "Waiting on the customer"),
-        ("resolve", "Mark resolved"),
-        ("close", "Close a resolved ticket"),
-        ("reopen", "Reopen the ticket"),
-        ("priority", "low | normal | high | urgent"),
-        ("info", "Ticket details (sent privately)"),
-        ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
-        ("remind", "Remind me: /remind 2h call back"),
-        ("escalate", "Escalate: /escalate [reason]"),
-        ("exclude", "This topic is not a ticket"),
-        ("include", "Undo /exclude"),
-        ("connect", "Connect this forum group"),
-        ("disconnect", "Disconnect this group"),
-        ("staffchat", "Make this the staff chat"),
-        ("help", "What you can do"),
-    ])
+/// Customers meet the bot from outside any workspace, so their one command says what the bot
+/// is rather than what they can do.
+const CUSTOMER_HELP: &str = "What this bot does";
+
+impl Cmd {
+    /// The menus this command appears in. No catch-all arm: a new command does not compile
+    /// until it is placed (`&[]` keeps it out of every menu).
+    pub fn menus(&self) -> &'static [Menu] {
+        match self {
+            Cmd::Start(_)
+            | Cmd::Newworkspace(_)
+            | Cmd::Invite(_)
+            | Cmd::Members
+            | Cmd::Seats
+            | Cmd::Leave(_)
+            | Cmd::Transfer(_)
+            | Cmd::Queue
+            | Cmd::Mytickets
+            | Cmd::Available
+            | Cmd::Away
+            | Cmd::Settings => &[Menu::Private],
+            Cmd::Claim
+            | Cmd::Assign(_)
+            | Cmd::Unassign
+            | Cmd::Pending
+            | Cmd::Resolve
+            | Cmd::Close
+            | Cmd::Reopen
+            | Cmd::Priority(_)
+            | Cmd::Info
+            | Cmd::Tag(_)
+            | Cmd::Remind(_)
+            | Cmd::Escalate(_)
+            | Cmd::Exclude
+            | Cmd::Include
+            | Cmd::Connect
+            | Cmd::Disconnect
+            | Cmd::Staffchat => &[Menu::Agent],
+            Cmd::Help => &[Menu::Customer, Menu::Agent, Menu::Private],
+        }
+    }
 }
 
-/// The command menu in private chats.
-pub fn private_commands() -> Vec<BotCommand> {
-    list(&[
-        ("start", "Start / create a workspace"),
-        ("newworkspace", "Create a workspace: /newworkspace <name>"),
-        ("invite", "Invite a teammate: /invite basic|pro"),
-        ("members", "People, roles and seats"),
-        ("seats", "Seats and buying more (Owner)"),
-        ("leave", "Ask to leave the workspace"),
-        ("transfer", "Hand the workspace to a member (Owner)"),
-        ("queue", "Waiting tickets and agents' load"),
-        ("mytickets", "Your tickets"),
-        ("available", "Receive tickets from routing"),
-        ("away", "Stop receiving new tickets"),
-        ("settings", "Workspace settings"),
-        ("help", "What you can do"),
-    ])
+/// One scope's menu: the commands [`Cmd::menus`] places in it, in the enum's order, each with
+/// its description (names without the `/`, as Telegram wants them).
+pub fn menu(menu: Menu) -> Vec<BotCommand> {
+    Cmd::bot_commands()
+        .into_iter()
+        .filter_map(|c| {
+            let cmd = Cmd::parse(&c.command, "").ok()?;
+            let name = c.command.strip_prefix('/').unwrap_or(&c.command);
+            let description = if cmd == Cmd::Help && menu == Menu::Customer {
+                CUSTOMER_HELP
+            } else {
+                &c.description
+            };
+            cmd.menus()
+                .contains(&menu)
+                .then(|| BotCommand::new(name, description))
+        })
+        .collect()
 }
 
 /// Registers the three command menus. Called once at start.
 pub async fn register(bot: &TgBot) -> Result<(), teloxide::RequestError> {
-    bot.set_my_commands(customer_commands())
-        .scope(BotCommandScope::Default)
-        .await?;
-    bot.set_my_commands(agent_commands())
-        .scope(BotCommandScope::AllChatAdministrators)
-        .await?;
-    bot.set_my_commands(private_commands())
-        .scope(BotCommandScope::AllPrivateChats)
-        .await?;
+    for m in Menu::ALL {
+        bot.set_my_commands(menu(m)).scope(m.scope()).await?;
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use teloxide::utils::command::BotCommands;
+    use super::*;
 
-    use super::Cmd;
+    fn names(menu: &[BotCommand]) -> Vec<(&str, &str)> {
+        menu.iter()
+            .map(|c| (c.command.as_str(), c.description.as_str()))
+            .collect()
+    }
+
+    /// Every command parses back from its own name (so `menu` drops none) and is in a menu,
+    /// with a description Telegram accepts.
+    #[test]
+    fn every_command_is_placed_and_described() {
+        for c in Cmd::bot_commands() {
+            let cmd = Cmd::parse(&c.command, "topicdesk_bot");
+            assert!(cmd.is_ok(), "{} does not parse back", c.command);
+            assert!(
+                cmd.is_ok_and(|cmd| !cmd.menus().is_empty()),
+                "{}",
+                c.command
+            );
+            assert!((1..=256).contains(&c.description.chars().count()), "{c:?}");
+        }
+    }
+
+    /// The menus Telegram receives, word for word and in order.
+    #[test]
+    fn menus_are_frozen() {
+        assert_eq!(
+            names(&menu(Menu::Customer)),
+            [("help", "What this bot does")]
+        );
+        assert_eq!(
+            names(&menu(Menu::Agent)),
+            [
+                ("claim", "Take this ticket"),
+                ("assign", "Assign to @agent [note]"),
+                ("unassign", "Put the ticket back in the queue"),
+                ("pending", "Waiting on the customer"),
+                ("resolve", "Mark resolved"),
+                ("close", "Close a resolved ticket"),
+                ("reopen", "Reopen the ticket"),
+                ("priority", "low | normal | high | urgent"),
+                ("info", "Ticket details (sent privately)"),
+                ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
+                ("remind", "Remind me: /remind 2h call back"),
+                ("escalate", "Escalate: /escalate [reason]"),
+                ("exclude", "This topic is not a ticket"),
+                ("include", "Undo /exclude"),
+                ("connect", "Connect this forum group"),
+                ("disconnect", "Disconnect this group"),
+                ("staffchat", "Make this the staff chat"),
+                ("help", "What you can do"),
+            ]
+        );
+        assert_eq!(
+            names(&menu(Menu::Private)),
+            [
+                ("start", "Start / create a workspace"),
+                ("newworkspace", "Create a workspace: /newworkspace <name>"),
+                ("invite", "Invite a teammate: /invite basic|pro"),
+                ("members", "People, roles and seats"),
+                ("seats", "Seats and buying more (Owner)"),
+                ("leave", "Ask to leave the workspace"),
+                ("transfer", "Hand the workspace to a member (Owner)"),
+                ("queue", "Waiting tickets and agents' load"),
+                ("mytickets", "Your tickets"),
+                ("available", "Receive tickets from routing"),
+                ("away", "Stop receiving new tickets"),
+                ("settings", "Workspace settings"),
+                ("help", "What you can do"),
+            ]
+        );
+    }
 
     proptest::proptest! {
         /// Whatever a chat sends, parsing it as a command answers (a command or an error) and

@@ -5,7 +5,7 @@
 
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use topicdesk::telegram::callback::CallbackData;
+use topicdesk::telegram::callback::{CallbackData, RoutingButton};
 
 use crate::fake_tg::{FakeMessage, FakeUser, Fault};
 use crate::helpers::*;
@@ -124,7 +124,9 @@ async fn minute_settings_take_any_value_in_range_through_custom() {
             &owner,
             owner.id,
             NO_SUCH_MESSAGE,
-            &forged(CallbackData::RoutingAlert { minutes: 60_000 }),
+            &forged(CallbackData::Routing(RoutingButton::RoutingAlert {
+                minutes: 60_000,
+            })),
         )
         .await;
     app.settle().await;

@@ -3,7 +3,9 @@
 //! and staff-only details leaking into the topic the customer reads.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use topicdesk::telegram::callback::CallbackData;
+use topicdesk::telegram::callback::{
+    CallbackData, RoutingButton, TeamButton, TicketButton, WorkspaceButton,
+};
 
 use crate::fake_tg::BotRights;
 use crate::helpers::*;
@@ -404,17 +406,17 @@ async fn forged_callback_data_never_overwrites_another_message() {
 
     // Menu and rating data pressed on the card: none of it is the card's button.
     for data in [
-        CallbackData::SettingsHome,
-        CallbackData::MembersList,
-        CallbackData::Queue,
-        CallbackData::Csat {
+        CallbackData::Workspace(WorkspaceButton::SettingsHome),
+        CallbackData::Team(TeamButton::MembersList),
+        CallbackData::Routing(RoutingButton::Queue),
+        CallbackData::Ticket(TicketButton::Csat {
             ticket: topicdesk::domain::ids::TicketId(t.id),
             score: 1,
-        },
-        CallbackData::PickCategory {
+        }),
+        CallbackData::Routing(RoutingButton::PickCategory {
             ticket: topicdesk::domain::ids::TicketId(t.id),
             category: 1,
-        },
+        }),
     ] {
         for presser in [&owner, &customer] {
             let (text, alert) = app.press(presser, chat, card.id, &forged(data)).await;

@@ -14,9 +14,11 @@ use crate::app::team::{self, MemberAction};
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef};
 use crate::app::workspaces::{self, SettingChange};
 use crate::app::{reminders, Caller, Origin};
+use crate::domain::ids::{TicketId, UserId};
 use crate::domain::seats::Tier;
 use crate::domain::team::Role;
-use crate::telegram::callback::{CallbackData, HoursField};
+use crate::telegram::callback::{CallbackData, HoursField, RoutingButton, SlaButton};
+use crate::telegram::callback::{TeamButton, TicketButton, WorkspaceButton};
 use crate::telegram::{AppState, Dialogue};
 
 pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) -> HandlerResult {
@@ -47,242 +49,242 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
     let screen = message
         .filter(|(chat, _, private)| *private && *chat == caller.profile.id)
         .map(|(chat, id, _)| (chat, id));
-    let on = |ticket: crate::domain::ids::TicketId| TicketRef::Id(ticket.0);
-    let (target, action) = match data {
-        CallbackData::Claim { ticket } => (on(ticket), Action::Claim),
-        CallbackData::AssignMenu { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Assign)),
-        CallbackData::AssignTo { ticket, agent } => (
-            on(ticket),
-            Action::Assign {
-                target: AssignTarget::User(agent.0),
-                note: None,
-            },
-        ),
-        CallbackData::Pending { ticket } => (on(ticket), Action::Pending),
-        CallbackData::Resolve { ticket } => (on(ticket), Action::Resolve),
-        CallbackData::Close { ticket } => (on(ticket), Action::Close),
-        CallbackData::Reopen { ticket } => (on(ticket), Action::Reopen),
-        CallbackData::PriorityMenu { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Priority)),
-        CallbackData::SetPriority { ticket, priority } => {
-            (on(ticket), Action::Priority(Some(priority)))
-        }
-        CallbackData::BackToCard { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Main)),
-        CallbackData::Csat { ticket, score } => {
-            // Checked above to be a button of this very message: the CSAT question.
-            let Some((chat, id, _)) = message else {
-                return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
-            };
-            return Ok(tickets::rate(ctx, origin, &caller, ticket.0, score, (chat, id)).await?);
-        }
-        CallbackData::CreateWorkspace => {
-            let Some((chat, _, true)) = message else {
-                return Ok(tickets::usage(ctx, origin, &caller, Notice::ButtonExpired).await?);
-            };
-            state.ask(caller.profile.id, Dialogue::WorkspaceName);
-            return Ok(workspaces::ask_workspace_name(ctx, origin, &caller, chat).await?);
-        }
-        CallbackData::BuySeat { pro } => {
-            return Ok(team::buy_seat(ctx, origin, &caller, pro, &state.pricing).await?);
-        }
-        CallbackData::MembersList => return Ok(team::members(ctx, origin, &caller, screen).await?),
-        CallbackData::MemberMenu { user } => {
-            return Ok(team::member_action(
-                ctx,
-                origin,
-                &caller,
-                user.0,
-                MemberAction::Show,
-                screen,
-            )
-            .await?);
-        }
-        CallbackData::MemberRole { user, admin } => {
-            let role = if admin { Role::Admin } else { Role::Member };
-            let action = MemberAction::SetRole(role);
-            return Ok(team::member_action(ctx, origin, &caller, user.0, action, screen).await?);
-        }
-        CallbackData::MemberSeat { user, pro } => {
-            let action = MemberAction::MoveSeat(if pro { Tier::Pro } else { Tier::Basic });
-            return Ok(team::member_action(ctx, origin, &caller, user.0, action, screen).await?);
-        }
-        CallbackData::MemberRemove { user } => {
-            return Ok(team::member_action(
-                ctx,
-                origin,
-                &caller,
-                user.0,
-                MemberAction::Remove,
-                screen,
-            )
-            .await?);
-        }
-        CallbackData::LeaveDecision { request, approve } => {
-            return Ok(team::decide_leave(ctx, origin, &caller, request, approve).await?);
-        }
-        CallbackData::TransferConfirm { user } => {
-            return Ok(team::transfer_confirm(ctx, origin, &caller, user.0, screen).await?);
-        }
-        CallbackData::SettingsPermissions => {
-            return Ok(team::permissions_screen(ctx, origin, &caller, None, screen).await?);
-        }
-        CallbackData::PermissionToggle { index } => {
-            return Ok(team::permissions_screen(ctx, origin, &caller, Some(index), screen).await?);
-        }
-        CallbackData::SettingsHome => {
-            let _accepted =
-                workspaces::settings(ctx, origin, &caller, SettingChange::Show, screen).await?;
-            return Ok(());
-        }
-        CallbackData::SettingsRouting
-        | CallbackData::RoutingStrategy { .. }
-        | CallbackData::RoutingPause { .. }
-        | CallbackData::RoutingFallback { .. }
-        | CallbackData::RoutingAlert { .. }
-        | CallbackData::GroupStrategy { .. } => {
-            let change = match data {
-                CallbackData::RoutingStrategy { strategy } => RoutingChange::Strategy(strategy),
-                CallbackData::RoutingPause { paused } => RoutingChange::Paused(paused),
-                CallbackData::RoutingFallback { on } => RoutingChange::Fallback(on),
-                CallbackData::RoutingAlert { minutes } => RoutingChange::AlertMinutes(minutes),
-                CallbackData::GroupStrategy { chat, strategy } => {
-                    RoutingChange::Group(chat, strategy)
-                }
-                _ => RoutingChange::Show,
-            };
-            let _accepted = routing::routing_screen(ctx, origin, &caller, change, screen).await?;
-            return Ok(());
-        }
-        CallbackData::SettingsAgents
-        | CallbackData::AgentMenu { .. }
-        | CallbackData::AgentCapacity { .. } => {
-            let change = match data {
-                CallbackData::AgentMenu { user } => AgentChange::Show(user.0),
-                CallbackData::AgentCapacity { user, max_open } => {
-                    AgentChange::Capacity(user.0, max_open)
-                }
-                _ => AgentChange::List,
-            };
-            let _accepted = routing::agents_screen(ctx, origin, &caller, change, screen).await?;
-            return Ok(());
-        }
-        CallbackData::SettingsIntake
-        | CallbackData::CategoryDelete { .. }
-        | CallbackData::KeywordDelete { .. } => {
-            let change = match data {
-                CallbackData::CategoryDelete { id } => IntakeChange::DeleteCategory(id),
-                CallbackData::KeywordDelete { id } => IntakeChange::DeleteKeyword(id),
-                _ => IntakeChange::Show,
-            };
-            let _accepted = routing::intake_screen(ctx, origin, &caller, change, screen).await?;
-            return Ok(());
-        }
-        CallbackData::AgentSkills { .. } | CallbackData::CategoryAdd | CallbackData::KeywordAdd => {
-            let (prompt, dialogue) = match data {
-                CallbackData::AgentSkills { user } => (
-                    PromptKind::Skills {
-                        user: user.0,
-                        name: String::new(),
-                        current: String::new(),
-                    },
-                    Dialogue::Skills { user: user.0 },
-                ),
-                CallbackData::CategoryAdd => (PromptKind::Category, Dialogue::Category),
-                _ => (PromptKind::Keyword, Dialogue::Keyword),
-            };
-            if routing::ask(ctx, origin, &caller, prompt).await? {
-                state.ask(caller.profile.id, dialogue);
-            }
-            return Ok(());
-        }
-        CallbackData::SettingsSla | CallbackData::SlaClear { .. } => {
-            let change = match data {
-                CallbackData::SlaClear { priority } => SlaChange::Clear(priority),
-                _ => SlaChange::Show,
-            };
-            let _accepted = sla::sla_screen(ctx, origin, &caller, change, screen).await?;
-            return Ok(());
-        }
-        CallbackData::SettingsHours | CallbackData::HolidayDelete { .. } => {
-            let change = match data {
-                CallbackData::HolidayDelete { date } => HoursChange::DeleteHoliday(date),
-                _ => HoursChange::Show,
-            };
-            let _accepted = sla::hours_screen(ctx, origin, &caller, change, screen).await?;
-            return Ok(());
-        }
-        CallbackData::SettingsEscalation | CallbackData::EscalationDelete { .. } => {
-            let change = match data {
-                CallbackData::EscalationDelete { id } => EscalationChange::Delete(id),
-                _ => EscalationChange::Show,
-            };
-            let _accepted = sla::escalation_screen(ctx, origin, &caller, change, screen).await?;
-            return Ok(());
-        }
-        CallbackData::SlaEdit { .. }
-        | CallbackData::HoursEdit { .. }
-        | CallbackData::EscalationAdd => {
-            let (prompt, dialogue) = match data {
-                CallbackData::SlaEdit { priority } => (
-                    PromptKind::SlaTargets {
-                        priority: priority.as_str().to_owned(),
-                    },
-                    Dialogue::SlaTargets { priority },
-                ),
-                CallbackData::HoursEdit {
-                    what: HoursField::TimeZone,
-                } => (PromptKind::TimeZone, Dialogue::TimeZone),
-                CallbackData::HoursEdit {
-                    what: HoursField::Week,
-                } => (PromptKind::Week, Dialogue::Week),
-                CallbackData::HoursEdit {
-                    what: HoursField::AddHoliday,
-                } => (PromptKind::Holiday, Dialogue::Holiday),
-                _ => (PromptKind::EscalationRule, Dialogue::EscalationRule),
-            };
-            if routing::ask(ctx, origin, &caller, prompt).await? {
-                state.ask(caller.profile.id, dialogue);
-            }
-            return Ok(());
-        }
-        CallbackData::NumberPrompt { setting } => {
-            if routing::ask(ctx, origin, &caller, PromptKind::Number { setting }).await? {
-                state.ask(caller.profile.id, Dialogue::Number(setting));
-            }
-            return Ok(());
-        }
-        CallbackData::IntakeTimeout { minutes } => {
-            let change = IntakeChange::Timeout(minutes);
-            let _accepted = routing::intake_screen(ctx, origin, &caller, change, screen).await?;
-            return Ok(());
-        }
-        CallbackData::ReminderCancel { id } => {
-            return Ok(reminders::cancel_reminder(ctx, origin, &caller, id).await?);
-        }
-        CallbackData::PromptCancel => {
-            state.dialogues.remove(&caller.profile.id);
-            return Ok(tickets::usage(ctx, origin, &caller, Notice::PromptCancelled).await?);
-        }
-        CallbackData::PickCategory { ticket, category } => {
-            // The intake question in the topic (checked above to carry this button).
-            let question = message.map(|(chat, id, _)| (chat, id));
-            return Ok(
-                routing::pick_category(ctx, origin, &caller, ticket.0, category, question).await?,
-            );
-        }
-        CallbackData::Queue => return Ok(routing::queue(ctx, origin, &caller, screen).await?),
-        CallbackData::QueueAssign { ticket } => {
-            return Ok(routing::queue_assign(ctx, origin, &caller, ticket.0, screen).await?);
-        }
-        CallbackData::SettingsToggleBodies | CallbackData::SettingsAutoClose { .. } => {
-            let change = match data {
-                CallbackData::SettingsAutoClose { hours } => SettingChange::AutoCloseHours(hours),
-                _ => SettingChange::ToggleBodies,
-            };
-            let _accepted = workspaces::settings(ctx, origin, &caller, change, screen).await?;
-            return Ok(());
-        }
+    let press = Press {
+        state: &state,
+        origin,
+        caller: &caller,
+        message,
+        screen,
     };
-    Ok(tickets::act(ctx, origin, &caller, target, action).await?)
+    match data {
+        CallbackData::Ticket(b) => press.ticket(b).await,
+        CallbackData::Team(b) => press.team(b).await,
+        CallbackData::Routing(b) => press.routing(b).await,
+        CallbackData::Sla(b) => press.sla(b).await,
+        CallbackData::Workspace(b) => press.workspace(b).await,
+    }
+}
+
+/// A checked press, with what every area's use cases need.
+struct Press<'a> {
+    state: &'a AppState,
+    origin: Origin,
+    caller: &'a Caller,
+    /// The message the button is on (chat, id, private), when Telegram still shows it.
+    message: Option<(i64, i32, bool)>,
+    /// The menu to edit in place: the message, when it is in the presser's own private chat.
+    screen: Option<(i64, i32)>,
+}
+
+impl Press<'_> {
+    async fn expired(&self) -> HandlerResult {
+        let notice = Notice::ButtonExpired;
+        Ok(tickets::usage(&self.state.ctx, self.origin, self.caller, notice).await?)
+    }
+
+    /// Asks for free text; when the question went out, the presser's next message answers it.
+    async fn ask(&self, prompt: PromptKind, dialogue: Dialogue) -> HandlerResult {
+        if routing::ask(&self.state.ctx, self.origin, self.caller, prompt).await? {
+            self.state.ask(self.caller.profile.id, dialogue);
+        }
+        Ok(())
+    }
+
+    async fn ticket(&self, b: TicketButton) -> HandlerResult {
+        let (ctx, origin, caller) = (&self.state.ctx, self.origin, self.caller);
+        let on = |ticket: TicketId| TicketRef::Id(ticket.0);
+        let (target, action) = match b {
+            TicketButton::Claim { ticket } => (on(ticket), Action::Claim),
+            TicketButton::AssignMenu { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Assign)),
+            TicketButton::AssignTo { ticket, agent } => (
+                on(ticket),
+                Action::Assign {
+                    target: AssignTarget::User(agent.0),
+                    note: None,
+                },
+            ),
+            TicketButton::Pending { ticket } => (on(ticket), Action::Pending),
+            TicketButton::Resolve { ticket } => (on(ticket), Action::Resolve),
+            TicketButton::Close { ticket } => (on(ticket), Action::Close),
+            TicketButton::Reopen { ticket } => (on(ticket), Action::Reopen),
+            TicketButton::PriorityMenu { ticket } => {
+                (on(ticket), Action::ShowMenu(CardMenu::Priority))
+            }
+            TicketButton::SetPriority { ticket, priority } => {
+                (on(ticket), Action::Priority(Some(priority)))
+            }
+            TicketButton::BackToCard { ticket } => (on(ticket), Action::ShowMenu(CardMenu::Main)),
+            TicketButton::Csat { ticket, score } => {
+                // Checked above to be a button of this very message: the CSAT question.
+                let Some((chat, id, _)) = self.message else {
+                    return self.expired().await;
+                };
+                return Ok(tickets::rate(ctx, origin, caller, ticket.0, score, (chat, id)).await?);
+            }
+        };
+        Ok(tickets::act(ctx, origin, caller, target, action).await?)
+    }
+
+    async fn team(&self, b: TeamButton) -> HandlerResult {
+        let (ctx, origin, caller, screen) =
+            (&self.state.ctx, self.origin, self.caller, self.screen);
+        let member =
+            |user: UserId, action| team::member_action(ctx, origin, caller, user.0, action, screen);
+        match b {
+            TeamButton::BuySeat { pro } => {
+                Ok(team::buy_seat(ctx, origin, caller, pro, &self.state.pricing).await?)
+            }
+            TeamButton::MembersList => Ok(team::members(ctx, origin, caller, screen).await?),
+            TeamButton::MemberMenu { user } => Ok(member(user, MemberAction::Show).await?),
+            TeamButton::MemberRole { user, admin } => {
+                let role = if admin { Role::Admin } else { Role::Member };
+                Ok(member(user, MemberAction::SetRole(role)).await?)
+            }
+            TeamButton::MemberSeat { user, pro } => {
+                let tier = if pro { Tier::Pro } else { Tier::Basic };
+                Ok(member(user, MemberAction::MoveSeat(tier)).await?)
+            }
+            TeamButton::MemberRemove { user } => Ok(member(user, MemberAction::Remove).await?),
+            TeamButton::LeaveDecision { request, approve } => {
+                Ok(team::decide_leave(ctx, origin, caller, request, approve).await?)
+            }
+            TeamButton::TransferConfirm { user } => {
+                Ok(team::transfer_confirm(ctx, origin, caller, user.0, screen).await?)
+            }
+            TeamButton::SettingsPermissions => {
+                Ok(team::permissions_screen(ctx, origin, caller, None, screen).await?)
+            }
+            TeamButton::PermissionToggle { index } => {
+                Ok(team::permissions_screen(ctx, origin, caller, Some(index), screen).await?)
+            }
+        }
+    }
+
+    async fn routing(&self, b: RoutingButton) -> HandlerResult {
+        use RoutingButton as B;
+        let (ctx, origin, caller, screen) =
+            (&self.state.ctx, self.origin, self.caller, self.screen);
+        let settings = |change| routing::routing_screen(ctx, origin, caller, change, screen);
+        let agents = |change| routing::agents_screen(ctx, origin, caller, change, screen);
+        let intake = |change| routing::intake_screen(ctx, origin, caller, change, screen);
+        let _accepted = match b {
+            B::SettingsRouting => settings(RoutingChange::Show).await?,
+            B::RoutingStrategy { strategy } => settings(RoutingChange::Strategy(strategy)).await?,
+            B::RoutingPause { paused } => settings(RoutingChange::Paused(paused)).await?,
+            B::RoutingFallback { on } => settings(RoutingChange::Fallback(on)).await?,
+            B::RoutingAlert { minutes } => settings(RoutingChange::AlertMinutes(minutes)).await?,
+            B::GroupStrategy { chat, strategy } => {
+                settings(RoutingChange::Group(chat, strategy)).await?
+            }
+            B::SettingsAgents => agents(AgentChange::List).await?,
+            B::AgentMenu { user } => agents(AgentChange::Show(user.0)).await?,
+            B::AgentCapacity { user, max_open } => {
+                agents(AgentChange::Capacity(user.0, max_open)).await?
+            }
+            B::SettingsIntake => intake(IntakeChange::Show).await?,
+            B::CategoryDelete { id } => intake(IntakeChange::DeleteCategory(id)).await?,
+            B::KeywordDelete { id } => intake(IntakeChange::DeleteKeyword(id)).await?,
+            B::IntakeTimeout { minutes } => intake(IntakeChange::Timeout(minutes)).await?,
+            B::AgentSkills { user } => {
+                let prompt = PromptKind::Skills {
+                    user: user.0,
+                    name: String::new(),
+                    current: String::new(),
+                };
+                return self.ask(prompt, Dialogue::Skills { user: user.0 }).await;
+            }
+            B::CategoryAdd => return self.ask(PromptKind::Category, Dialogue::Category).await,
+            B::KeywordAdd => return self.ask(PromptKind::Keyword, Dialogue::Keyword).await,
+            B::PickCategory { ticket, category } => {
+                // The intake question in the topic (checked above to carry this button).
+                let question = self.message.map(|(chat, id, _)| (chat, id));
+                return Ok(routing::pick_category(
+                    ctx, origin, caller, ticket.0, category, question,
+                )
+                .await?);
+            }
+            B::Queue => return Ok(routing::queue(ctx, origin, caller, screen).await?),
+            B::QueueAssign { ticket } => {
+                return Ok(routing::queue_assign(ctx, origin, caller, ticket.0, screen).await?);
+            }
+        };
+        Ok(())
+    }
+
+    async fn sla(&self, b: SlaButton) -> HandlerResult {
+        use SlaButton as B;
+        let (ctx, origin, caller, screen) =
+            (&self.state.ctx, self.origin, self.caller, self.screen);
+        let policies = |change| sla::sla_screen(ctx, origin, caller, change, screen);
+        let hours = |change| sla::hours_screen(ctx, origin, caller, change, screen);
+        let escalation = |change| sla::escalation_screen(ctx, origin, caller, change, screen);
+        let _accepted = match b {
+            B::SettingsSla => policies(SlaChange::Show).await?,
+            B::SlaClear { priority } => policies(SlaChange::Clear(priority)).await?,
+            B::SettingsHours => hours(HoursChange::Show).await?,
+            B::HolidayDelete { date } => hours(HoursChange::DeleteHoliday(date)).await?,
+            B::SettingsEscalation => escalation(EscalationChange::Show).await?,
+            B::EscalationDelete { id } => escalation(EscalationChange::Delete(id)).await?,
+            B::SlaEdit { priority } => {
+                let prompt = PromptKind::SlaTargets {
+                    priority: priority.as_str().to_owned(),
+                };
+                return self.ask(prompt, Dialogue::SlaTargets { priority }).await;
+            }
+            B::HoursEdit { what } => {
+                let (prompt, dialogue) = match what {
+                    HoursField::TimeZone => (PromptKind::TimeZone, Dialogue::TimeZone),
+                    HoursField::Week => (PromptKind::Week, Dialogue::Week),
+                    HoursField::AddHoliday => (PromptKind::Holiday, Dialogue::Holiday),
+                };
+                return self.ask(prompt, dialogue).await;
+            }
+            B::EscalationAdd => {
+                return self
+                    .ask(PromptKind::EscalationRule, Dialogue::EscalationRule)
+                    .await;
+            }
+            B::ReminderCancel { id } => {
+                return Ok(reminders::cancel_reminder(ctx, origin, caller, id).await?);
+            }
+        };
+        Ok(())
+    }
+
+    async fn workspace(&self, b: WorkspaceButton) -> HandlerResult {
+        let (ctx, origin, caller, screen) =
+            (&self.state.ctx, self.origin, self.caller, self.screen);
+        let settings = |change| workspaces::settings(ctx, origin, caller, change, screen);
+        match b {
+            WorkspaceButton::CreateWorkspace => {
+                let Some((chat, _, true)) = self.message else {
+                    return self.expired().await;
+                };
+                self.state.ask(caller.profile.id, Dialogue::WorkspaceName);
+                Ok(workspaces::ask_workspace_name(ctx, origin, caller, chat).await?)
+            }
+            WorkspaceButton::SettingsHome => {
+                let _accepted = settings(SettingChange::Show).await?;
+                Ok(())
+            }
+            WorkspaceButton::SettingsToggleBodies => {
+                let _accepted = settings(SettingChange::ToggleBodies).await?;
+                Ok(())
+            }
+            WorkspaceButton::SettingsAutoClose { hours } => {
+                let _accepted = settings(SettingChange::AutoCloseHours(hours)).await?;
+                Ok(())
+            }
+            WorkspaceButton::NumberPrompt { setting } => {
+                self.ask(PromptKind::Number { setting }, Dialogue::Number(setting))
+                    .await
+            }
+            WorkspaceButton::PromptCancel => {
+                self.state.dialogues.remove(&caller.profile.id);
+                Ok(tickets::usage(ctx, origin, caller, Notice::PromptCancelled).await?)
+            }
+        }
+    }
 }
 
 /// Whether `data` is the callback data of one of the message's inline buttons.

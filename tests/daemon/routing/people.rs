@@ -141,9 +141,11 @@ async fn queue_and_mytickets_show_the_work_with_claim_buttons() {
     assert_eq!(list.url_buttons().len(), 2);
 
     // A Member can't change routing, even with a forged button.
-    let forged = topicdesk::telegram::callback::CallbackData::RoutingStrategy {
-        strategy: topicdesk::domain::routing::Strategy::RoundRobin,
-    }
+    let forged = topicdesk::telegram::callback::CallbackData::Routing(
+        topicdesk::telegram::callback::RoutingButton::RoutingStrategy {
+            strategy: topicdesk::domain::routing::Strategy::RoundRobin,
+        },
+    )
     .encode();
     let (_, alert) = app.press(ann, ann.id, list.id, &forged).await;
     assert!(alert, "a Member changed routing");

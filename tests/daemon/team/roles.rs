@@ -4,7 +4,7 @@
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::Value;
 use topicdesk::domain::ids::UserId;
-use topicdesk::telegram::callback::CallbackData;
+use topicdesk::telegram::callback::{CallbackData, TeamButton, WorkspaceButton};
 
 use super::{
     ask, audited, button, forged, join, make_admin, member, say, screen, seat_of, seats_of,
@@ -56,31 +56,46 @@ async fn a_member_cannot_do_admin_things() {
     let sam_id = UserId(sam.id);
     for (data, refusal) in [
         (
-            CallbackData::MemberRole {
+            CallbackData::Team(TeamButton::MemberRole {
                 user: sam_id,
                 admin: true,
-            },
+            }),
             ADMINS,
         ),
         (
-            CallbackData::MemberSeat {
+            CallbackData::Team(TeamButton::MemberSeat {
                 user: sam_id,
                 pro: true,
-            },
+            }),
             ADMINS,
         ),
-        (CallbackData::MemberRemove { user: sam_id }, ADMINS),
-        (CallbackData::MemberMenu { user: sam_id }, ADMINS),
-        (CallbackData::BuySeat { pro: false }, OWNER),
-        (CallbackData::SettingsPermissions, OWNER),
-        (CallbackData::PermissionToggle { index: 1 }, OWNER),
         (
-            CallbackData::TransferConfirm {
-                user: UserId(mia.id),
-            },
+            CallbackData::Team(TeamButton::MemberRemove { user: sam_id }),
+            ADMINS,
+        ),
+        (
+            CallbackData::Team(TeamButton::MemberMenu { user: sam_id }),
+            ADMINS,
+        ),
+        (
+            CallbackData::Team(TeamButton::BuySeat { pro: false }),
             OWNER,
         ),
-        (CallbackData::SettingsToggleBodies, ADMINS),
+        (CallbackData::Team(TeamButton::SettingsPermissions), OWNER),
+        (
+            CallbackData::Team(TeamButton::PermissionToggle { index: 1 }),
+            OWNER,
+        ),
+        (
+            CallbackData::Team(TeamButton::TransferConfirm {
+                user: UserId(mia.id),
+            }),
+            OWNER,
+        ),
+        (
+            CallbackData::Workspace(WorkspaceButton::SettingsToggleBodies),
+            ADMINS,
+        ),
     ] {
         // Not a button of the message it was pressed on: refused before anything is read.
         let (text, alert) = app.press(&mia, mia.id, list.id, &forged(data)).await;
@@ -333,9 +348,9 @@ async fn a_forged_transfer_to_oneself_changes_nothing() {
 
     // The bot never shows this button (the Owner is no transfer target), but a client can
     // send any callback data.
-    let data = forged(CallbackData::TransferConfirm {
+    let data = forged(CallbackData::Team(TeamButton::TransferConfirm {
         user: UserId(owner.id),
-    });
+    }));
     app.press(&owner, owner.id, list.id, &data).await;
     app.settle().await;
 

@@ -1,0 +1,113 @@
+//! The small pieces every area's wording is built from: labels for statuses, priorities and
+//! waiting times, links to topics, and the buttons that recur (Back, Open topic, a marked
+//! choice). It imports no area, so every area can use it.
+
+use super::{Button, Rendered};
+use crate::telegram::callback::CallbackData;
+
+/// A message without buttons.
+pub(super) fn t(text: impl Into<String>) -> Rendered {
+    Rendered {
+        text: text.into(),
+        keyboard: None,
+    }
+}
+
+/// A button that sends callback data.
+pub(super) fn cb(label: impl Into<String>, data: impl Into<CallbackData>) -> Button {
+    Button::Callback(label.into(), data.into())
+}
+
+/// Escapes text for Telegram HTML.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link to a topic that works for members of the (private) supergroup.
+pub fn topic_url(chat_id: i64, thread: i32) -> String {
+    let internal = -chat_id - 1_000_000_000_000;
+    format!("https://t.me/c/{internal}/{thread}")
+}
+
+/// A status as people read it ("in progress"); an unknown stored value is shown as it is.
+pub(super) fn status_label(s: &str) -> String {
+    s.parse::<crate::domain::ticket::Status>()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| s.to_owned())
+}
+
+/// A priority as people read it, with its colour; an unknown stored value is shown as it is.
+pub(super) fn priority_label(p: &str) -> String {
+    let icon = match p {
+        "urgent" => "🔴 ",
+        "high" => "🟠 ",
+        "low" => "⚪ ",
+        _ => "",
+    };
+    format!(
+        "{icon}{}",
+        p.parse::<crate::domain::ticket::Priority>()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|_| p.to_owned())
+    )
+}
+
+/// A choice's label, marked when it is the current value.
+pub(super) fn mark(on: bool, label: &str) -> String {
+    format!("{}{label}", if on { "• " } else { "" })
+}
+
+/// The Custom… button of a number setting; it shows the current value when no quick button
+/// does.
+pub(super) fn custom_label(current: i32, choices: &[u16], show: impl Fn(i32) -> String) -> String {
+    if choices.iter().any(|c| i32::from(*c) == current) {
+        "✏️ Custom…".to_owned()
+    } else {
+        format!("• ✏️ Custom: {}", show(current))
+    }
+}
+
+/// A waiting time: "12 min", "3 h 5 min", "2 d 4 h".
+pub(super) fn minutes_label(m: i64) -> String {
+    match m {
+        m if m < 60 => format!("{m} min"),
+        m if m < 24 * 60 => format!("{} h {} min", m / 60, m % 60),
+        m => format!("{} d {} h", m / (24 * 60), (m % (24 * 60)) / 60),
+    }
+}
+
+pub(super) fn open_topic(chat: i64, thread: i32) -> Button {
+    Button::Url("Open topic".into(), topic_url(chat, thread))
+}
+
+pub(super) fn back(to: impl Into<CallbackData>) -> Button {
+    cb("« Back", to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_neutralises_html() {
+        assert_eq!(esc("<b>&\"x\""), "&lt;b&gt;&amp;&quot;x&quot;");
+    }
+
+    #[test]
+    fn topic_url_uses_the_internal_chat_id() {
+        assert_eq!(
+            topic_url(-1001234567890, 42),
+            "https://t.me/c/1234567890/42"
+        );
+    }
+}

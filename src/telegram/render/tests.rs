@@ -1,0 +1,311 @@
+//! Tests of the whole rendering through [`notice`]: the long-message cut, and samples of
+//! notices checked for text, escaping and button sizes.
+
+use super::*;
+use crate::app::effects::{AgentLoad, Missing, SlaAlertKind, SlaLine, TicketSummary};
+
+#[test]
+fn long_messages_are_cut_at_a_line_with_their_tags_closed_and_a_note() {
+    let short = "<b>fits</b>";
+    assert_eq!(fit_message(short), short);
+    let line = format!("<b>{}</b> &amp; more", "x".repeat(80));
+    let long: String = (0..100)
+        .map(|_| line.clone())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let fitted = fit_message(&format!("<i>{long}</i>"));
+    assert!(fitted.encode_utf16().count() <= MAX_MESSAGE_LEN);
+    assert!(fitted.ends_with(SHORTENED));
+    let body = fitted.trim_end_matches(SHORTENED);
+    assert!(body.ends_with("more</i>"), "cut at a line end: {body:?}");
+    assert!(open_tags(body).is_empty(), "{body:?}");
+    // A single huge line is cut inside, but never inside a tag or an entity.
+    let one_line = format!("<code>{}</code>", "&amp;".repeat(2000));
+    let fitted = fit_message(&one_line);
+    let body = fitted.trim_end_matches(SHORTENED);
+    assert!(
+        body.ends_with("&amp;</code>"),
+        "{:?}",
+        &body[body.len() - 20..]
+    );
+    assert!(fitted.encode_utf16().count() <= MAX_MESSAGE_LEN);
+    // Wide characters count as Telegram counts them.
+    let emoji = "🎫".repeat(3000);
+    assert!(fit_message(&emoji).encode_utf16().count() <= MAX_MESSAGE_LEN);
+}
+
+fn routing_samples() -> Vec<Notice> {
+    use crate::app::effects::{CategoryRow, KeywordRow, QueueTicket, RoutingView};
+    let summary = TicketSummary {
+        id: 1,
+        number: 7,
+        subject: "<script>".into(),
+        status: "open".into(),
+        priority: "urgent".into(),
+        customer: "Carl".into(),
+        assignee: None,
+        chat_id: -1001234567890,
+        thread_id: 5,
+        created_at: "2026-01-01 10:00 UTC".into(),
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        messages: 1,
+        csat: None,
+        topic_deleted: false,
+        first_response_sla: Some(SlaLine {
+            due: "Mon 23 Nov 10:00 CET".into(),
+            left: "45 min".into(),
+            breached: false,
+            paused: false,
+        }),
+        resolution_sla: Some(SlaLine {
+            due: String::new(),
+            left: "3 h 00 min".into(),
+            breached: false,
+            paused: true,
+        }),
+        escalation_level: 2,
+        tags: vec!["<vip>".into()],
+        customer_tags: vec!["<churn>".into()],
+    };
+    let agent = AgentLoad {
+        user_id: 3,
+        name: "<Ann>".into(),
+        load: 2,
+        max_open: 10,
+        available: false,
+        seat_active: true,
+        skills: vec!["billing".into()],
+    };
+    let q = QueueTicket {
+        id: 1,
+        number: 7,
+        subject: "<script>".into(),
+        status: "open".into(),
+        priority: "high".into(),
+        waiting_minutes: 75,
+        overdue: true,
+        chat_id: -1001234567890,
+        thread_id: 5,
+    };
+    vec![
+        Notice::AssignedToYou {
+            ticket: summary.clone(),
+            by: None,
+            note: Some("<i>".into()),
+        },
+        Notice::StaffAssigned {
+            number: 7,
+            subject: "<script>".into(),
+            to: "<Ann>".into(),
+            by: None,
+            claimed: false,
+            chat_id: -1001234567890,
+            thread_id: 5,
+        },
+        Notice::UnassignedAlert {
+            ticket: summary.clone(),
+            minutes: 30,
+        },
+        Notice::Availability {
+            workspace: "<Acme>".into(),
+            available: true,
+        },
+        Notice::Availability {
+            workspace: "<Acme>".into(),
+            available: false,
+        },
+        Notice::Queue {
+            workspace: "<Acme>".into(),
+            strategy: "round_robin".into(),
+            paused: true,
+            depth: 3,
+            overdue: 1,
+            unassigned: vec![q.clone()],
+            agents: vec![agent.clone()],
+        },
+        Notice::AssignPicker {
+            ticket: 1,
+            number: 7,
+            agents: vec![agent.clone()],
+        },
+        Notice::MyTickets {
+            workspace: "<Acme>".into(),
+            available: true,
+            tickets: vec![q],
+            reminders: vec![crate::app::effects::ReminderRow {
+                id: 1,
+                number: 7,
+                due: "Mon".into(),
+                text: "<call>".into(),
+            }],
+        },
+        Notice::RoutingSettings {
+            view: RoutingView {
+                strategy: "skill".into(),
+                paused: false,
+                fallback: true,
+                alert_minutes: 30,
+                groups: vec![(-1001234567890, "<Support>".into(), None)],
+            },
+        },
+        Notice::AgentsSettings {
+            agents: vec![agent.clone()],
+        },
+        Notice::AgentSettings { agent },
+        Notice::IntakeSettings {
+            categories: vec![CategoryRow {
+                id: 1,
+                name: "<Billing>".into(),
+                skill: Some("billing".into()),
+                priority: "high".into(),
+            }],
+            keywords: vec![KeywordRow {
+                id: 1,
+                keyword: "<refund>".into(),
+                skill: "billing".into(),
+            }],
+            timeout_minutes: 5,
+        },
+        Notice::Prompt {
+            what: PromptKind::Skills {
+                user: 3,
+                name: "<Ann>".into(),
+                current: String::new(),
+            },
+        },
+        Notice::Prompt {
+            what: PromptKind::Category,
+        },
+        Notice::Prompt {
+            what: PromptKind::Keyword,
+        },
+        Notice::PromptCancelled,
+        Notice::InvalidInput {
+            reason: "<bad>".into(),
+        },
+        Notice::IntakeQuestion {
+            ticket: 1,
+            categories: vec![(1, "Billing".into()), (2, "Tech".into())],
+        },
+        Notice::IntakeChosen {
+            category: "<Billing>".into(),
+        },
+        Notice::IntakeOnlyCustomer,
+        Notice::SlaAlert {
+            ticket: summary.clone(),
+            kind: SlaAlertKind::ResolutionBreach,
+            left: "0 min".into(),
+        },
+        Notice::SlaAlert {
+            ticket: summary.clone(),
+            kind: SlaAlertKind::FirstResponseWarning,
+            left: "5 min".into(),
+        },
+        Notice::Escalated {
+            ticket: summary.clone(),
+            reason: "<why>".into(),
+            by: Some("<Ann>".into()),
+            admins: vec!["@olga".into()],
+        },
+        Notice::EscalationRaised {
+            number: 7,
+            level: 1,
+        },
+        Notice::RemindUsage,
+        Notice::ReminderSet {
+            number: 7,
+            due: "Mon".into(),
+        },
+        Notice::Reminder {
+            ticket: summary.clone(),
+            text: "<call>".into(),
+        },
+        Notice::ReminderCancelled,
+        Notice::SlaSettings {
+            rows: vec![
+                crate::app::effects::PolicyRow {
+                    priority: "urgent".into(),
+                    targets: Some((30, 240, true, 80)),
+                },
+                crate::app::effects::PolicyRow {
+                    priority: "low".into(),
+                    targets: None,
+                },
+            ],
+        },
+        Notice::HoursSettings {
+            time_zone: "Europe/Berlin".into(),
+            week: "mon-fri 09:00-17:00".into(),
+            holidays: vec![crate::app::effects::HolidayRow {
+                label: "2026-12-25".into(),
+                ymd: 20261225,
+            }],
+        },
+        Notice::EscalationSettings {
+            rules: vec![crate::app::effects::EscalationRow {
+                id: 1,
+                text: "manual -> post".into(),
+            }],
+        },
+        Notice::Prompt {
+            what: PromptKind::EscalationRule,
+        },
+        Notice::Prompt {
+            what: PromptKind::Week,
+        },
+        Notice::TagUsage,
+        Notice::Tagged {
+            number: 7,
+            customer: true,
+            tags: vec!["<vip>".into()],
+        },
+    ]
+}
+
+/// Routing, SLA and tag notices are worded in their own area files: each one must really have
+/// text there, and never carry raw markup from people's input.
+#[test]
+fn every_routing_notice_has_escaped_text() {
+    for n in routing_samples() {
+        let r = notice(&n, "bot");
+        assert!(!r.text.trim().is_empty(), "{n:?}");
+        for raw in [
+            "<script>",
+            "<Ann>",
+            "<Acme>",
+            "<i>",
+            "<bad>",
+            "<Billing>",
+            "<refund>",
+            "<Support>",
+            "<call>",
+            "<why>",
+            "<vip>",
+            "<churn>",
+        ] {
+            assert!(!r.text.contains(raw), "{raw} unescaped in {}", r.text);
+        }
+        for row in r.keyboard.iter().flatten() {
+            for b in row {
+                if let Button::Callback(_, d) = b {
+                    assert!(d.encode().len() <= 64);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn connect_answer_names_every_missing_right() {
+    let r = notice(
+        &Notice::ConnectMissing {
+            missing: vec![Missing::ManageTopics, Missing::PinMessages],
+        },
+        "bot",
+    );
+    assert!(r.text.contains("Manage topics"));
+    assert!(r.text.contains("Pin messages"));
+    assert!(!r.text.contains("Delete messages"));
+}
