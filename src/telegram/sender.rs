@@ -206,7 +206,7 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                         let name = store::users::get(db, *user)
                             .await?
                             .map(|u| u.first_name)
-                            .unwrap_or_else(|| "Hi".into());
+                            .unwrap_or_default();
                         let hint = render::notice(&Notice::StartBotFirst { name }, &me);
                         send(state, *chat, *thread, None, &hint)
                             .await
@@ -330,9 +330,7 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
             months,
             total,
         } => {
-            let tier = if *pro { "Pro" } else { "Basic" };
-            let title = format!("topicdesk {tier} seat");
-            let description = format!("{count} {tier} seat(s) for {months} month(s)");
+            let (title, description) = render::invoice(*pro, *count, *months);
             let prices = vec![teloxide::types::LabeledPrice::new(
                 description.clone(),
                 *total,

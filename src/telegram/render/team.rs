@@ -321,3 +321,12 @@ pub(super) fn seat_expired(pro: bool, until: &str) -> String {
         esc(until)
     )
 }
+
+/// The invoice of a seat purchase: its title, and the description that is also its price line.
+pub fn invoice(pro: bool, count: u32, months: u32) -> (String, String) {
+    let tier = if pro { "Pro" } else { "Basic" };
+    (
+        format!("topicdesk {tier} seat"),
+        format!("{count} {tier} seat(s) for {months} month(s)"),
+    )
+}

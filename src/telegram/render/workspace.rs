@@ -143,6 +143,8 @@ pub(super) fn staff_chat_linked(workspace: &str) -> String {
 
 /// Posted where someone spoke when their private chat is closed to the bot.
 pub(super) fn start_bot_first(name: &str, bot_username: &str) -> Rendered {
+    // The sender leaves the name empty for someone the bot never saw.
+    let name = if name.is_empty() { "Hi" } else { name };
     Rendered {
         text: format!("{}, I can't message you privately yet: open a chat with @{} and press Start, then try again.", esc(name), esc(bot_username)),
         keyboard: Some(vec![vec![Button::Url(
