@@ -348,13 +348,17 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
             }
             req.await.map_err(classify)?;
         }
-        Effect::AnswerPreCheckout { id, error } => {
+        Effect::AnswerPreCheckout { id, error, refusal } => {
+            // A row written before refusals were typed carries its words in `error`.
+            let refused = refusal
+                .map(render::checkout_refusal)
+                .or_else(|| error.clone());
             let mut req = state.bot.answer_pre_checkout_query(
                 teloxide::types::PreCheckoutQueryId(id.clone()),
-                error.is_none(),
+                refused.is_none(),
             );
-            if let Some(e) = error {
-                req = req.error_message(e.clone());
+            if let Some(e) = refused {
+                req = req.error_message(e);
             }
             req.await.map_err(classify)?;
         }

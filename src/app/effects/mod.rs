@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::store::summary::{SlaLine, TicketSummary};
 pub use notice::{Change, Notice, SlaAlertKind};
 pub use rows::{
-    AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing,
-    NumberSetting, PolicyRow, PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
+    AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, MemberSeat, Missing,
+    NumberSetting, PolicyRow, PromptKind, QueueTicket, ReminderRow, RoutingView, SeatLabel,
+    SeatRow, SeatStateLabel,
 };
 
 /// Where an answer goes: into a chat (optionally a topic, replying to a message) or as the
@@ -105,8 +106,25 @@ pub enum Effect {
     /// Accepts (`error: None`) or refuses a pre-checkout query; Telegram needs it within 10 s.
     AnswerPreCheckout {
         id: String,
+        /// Kept for rows written before refusals were typed; never set now.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<String>,
+        /// Why the checkout may not go ahead; `None` lets it through.
+        #[serde(default)]
+        refusal: Option<CheckoutRefusal>,
     },
+}
+
+/// Why Telegram's pre-checkout question is answered no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutRefusal {
+    /// The payload is not one of our invoices (or from an older format).
+    InvoiceInvalid,
+    WorkspaceGone,
+    NotOwner,
+    /// The price or currency changed since the invoice was sent.
+    PriceChanged,
 }
 
 impl Effect {

@@ -146,12 +146,39 @@ impl NumberSetting {
 /// One line of `/seats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatRow {
-    /// "Owner", "Basic" or "Pro".
-    pub kind: String,
-    /// "Filled", "Pending", "Available", "Expired" (the Owner slot: "Filled").
-    pub state: String,
+    pub kind: SeatLabel,
+    /// The Owner slot is always filled.
+    pub state: SeatStateLabel,
     pub holder: Option<String>,
     pub until: Option<String>,
+}
+
+/// A line of `/seats`: which kind of seat. Serialized as the words older rows carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeatLabel {
+    Owner,
+    Basic,
+    Pro,
+}
+
+/// Where a seat of `/seats` is. Serialized as the words older rows carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeatStateLabel {
+    Filled,
+    Pending,
+    Available,
+    Expired,
+}
+
+/// The seat a member of `/members` sits in. Serialized as the words older rows carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberSeat {
+    #[serde(rename = "Owner slot")]
+    OwnerSlot,
+    Basic,
+    Pro,
+    #[serde(rename = "no seat")]
+    NoSeat,
 }
 
 /// One person in `/members`.
@@ -160,7 +187,32 @@ pub struct MemberRow {
     pub user_id: i64,
     pub name: String,
     pub role: Role,
-    /// "Owner slot", "Basic", "Pro" or "no seat".
-    pub seat: String,
+    pub seat: MemberSeat,
     pub seat_active: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows written into the outbox before these were typed carried the words themselves; they
+    /// still read, and new rows are written the same way.
+    #[test]
+    fn seat_labels_read_and_write_the_words_older_rows_carried() {
+        let old =
+            r#"{"user_id":7,"name":"Sam","role":"member","seat":"no seat","seat_active":false}"#;
+        let row: MemberRow = serde_json::from_str(old).expect("an older member row");
+        assert_eq!(row.seat, MemberSeat::NoSeat);
+        assert_eq!(serde_json::to_string(&row).expect("json"), old);
+        let old = r#"{"kind":"Owner","state":"Filled","holder":"Olga","until":null}"#;
+        let row: SeatRow = serde_json::from_str(old).expect("an older seat row");
+        assert_eq!(
+            (row.kind, row.state),
+            (SeatLabel::Owner, SeatStateLabel::Filled)
+        );
+        assert_eq!(
+            serde_json::to_value(MemberSeat::OwnerSlot).expect("json"),
+            "Owner slot"
+        );
+    }
 }

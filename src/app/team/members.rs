@@ -6,6 +6,7 @@ use entity::workspaces::Model as Workspace;
 use rand::distr::{Alphanumeric, SampleString};
 use tracing::instrument;
 
+use crate::app::effects::MemberSeat;
 use crate::app::effects::{MemberRow, Notice};
 use crate::app::work::access::{begin, begin_for, member_entry, subject};
 use crate::app::work::{current_workspace, display_name, AppResult, Caller, Ctx, Origin, Work};
@@ -186,10 +187,10 @@ async fn member_rows<C: sea_orm::ConnectionTrait>(
             continue;
         };
         let seat = match (s.role, m.seat_id, s.seat) {
-            (Role::Owner, _, _) => "Owner slot".to_owned(),
-            (_, None, _) => "no seat".to_owned(),
-            (_, Some(_), SeatKind::Pro) => "Pro".to_owned(),
-            (_, Some(_), _) => "Basic".to_owned(),
+            (Role::Owner, _, _) => MemberSeat::OwnerSlot,
+            (_, None, _) => MemberSeat::NoSeat,
+            (_, Some(_), SeatKind::Pro) => MemberSeat::Pro,
+            (_, Some(_), _) => MemberSeat::Basic,
         };
         rows.push(MemberRow {
             user_id: m.user_id,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::workspaces::Model as Workspace;
 use tracing::instrument;
 
+use crate::app::effects::{CheckoutRefusal, SeatLabel, SeatStateLabel};
 use crate::app::effects::{Effect, Notice, SeatRow};
 use crate::app::work::access::{begin, begin_for};
 use crate::app::work::{display_name, AppError, AppResult, Caller, Ctx, Origin, Work};
@@ -52,8 +53,8 @@ pub async fn seats_overview(
         ws.owner_id,
     );
     let mut rows = vec![SeatRow {
-        kind: "Owner".into(),
-        state: "Filled".into(),
+        kind: SeatLabel::Owner,
+        state: SeatStateLabel::Filled,
         holder: Some(owner),
         until: None,
     }];
@@ -64,10 +65,19 @@ pub async fn seats_overview(
             Some(h) => Some(display_name(store::users::get(&w.tx, h).await?.as_ref(), h)),
             None => None,
         };
-        let kind = Tier::from(seat.tier).to_string();
+        let kind = match Tier::from(seat.tier) {
+            Tier::Basic => SeatLabel::Basic,
+            Tier::Pro => SeatLabel::Pro,
+        };
+        let state = match state {
+            SeatState::Filled => SeatStateLabel::Filled,
+            SeatState::Pending => SeatStateLabel::Pending,
+            SeatState::Available => SeatStateLabel::Available,
+            SeatState::Expired => SeatStateLabel::Expired,
+        };
         rows.push(SeatRow {
             kind,
-            state: state.to_string(),
+            state,
             holder,
             until: Some(day(seat.paid_until)),
         });
@@ -146,23 +156,22 @@ pub async fn pre_checkout(
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let error = match InvoicePayload::decode(payload) {
-        Err(_) => Some("This invoice is not valid any more. Open /seats and try again.".to_owned()),
+    let refusal = match InvoicePayload::decode(payload) {
+        Err(_) => Some(CheckoutRefusal::InvoiceInvalid),
         Ok(p) => match store::workspaces::get(&w.tx, p.workspace_id).await? {
-            None => Some("This workspace no longer exists.".to_owned()),
-            Some(ws) if ws.owner_id != caller.profile.id => {
-                Some("Only the workspace's Owner can buy seats.".to_owned())
-            }
+            None => Some(CheckoutRefusal::WorkspaceGone),
+            Some(ws) if ws.owner_id != caller.profile.id => Some(CheckoutRefusal::NotOwner),
             Some(_) => {
                 let expected = seats::invoice_total(pricing.unit(p.tier), p.count, p.months);
                 (currency != pricing.currency || expected != Some(total))
-                    .then(|| "The price has changed. Open /seats and try again.".to_owned())
+                    .then_some(CheckoutRefusal::PriceChanged)
             }
         },
     };
     w.effect(Effect::AnswerPreCheckout {
         id: query_id.to_owned(),
-        error,
+        error: None,
+        refusal,
     })
     .await?;
     w.commit().await

@@ -21,7 +21,7 @@ mod tests;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 pub use self::common::{esc, topic_url};
-pub use self::team::invoice;
+pub use self::team::{checkout_refusal, invoice};
 pub use self::tickets::{card, csat_question, topic_name};
 
 use self::common::t;

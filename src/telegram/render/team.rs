@@ -3,6 +3,7 @@
 
 use super::common::{cb, esc};
 use super::{Button, Rendered};
+use crate::app::effects::{CheckoutRefusal, MemberSeat, SeatLabel, SeatStateLabel};
 use crate::app::effects::{MemberRow, SeatRow};
 use crate::domain::ids::UserId;
 use crate::domain::team::Role;
@@ -45,8 +46,8 @@ pub(super) fn seats(
             .unwrap_or_default();
         text.push_str(&format!(
             "\n{} · <b>{}</b>{holder}{until}",
-            esc(&r.kind),
-            esc(&r.state)
+            seat_label(r.kind),
+            seat_state(r.state)
         ));
     }
     text.push_str(&format!(
@@ -135,7 +136,7 @@ pub(super) fn members(workspace: &str, rows: &[MemberRow], manage: bool) -> Rend
             "\n{} — {} · {}{expired}",
             esc(&r.name),
             r.role,
-            esc(&r.seat)
+            member_seat(r.seat)
         ));
     }
     let keyboard = manage.then(|| {
@@ -176,7 +177,7 @@ pub(super) fn member_actions(member: &MemberRow) -> Rendered {
             },
         )
     };
-    let seat = if member.seat == "Pro" {
+    let seat = if member.seat == MemberSeat::Pro {
         cb(
             "Move to Basic",
             TeamButton::MemberSeat {
@@ -192,7 +193,7 @@ pub(super) fn member_actions(member: &MemberRow) -> Rendered {
             "<b>{}</b>\nRole: {}\nSeat: {}",
             esc(&member.name),
             member.role,
-            esc(&member.seat)
+            member_seat(member.seat)
         ),
         keyboard: Some(vec![
             vec![role, seat],
@@ -329,4 +330,43 @@ pub fn invoice(pro: bool, count: u32, months: u32) -> (String, String) {
         format!("topicdesk {tier} seat"),
         format!("{count} {tier} seat(s) for {months} month(s)"),
     )
+}
+
+/// Why a checkout is refused, as Telegram shows it to the payer.
+pub fn checkout_refusal(r: CheckoutRefusal) -> String {
+    match r {
+        CheckoutRefusal::InvoiceInvalid => {
+            "This invoice is not valid any more. Open /seats and try again."
+        }
+        CheckoutRefusal::WorkspaceGone => "This workspace no longer exists.",
+        CheckoutRefusal::NotOwner => "Only the workspace's Owner can buy seats.",
+        CheckoutRefusal::PriceChanged => "The price has changed. Open /seats and try again.",
+    }
+    .to_owned()
+}
+
+fn seat_label(k: SeatLabel) -> &'static str {
+    match k {
+        SeatLabel::Owner => "Owner",
+        SeatLabel::Basic => "Basic",
+        SeatLabel::Pro => "Pro",
+    }
+}
+
+fn seat_state(s: SeatStateLabel) -> &'static str {
+    match s {
+        SeatStateLabel::Filled => "Filled",
+        SeatStateLabel::Pending => "Pending",
+        SeatStateLabel::Available => "Available",
+        SeatStateLabel::Expired => "Expired",
+    }
+}
+
+fn member_seat(s: MemberSeat) -> &'static str {
+    match s {
+        MemberSeat::OwnerSlot => "Owner slot",
+        MemberSeat::Basic => "Basic",
+        MemberSeat::Pro => "Pro",
+        MemberSeat::NoSeat => "no seat",
+    }
 }
