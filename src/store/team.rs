@@ -356,12 +356,16 @@ pub async fn decide_leave<C: ConnectionTrait>(
     let res = leave_requests::Entity::update_many()
         .col_expr(
             leave_requests::Column::Status,
-            if approved {
-                LeaveStatus::Approved
-            } else {
-                LeaveStatus::Denied
-            }
-            .as_enum(),
+            // The stored spelling: `as_enum` would cast to a PostgreSQL enum type the schema
+            // does not have (the column is text).
+            Expr::value(
+                if approved {
+                    LeaveStatus::Approved
+                } else {
+                    LeaveStatus::Denied
+                }
+                .to_value(),
+            ),
         )
         .col_expr(leave_requests::Column::DecidedBy, Expr::value(by))
         .col_expr(leave_requests::Column::DecidedAt, Expr::value(now))
