@@ -12,6 +12,7 @@ pub mod pacer;
 pub mod render;
 pub mod schema;
 pub mod sender;
+pub mod words;
 
 use secrecy::ExposeSecret;
 use teloxide::prelude::*;

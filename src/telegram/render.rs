@@ -6,6 +6,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::CallbackData;
 use super::callback::HoursField;
+use super::words;
 use crate::app::effects::{
     AgentLoad, CardMenu, Change, Missing, Notice, NumberSetting, PromptKind, TicketSummary,
 };
@@ -652,6 +653,8 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             tier_name(*pro),
             esc(until)
         )),
+        // Typed refusals: their words are in `words`, and read as the older worded rows do.
+        Notice::NotPermitted { denied } => t(esc(words::denied(*denied))),
         other => routing_notice(other),
     }
 }
@@ -1554,5 +1557,23 @@ mod tests {
         assert!(help_text(Some(Role::Owner), false).contains("/seats"));
         assert!(help_text(Some(Role::Member), false).contains("/leave"));
         assert!(!help_text(Some(Role::Owner), false).contains("/leave"));
+    }
+
+    /// A typed refusal shows exactly what the worded one of an older outbox row shows.
+    #[test]
+    fn typed_refusals_read_as_the_worded_rows_they_replace() {
+        use crate::domain::permissions::Denied;
+        let same = |typed: Notice, worded: Notice| {
+            assert_eq!(notice(&typed, "bot"), notice(&worded, "bot"), "{typed:?}");
+            assert!(!notice(&typed, "bot").text.is_empty(), "{typed:?}");
+        };
+        same(
+            Notice::NotPermitted {
+                denied: Denied::NeedsPro,
+            },
+            Notice::Denied {
+                reason: "This needs a Pro seat.".into(),
+            },
+        );
     }
 }

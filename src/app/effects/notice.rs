@@ -8,6 +8,7 @@ use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
     PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
 };
+use crate::domain::permissions::Denied;
 use crate::domain::team::Role;
 use crate::store::summary::TicketSummary;
 
@@ -145,7 +146,12 @@ pub enum Notice {
     },
     SettingsSaved,
     Ok,
-    /// A permission refusal, worded by the domain (`permissions::Denied`).
+    /// A permission refusal: which step of the check failed.
+    NotPermitted {
+        denied: Denied,
+    },
+    /// A permission refusal already in words. Kept for rows written before typed reasons;
+    /// never produced now (see `NotPermitted`).
     Denied {
         reason: String,
     },
@@ -398,6 +404,7 @@ impl Notice {
                 | Notice::ButtonExpired
                 | Notice::NotATicket
                 | Notice::NeedWorkspace
+                | Notice::NotPermitted { .. }
                 | Notice::Denied { .. }
                 | Notice::CannotChangeOwner
                 | Notice::LeaveAlreadyDecided
