@@ -655,6 +655,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         )),
         // Typed refusals: their words are in `words`, and read as the older worded rows do.
         Notice::NotPermitted { denied } => t(esc(words::denied(*denied))),
+        Notice::InviteUnusable { problem } => t(esc(words::invite(*problem))),
         other => routing_notice(other),
     }
 }
@@ -1563,6 +1564,7 @@ mod tests {
     #[test]
     fn typed_refusals_read_as_the_worded_rows_they_replace() {
         use crate::domain::permissions::Denied;
+        use crate::domain::seats::InviteProblem;
         let same = |typed: Notice, worded: Notice| {
             assert_eq!(notice(&typed, "bot"), notice(&worded, "bot"), "{typed:?}");
             assert!(!notice(&typed, "bot").text.is_empty(), "{typed:?}");
@@ -1573,6 +1575,14 @@ mod tests {
             },
             Notice::Denied {
                 reason: "This needs a Pro seat.".into(),
+            },
+        );
+        same(
+            Notice::InviteUnusable {
+                problem: InviteProblem::AlreadyMember,
+            },
+            Notice::InviteRefused {
+                reason: "You are already a member of this workspace.".into(),
             },
         );
     }

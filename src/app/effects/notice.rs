@@ -9,6 +9,7 @@ use super::rows::{
     PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
 };
 use crate::domain::permissions::Denied;
+use crate::domain::seats::InviteProblem;
 use crate::domain::team::Role;
 use crate::store::summary::TicketSummary;
 
@@ -172,6 +173,12 @@ pub enum Notice {
     },
     OwnLeaveRequest,
     InviteUsage,
+    /// An invite link that can't be used, to the person who opened it.
+    InviteUnusable {
+        problem: InviteProblem,
+    },
+    /// An invite refusal already in words. Kept for rows written before typed reasons; never
+    /// produced now (see `InviteUnusable`).
     InviteRefused {
         reason: String,
     },
