@@ -656,6 +656,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         // Typed refusals: their words are in `words`, and read as the older worded rows do.
         Notice::NotPermitted { denied } => t(esc(words::denied(*denied))),
         Notice::InviteUnusable { problem } => t(esc(words::invite(*problem))),
+        Notice::InputRefused { problem } => routing_notice(&Notice::InvalidInput { reason: words::invalid(problem) }),
         other => routing_notice(other),
     }
 }
@@ -1036,7 +1037,7 @@ fn routing_notice(n: &Notice) -> Rendered {
                 PromptKind::TimeZone => "Send the time zone, as an IANA name like <code>Europe/Berlin</code> or <code>America/New_York</code>.".to_owned(),
                 PromptKind::Week => "Send the weekly schedule, for example <code>mon-fri 09:00-17:00; sat 10:00-14:00</code>. Several intervals a day: <code>mon-fri 09:00-12:00, 13:00-17:00</code>; overnight: <code>mon-fri 22:00-06:00</code>. Days not named are days off.".to_owned(),
                 PromptKind::Holiday => "Send a holiday as <code>YYYY-MM-DD</code>, for example <code>2026-12-25</code>.".to_owned(),
-                PromptKind::EscalationRule => format!("Send a rule as {}", esc(crate::domain::escalation::RULE_FORM)),
+                PromptKind::EscalationRule => format!("Send a rule as {}", esc(words::RULE_FORM)),
                 PromptKind::Number { setting: NumberSetting::UnassignedAlert } => "After how long unassigned should a ticket be announced in the staff chat? Send minutes (1 minute to 7 days), like <code>45</code>, <code>90m</code>, <code>2h</code> or <code>1d</code>.".to_owned(),
                 PromptKind::Number { setting: NumberSetting::IntakeTimeout } => "How long should routing wait for the customer to pick a category? Send minutes (1 minute to 7 days), like <code>3</code>, <code>15m</code> or <code>1h</code>.".to_owned(),
                 PromptKind::Number { setting: NumberSetting::AutoClose } => "After how long should resolved tickets close on their own? Send hours (1 hour to 90 days), like <code>36</code>, <code>2d</code> or <code>1w</code>.".to_owned(),
@@ -1560,9 +1561,11 @@ mod tests {
         assert!(!help_text(Some(Role::Owner), false).contains("/leave"));
     }
 
-    /// A typed refusal shows exactly what the worded one of an older outbox row shows.
+    /// A typed refusal shows exactly what the worded one of an older outbox row shows, keyboard
+    /// included, and escapes what the person typed.
     #[test]
     fn typed_refusals_read_as_the_worded_rows_they_replace() {
+        use crate::app::effects::Invalid;
         use crate::domain::permissions::Denied;
         use crate::domain::seats::InviteProblem;
         let same = |typed: Notice, worded: Notice| {
@@ -1585,5 +1588,22 @@ mod tests {
                 reason: "You are already a member of this workspace.".into(),
             },
         );
+        let problem = Invalid::CategoryPriority {
+            typed: "<bad>".into(),
+        };
+        same(
+            Notice::InputRefused { problem },
+            Notice::InvalidInput {
+                reason: "\"<bad>\" is not a priority: use low, normal, high or urgent.".into(),
+            },
+        );
+        let r = notice(
+            &Notice::InputRefused {
+                problem: Invalid::Category,
+            },
+            "bot",
+        );
+        assert!(r.text.starts_with("⚠️ Send: &lt;name&gt;; "), "{}", r.text);
+        assert!(r.keyboard.is_some());
     }
 }

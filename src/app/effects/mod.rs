@@ -3,12 +3,14 @@
 //! and carried out by the Telegram sender. Notices say *what* to tell someone; all wording lives
 //! in `telegram::render`.
 
+mod invalid;
 mod notice;
 mod rows;
 
 use serde::{Deserialize, Serialize};
 
 pub use crate::store::summary::{SlaLine, TicketSummary};
+pub use invalid::Invalid;
 pub use notice::{Change, Notice, SlaAlertKind};
 pub use rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing,

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::invalid::Invalid;
 use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
     PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
@@ -312,8 +313,13 @@ pub enum Notice {
         what: PromptKind,
     },
     PromptCancelled,
-    /// A typed value was refused; `reason` says what is expected. The prompt stays open (with
+    /// A typed value was refused; `problem` says what is wrong. The prompt stays open (with
     /// its Cancel button): the next message is another try.
+    InputRefused {
+        problem: Invalid,
+    },
+    /// A refused value already in words. Kept for rows written before typed reasons; never
+    /// produced now (see `InputRefused`).
     InvalidInput {
         reason: String,
     },
