@@ -9,6 +9,7 @@ use teloxide::types::{MessageId, ParseMode, ReplyParameters, ThreadId};
 use teloxide::{ApiError, RequestError};
 
 use super::render::{self, Rendered};
+use super::words;
 use super::AppState;
 use crate::app::delivery::{self, Delivered};
 use crate::app::effects::{CardMenu, Effect, Notice};
@@ -347,6 +348,16 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
             );
             if let Some(token) = &state.provider_token {
                 req = req.provider_token(secrecy::ExposeSecret::expose_secret(token).to_owned());
+            }
+            req.await.map_err(classify)?;
+        }
+        Effect::AnswerCheckout { id, refusal } => {
+            let mut req = state.bot.answer_pre_checkout_query(
+                teloxide::types::PreCheckoutQueryId(id.clone()),
+                refusal.is_none(),
+            );
+            if let Some(r) = refusal {
+                req = req.error_message(words::checkout(*r));
             }
             req.await.map_err(classify)?;
         }

@@ -1,11 +1,12 @@
-//! The words of refusals: why a permission, an invite link or a typed value was refused, read
-//! from the data the domain and the app carry ([`Denied`], [`InviteProblem`], [`Invalid`]).
+//! The words of refusals: why a permission, an invite link, a typed value or a payment was
+//! refused, read from the data the domain and the app carry ([`Denied`], [`InviteProblem`],
+//! [`Invalid`], [`CheckoutRefusal`]).
 //!
 //! Each function is a `match` with no catch-all arm, so a new reason does not compile until it
 //! is worded here. The text is plain: refusals quote what people typed, so `render` escapes it
 //! like any other text from a person.
 
-use crate::app::effects::Invalid;
+use crate::app::effects::{CheckoutRefusal, Invalid};
 use crate::domain::duration::{DurationProblem, MAX_AUTO_CLOSE_HOURS, MAX_SETTING_MINUTES};
 use crate::domain::escalation::RuleProblem;
 use crate::domain::permissions::Denied;
@@ -44,6 +45,18 @@ pub fn invite(problem: InviteProblem) -> &'static str {
             "The seat this invite is for has expired. Ask the workspace Owner to renew it."
         }
         InviteProblem::AlreadyMember => "You are already a member of this workspace.",
+    }
+}
+
+/// Why a payment is refused at checkout, in Telegram's payment form: what to do instead.
+pub fn checkout(refusal: CheckoutRefusal) -> &'static str {
+    match refusal {
+        CheckoutRefusal::InvalidInvoice => {
+            "This invoice is not valid any more. Open /seats and try again."
+        }
+        CheckoutRefusal::NoWorkspace => "This workspace no longer exists.",
+        CheckoutRefusal::NotOwner => "Only the workspace's Owner can buy seats.",
+        CheckoutRefusal::PriceChanged => "The price has changed. Open /seats and try again.",
     }
 }
 
@@ -193,6 +206,22 @@ mod tests {
             invite(InviteProblem::Used),
             "This invite link has already been used. Ask the person who invited you for a new one."
         );
+    }
+
+    #[test]
+    fn checkout_refusals_say_what_to_do() {
+        assert_eq!(
+            checkout(CheckoutRefusal::PriceChanged),
+            "The price has changed. Open /seats and try again."
+        );
+        for r in [
+            CheckoutRefusal::InvalidInvoice,
+            CheckoutRefusal::NoWorkspace,
+            CheckoutRefusal::NotOwner,
+            CheckoutRefusal::PriceChanged,
+        ] {
+            assert!(checkout(r).ends_with('.'), "{r:?}");
+        }
     }
 
     fn refused(e: impl Into<Invalid>) -> String {

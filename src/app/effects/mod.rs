@@ -44,6 +44,20 @@ pub enum CardMenu {
     Priority,
 }
 
+/// Why a payment is refused at checkout. The payer reads it in Telegram's payment form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutRefusal {
+    /// The invoice's payload is not one this build issues (forged, foreign or outdated).
+    InvalidInvoice,
+    /// The invoice's workspace has been deleted.
+    NoWorkspace,
+    /// Only the workspace's Owner buys seats.
+    NotOwner,
+    /// The price or the currency changed since the invoice was sent.
+    PriceChanged,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Effect {
@@ -104,7 +118,13 @@ pub enum Effect {
         months: u32,
         total: u32,
     },
-    /// Accepts (`error: None`) or refuses a pre-checkout query; Telegram needs it within 10 s.
+    /// Accepts (`refusal: None`) or refuses a pre-checkout query; Telegram needs it within 10 s.
+    AnswerCheckout {
+        id: String,
+        refusal: Option<CheckoutRefusal>,
+    },
+    /// [`Effect::AnswerCheckout`] with the refusal already in words. Kept for rows written
+    /// before typed reasons; never produced now.
     AnswerPreCheckout {
         id: String,
         error: Option<String>,

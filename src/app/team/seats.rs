@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::workspaces::Model as Workspace;
 use tracing::instrument;
 
-use crate::app::effects::{Effect, Notice, SeatRow};
+use crate::app::effects::{CheckoutRefusal, Effect, Notice, SeatRow};
 use crate::app::work::access::{begin, begin_for};
 use crate::app::work::{display_name, AppError, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
@@ -146,23 +146,21 @@ pub async fn pre_checkout(
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
-    let error = match InvoicePayload::decode(payload) {
-        Err(_) => Some("This invoice is not valid any more. Open /seats and try again.".to_owned()),
+    let refusal = match InvoicePayload::decode(payload) {
+        Err(_) => Some(CheckoutRefusal::InvalidInvoice),
         Ok(p) => match store::workspaces::get(&w.tx, p.workspace_id).await? {
-            None => Some("This workspace no longer exists.".to_owned()),
-            Some(ws) if ws.owner_id != caller.profile.id => {
-                Some("Only the workspace's Owner can buy seats.".to_owned())
-            }
+            None => Some(CheckoutRefusal::NoWorkspace),
+            Some(ws) if ws.owner_id != caller.profile.id => Some(CheckoutRefusal::NotOwner),
             Some(_) => {
                 let expected = seats::invoice_total(pricing.unit(p.tier), p.count, p.months);
                 (currency != pricing.currency || expected != Some(total))
-                    .then(|| "The price has changed. Open /seats and try again.".to_owned())
+                    .then_some(CheckoutRefusal::PriceChanged)
             }
         },
     };
-    w.effect(Effect::AnswerPreCheckout {
+    w.effect(Effect::AnswerCheckout {
         id: query_id.to_owned(),
-        error,
+        refusal,
     })
     .await?;
     w.commit().await
