@@ -1,7 +1,8 @@
 //! What the app layer asks of Telegram, as data. Effects are stored in the outbox (serialized
 //! with serde, so their shape is a compatibility promise: add variants, don't repurpose them)
-//! and carried out by the Telegram sender. Notices say *what* to tell someone; all wording lives
-//! in `telegram::render`.
+//! and carried out by the Telegram sender. Notices say *what* to tell someone, refusals carry
+//! *why* as data ([`Invalid`], [`CheckoutRefusal`], the domain's reasons); all wording lives in
+//! the Telegram adapter (`telegram::render`, and `telegram::words` for refusals).
 
 mod invalid;
 mod notice;

@@ -1,6 +1,6 @@
 //! What to tell someone, as data ([`Notice`]): every message, toast and screen of the bot.
-//! The words live in `telegram::render`, one match per area with no catch-all arm, so a
-//! new notice does not compile until it is worded.
+//! The words live in `telegram::render` (refusals' reasons in `telegram::words`), one match
+//! per area with no catch-all arm, so a new notice does not compile until it is worded.
 
 use serde::{Deserialize, Serialize};
 
