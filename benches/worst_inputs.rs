@@ -42,10 +42,10 @@ const YEAR_SECS: i64 = 525_600 * 60;
 const BUDGET_MS: f64 = 100.0;
 
 fn calendar(tz: chrono_tz::Tz, week: &str, holidays: &[&str]) -> anyhow::Result<Calendar> {
-    let week = parse_week(week).map_err(anyhow::Error::msg)?;
+    let week = parse_week(week).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let holidays = holidays
         .iter()
-        .map(|d| parse_date(d).map_err(anyhow::Error::msg))
+        .map(|d| parse_date(d).map_err(|e| anyhow::anyhow!("{e:?}")))
         .collect::<anyhow::Result<_>>()?;
     Ok(Calendar::Business(BusinessHours { tz, week, holidays }))
 }

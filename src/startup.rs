@@ -128,7 +128,10 @@ pub async fn seats(settings: &Settings, action: SeatsAction) -> anyhow::Result<(
         _ => anyhow::bail!("give --months N (N > 0) or --until <RFC 3339>"),
     };
     if let Err(problem) = seats::check_grant(basic, pro, until, now) {
-        anyhow::bail!("cannot grant {basic} Basic and {pro} Pro seat(s) until {until}: {problem}");
+        anyhow::bail!(
+            "cannot grant {basic} Basic and {pro} Pro seat(s) until {until}: {}",
+            crate::http::billing::describe_grant(problem)
+        );
     }
     let Some(ws) = crate::app::team::find_workspace(&ctx, &workspace).await? else {
         anyhow::bail!("no workspace {workspace:?} (see `topicdesk workspaces`)");

@@ -558,7 +558,7 @@ pub async fn settings(
             };
             let h = match hours {
                 Ok(h) => i32::try_from(h).unwrap_or(72),
-                Err(reason) => return refuse_input(w, caller, reason).await,
+                Err(problem) => return refuse_input(w, caller, problem).await,
             };
             if h != ws.auto_close_hours {
                 store::workspaces::set_auto_close_hours(&w.tx, ws.id, h).await?;

@@ -1,12 +1,26 @@
 //! Durations people type: `/remind 2h`, a custom alert delay (`45`, `90m`, `1d`), an auto-close
 //! time (`36`, `3d`). All arithmetic is checked, so no input wraps around into a small number.
 
+use serde::{Deserialize, Serialize};
+
 /// Minutes in 7 days: the longest a number-of-minutes setting may be.
-const MAX_SETTING_MINUTES: i64 = 7 * 24 * 60;
+pub const MAX_SETTING_MINUTES: i64 = 7 * 24 * 60;
 /// Hours in 90 days: the longest auto-close time.
-const MAX_AUTO_CLOSE_HOURS: i64 = 90 * 24;
+pub const MAX_AUTO_CLOSE_HOURS: i64 = 90 * 24;
 /// Input longer than this is not a duration; refused before it is read at all.
 const MAX_LEN: usize = 32;
+
+/// A typed duration refused: unreadable, or outside its setting's range. Carries what was typed,
+/// cut to 32 characters and an ellipsis (enough to recognise it); travels inside the notice that
+/// asks for another try.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "setting", rename_all = "snake_case")]
+pub enum DurationProblem {
+    /// Not a time from 1 minute to [`MAX_SETTING_MINUTES`].
+    Minutes { typed: String },
+    /// Not a time from 1 hour to [`MAX_AUTO_CLOSE_HOURS`].
+    Hours { typed: String },
+}
 
 /// Reads `45` (minutes), `30m`, `2h`, `1d`, `1w` and sums like `1h30m`, case-insensitively, as
 /// minutes. `None` for anything else, and for sums that do not fit an `i64`.
@@ -40,20 +54,17 @@ pub fn minutes(text: &str) -> Option<i64> {
 }
 
 /// A setting that is a number of minutes: 1 minute to 7 days.
-pub fn minutes_setting(text: &str) -> Result<u32, String> {
+pub fn minutes_setting(text: &str) -> Result<u32, DurationProblem> {
     minutes(text)
         .filter(|m| (1..=MAX_SETTING_MINUTES).contains(m))
         .and_then(|m| u32::try_from(m).ok())
-        .ok_or_else(|| {
-            format!(
-                "\"{}\" is not a time between 1 minute and 7 days. Send minutes like 45, or 90m, 2h, 1d.",
-                shorten(text)
-            )
+        .ok_or_else(|| DurationProblem::Minutes {
+            typed: shorten(text),
         })
 }
 
 /// The auto-close time: a number of hours (`36`), or `2d`, `1w`; 1 hour to 90 days.
-pub fn hours_setting(text: &str) -> Result<u32, String> {
+pub fn hours_setting(text: &str) -> Result<u32, DurationProblem> {
     let t = text.trim();
     let hours = match t.parse::<i64>() {
         Ok(h) => Some(h),
@@ -62,11 +73,8 @@ pub fn hours_setting(text: &str) -> Result<u32, String> {
     hours
         .filter(|h| (1..=MAX_AUTO_CLOSE_HOURS).contains(h))
         .and_then(|h| u32::try_from(h).ok())
-        .ok_or_else(|| {
-            format!(
-                "\"{}\" is not a time between 1 hour and 90 days. Send hours like 36, or 2d, 1w.",
-                shorten(text)
-            )
+        .ok_or_else(|| DurationProblem::Hours {
+            typed: shorten(text),
         })
 }
 
@@ -114,7 +122,18 @@ mod tests {
         assert_eq!(minutes_setting("7d"), Ok(10080));
         assert!(minutes_setting("0").is_err());
         assert!(minutes_setting("7d1m").is_err());
-        assert!(minutes_setting("soon").unwrap_err().contains("soon"));
+        assert_eq!(
+            minutes_setting(" soon "),
+            Err(DurationProblem::Minutes {
+                typed: "soon".into()
+            })
+        );
+        assert_eq!(
+            hours_setting(&"9".repeat(40)),
+            Err(DurationProblem::Hours {
+                typed: format!("{}…", "9".repeat(32))
+            })
+        );
         assert_eq!(hours_setting("36"), Ok(36));
         assert_eq!(hours_setting("2d"), Ok(48));
         assert!(hours_setting("30m").is_err());

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use super::ticket::Priority;
 
 /// What sets a rule off.
@@ -131,8 +133,38 @@ pub fn normalize_tag(s: &str) -> Option<String> {
     ok.then_some(t)
 }
 
-/// How to write a rule, shown with every parse error.
-pub const RULE_FORM: &str = "<trigger> -> <action>. Triggers: first_response_breach, resolution_breach, unassigned <minutes>, priority <low|normal|high|urgent>, tag <tag>, customer_tag <tag>, manual. Actions: post, mention_admins, reassign skill <skill>, reassign agent <@username>, raise_priority, raise_level. Example: resolution_breach -> mention_admins";
+/// The longest wait an `unassigned <minutes>` trigger may name: a year.
+pub const MAX_UNASSIGNED_MINUTES: u32 = 525_600;
+
+/// Why a typed rule is refused: the first thing wrong, with the words at fault as typed (the
+/// trigger lowercased). Travels inside the notice that asks for another try.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum RuleProblem {
+    /// No `->` between the trigger and the action.
+    NoArrow,
+    /// `unassigned <typed>`, and `typed` is not a number of minutes from 1 to `max`.
+    NotMinutes {
+        typed: String,
+        max: u32,
+    },
+    /// `priority <typed>`, and `typed` is not a priority.
+    NotAPriority {
+        typed: String,
+    },
+    /// `tag <typed>` or `customer_tag <typed>`, and `typed` is not a tag.
+    NotATag {
+        typed: String,
+    },
+    UnknownTrigger {
+        typed: String,
+    },
+    /// `reassign agent` with an empty or overlong name.
+    NoAgentName,
+    UnknownAction {
+        typed: String,
+    },
+}
 
 /// Reads a rule from its stored parts; `None` for parts this version does not know.
 pub fn from_parts(
@@ -153,11 +185,11 @@ pub fn from_parts(
     parse_rule(&format!("{trigger} -> {action}")).ok()
 }
 
-/// Parses `<trigger> -> <action>`; the error is a sentence for the admin who typed it.
-pub fn parse_rule(text: &str) -> Result<Rule, String> {
-    let bad = |what: &str| Err(format!("{what}. Write a rule as {RULE_FORM}"));
+/// Parses `<trigger> -> <action>`.
+pub fn parse_rule(text: &str) -> Result<Rule, RuleProblem> {
+    let typed = |s: &str| s.to_owned();
     let Some((t, a)) = text.split_once("->") else {
-        return bad("Missing \"->\" between the trigger and the action");
+        return Err(RuleProblem::NoArrow);
     };
     let t: Vec<String> = t.split_whitespace().map(str::to_lowercase).collect();
     let a: Vec<String> = a.split_whitespace().map(|s| s.to_owned()).collect();
@@ -166,22 +198,27 @@ pub fn parse_rule(text: &str) -> Result<Rule, String> {
         ["resolution_breach"] => Trigger::ResolutionBreach,
         ["manual"] => Trigger::Manual,
         ["unassigned", n] => match n.parse::<u32>() {
-            Ok(n) if (1..=525_600).contains(&n) => Trigger::Unassigned(n),
-            _ => return bad(&format!("\"{n}\" is not a number of minutes (1 to 525600)")),
+            Ok(n) if (1..=MAX_UNASSIGNED_MINUTES).contains(&n) => Trigger::Unassigned(n),
+            _ => {
+                return Err(RuleProblem::NotMinutes {
+                    typed: typed(n),
+                    max: MAX_UNASSIGNED_MINUTES,
+                })
+            }
         },
         ["priority", p] => match p.parse::<Priority>() {
             Ok(p) => Trigger::Priority(p),
-            Err(_) => return bad(&format!("\"{p}\" is not a priority")),
+            Err(_) => return Err(RuleProblem::NotAPriority { typed: typed(p) }),
         },
         ["tag", t] => match normalize_tag(t) {
             Some(t) => Trigger::Tag(t),
-            None => return bad(&format!("\"{t}\" is not a tag")),
+            None => return Err(RuleProblem::NotATag { typed: typed(t) }),
         },
         ["customer_tag", t] => match normalize_tag(t) {
             Some(t) => Trigger::CustomerTag(t),
-            None => return bad(&format!("\"{t}\" is not a tag")),
+            None => return Err(RuleProblem::NotATag { typed: typed(t) }),
         },
-        _ => return bad(&format!("Unknown trigger \"{}\"", t.join(" "))),
+        _ => return Err(RuleProblem::UnknownTrigger { typed: t.join(" ") }),
     };
     let lower: Vec<String> = a.iter().map(|s| s.to_lowercase()).collect();
     let action = match lower
@@ -202,11 +239,11 @@ pub fn parse_rule(text: &str) -> Result<Rule, String> {
             let who = a.get(2).cloned().unwrap_or_default();
             let who = who.trim_start_matches('@').to_owned();
             if who.is_empty() || who.len() > 64 {
-                return bad("Name the agent as @username or their numeric id");
+                return Err(RuleProblem::NoAgentName);
             }
             Action::ReassignAgent(who)
         }
-        _ => return bad(&format!("Unknown action \"{}\"", a.join(" "))),
+        _ => return Err(RuleProblem::UnknownAction { typed: a.join(" ") }),
     };
     Ok(Rule { trigger, action })
 }
@@ -296,19 +333,55 @@ mod tests {
                 Action::ReassignAgent("Bob".into())
             ))
         );
-        for bad in [
-            "resolution_breach mention_admins",
-            "late -> post",
-            "unassigned -> post",
-            "unassigned 0 -> post",
-            "priority soon -> post",
-            "manual -> dance",
-            "tag v.i.p -> post",
-            "customer_tag -> post",
-            "manual -> reassign agent @",
+        let typed = |s: &str| s.to_owned();
+        for (bad, problem) in [
+            ("resolution_breach mention_admins", RuleProblem::NoArrow),
+            (
+                "Late -> post",
+                RuleProblem::UnknownTrigger {
+                    typed: typed("late"),
+                },
+            ),
+            (
+                "unassigned -> post",
+                RuleProblem::UnknownTrigger {
+                    typed: typed("unassigned"),
+                },
+            ),
+            (
+                "unassigned 0 -> post",
+                RuleProblem::NotMinutes {
+                    typed: typed("0"),
+                    max: MAX_UNASSIGNED_MINUTES,
+                },
+            ),
+            (
+                "priority soon -> post",
+                RuleProblem::NotAPriority {
+                    typed: typed("soon"),
+                },
+            ),
+            (
+                "manual -> Dance now",
+                RuleProblem::UnknownAction {
+                    typed: typed("Dance now"),
+                },
+            ),
+            (
+                "tag v.i.p -> post",
+                RuleProblem::NotATag {
+                    typed: typed("v.i.p"),
+                },
+            ),
+            (
+                "customer_tag -> post",
+                RuleProblem::UnknownTrigger {
+                    typed: typed("customer_tag"),
+                },
+            ),
+            ("manual -> reassign agent @", RuleProblem::NoAgentName),
         ] {
-            let err = parse_rule(bad).unwrap_err();
-            assert!(err.contains("->"), "{bad}: {err}");
+            assert_eq!(parse_rule(bad), Err(problem), "{bad}");
         }
     }
 

@@ -26,6 +26,24 @@ const MAX_EVENT_ID_LEN: usize = 128;
 /// How old a signed timestamp may be (either way, for clock skew).
 const TOLERANCE_SECS: i64 = 300;
 
+/// A refused grant in the words of the HTTP API and the operator CLI (both speak to operators
+/// and integrators, in English).
+pub fn describe_grant(problem: seats::GrantProblem) -> String {
+    match problem {
+        seats::GrantProblem::TooManySeats => {
+            format!(
+                "at most {} seats of each tier per grant",
+                seats::MAX_GRANT_SEATS
+            )
+        }
+        seats::GrantProblem::EndsInThePast => "the paid period ends in the past".to_owned(),
+        seats::GrantProblem::EndsTooLate => format!(
+            "the paid period may reach at most {} months ahead",
+            seats::MAX_GRANT_MONTHS
+        ),
+    }
+}
+
 /// Checks `t=…,v1=…` against the body; the comparison is constant-time.
 pub fn verify(
     secret: &[u8],
@@ -112,7 +130,7 @@ pub async fn webhook(
         if let Err(problem) = seats::check_grant(basic, pro, end, s.ctx.clock.now()) {
             return Err(HttpError::unprocessable(
                 "invalid_grant",
-                problem.to_string(),
+                describe_grant(problem),
             ));
         }
     } else if payload.data.basic > seats::MAX_GRANT_SEATS
@@ -120,7 +138,7 @@ pub async fn webhook(
     {
         return Err(HttpError::unprocessable(
             "invalid_grant",
-            seats::GrantProblem::TooManySeats.to_string(),
+            describe_grant(seats::GrantProblem::TooManySeats),
         ));
     }
     let event = BillingEvent {

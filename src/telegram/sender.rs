@@ -8,6 +8,7 @@ use teloxide::prelude::*;
 use teloxide::types::{MessageId, ParseMode, ReplyParameters, ThreadId};
 use teloxide::{ApiError, RequestError};
 
+use super::render::words;
 use super::render::{self, Rendered};
 use super::AppState;
 use crate::app::delivery::{self, Delivered};
@@ -348,17 +349,23 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
             }
             req.await.map_err(classify)?;
         }
-        Effect::AnswerPreCheckout { id, error, refusal } => {
-            // A row written before refusals were typed carries its words in `error`.
-            let refused = refusal
-                .map(render::checkout_refusal)
-                .or_else(|| error.clone());
+        Effect::AnswerCheckout { id, refusal } => {
             let mut req = state.bot.answer_pre_checkout_query(
                 teloxide::types::PreCheckoutQueryId(id.clone()),
-                refused.is_none(),
+                refusal.is_none(),
             );
-            if let Some(e) = refused {
-                req = req.error_message(e);
+            if let Some(r) = refusal {
+                req = req.error_message(words::checkout(*r));
+            }
+            req.await.map_err(classify)?;
+        }
+        Effect::AnswerPreCheckout { id, error } => {
+            let mut req = state.bot.answer_pre_checkout_query(
+                teloxide::types::PreCheckoutQueryId(id.clone()),
+                error.is_none(),
+            );
+            if let Some(e) = error {
+                req = req.error_message(e.clone());
             }
             req.await.map_err(classify)?;
         }

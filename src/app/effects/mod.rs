@@ -1,14 +1,17 @@
 //! What the app layer asks of Telegram, as data. Effects are stored in the outbox (serialized
 //! with serde, so their shape is a compatibility promise: add variants, don't repurpose them)
-//! and carried out by the Telegram sender. Notices say *what* to tell someone; all wording lives
-//! in `telegram::render`.
+//! and carried out by the Telegram sender. Notices say *what* to tell someone, refusals carry
+//! *why* as data ([`Invalid`], [`CheckoutRefusal`], the domain's reasons); all wording lives in
+//! the Telegram adapter (`telegram::render`, and `telegram::words` for refusals).
 
+mod invalid;
 mod notice;
 mod rows;
 
 use serde::{Deserialize, Serialize};
 
 pub use crate::store::summary::{SlaLine, TicketSummary};
+pub use invalid::Invalid;
 pub use notice::{Change, Notice, SlaAlertKind};
 pub use rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, MemberSeat, Missing,
@@ -41,6 +44,20 @@ pub enum CardMenu {
     /// staff); a card asked to show this menu (an older outbox row) shows its main buttons.
     Assign,
     Priority,
+}
+
+/// Why a payment is refused at checkout. The payer reads it in Telegram's payment form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutRefusal {
+    /// The invoice's payload is not one this build issues (forged, foreign or outdated).
+    InvalidInvoice,
+    /// The invoice's workspace has been deleted.
+    NoWorkspace,
+    /// Only the workspace's Owner buys seats.
+    NotOwner,
+    /// The price or the currency changed since the invoice was sent.
+    PriceChanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,28 +120,17 @@ pub enum Effect {
         months: u32,
         total: u32,
     },
-    /// Accepts (`error: None`) or refuses a pre-checkout query; Telegram needs it within 10 s.
-    AnswerPreCheckout {
+    /// Accepts (`refusal: None`) or refuses a pre-checkout query; Telegram needs it within 10 s.
+    AnswerCheckout {
         id: String,
-        /// Kept for rows written before refusals were typed; never set now.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        error: Option<String>,
-        /// Why the checkout may not go ahead; `None` lets it through.
-        #[serde(default)]
         refusal: Option<CheckoutRefusal>,
     },
-}
-
-/// Why Telegram's pre-checkout question is answered no.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckoutRefusal {
-    /// The payload is not one of our invoices (or from an older format).
-    InvoiceInvalid,
-    WorkspaceGone,
-    NotOwner,
-    /// The price or currency changed since the invoice was sent.
-    PriceChanged,
+    /// [`Effect::AnswerCheckout`] with the refusal already in words. Kept for rows written
+    /// before typed reasons; never produced now.
+    AnswerPreCheckout {
+        id: String,
+        error: Option<String>,
+    },
 }
 
 impl Effect {

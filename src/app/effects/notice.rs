@@ -1,13 +1,16 @@
 //! What to tell someone, as data ([`Notice`]): every message, toast and screen of the bot.
-//! The words live in `telegram::render`, one match per area with no catch-all arm, so a
-//! new notice does not compile until it is worded.
+//! The words live in `telegram::render` (refusals' reasons in `telegram::words`), one match
+//! per area with no catch-all arm, so a new notice does not compile until it is worded.
 
 use serde::{Deserialize, Serialize};
 
+use super::invalid::Invalid;
 use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
     PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
 };
+use crate::domain::permissions::Denied;
+use crate::domain::seats::InviteProblem;
 use crate::domain::team::Role;
 use crate::store::summary::TicketSummary;
 
@@ -145,7 +148,12 @@ pub enum Notice {
     },
     SettingsSaved,
     Ok,
-    /// A permission refusal, worded by the domain (`permissions::Denied`).
+    /// A permission refusal: which step of the check failed.
+    NotPermitted {
+        denied: Denied,
+    },
+    /// A permission refusal already in words. Kept for rows written before typed reasons;
+    /// never produced now (see `NotPermitted`).
     Denied {
         reason: String,
     },
@@ -166,6 +174,12 @@ pub enum Notice {
     },
     OwnLeaveRequest,
     InviteUsage,
+    /// An invite link that can't be used, to the person who opened it.
+    InviteUnusable {
+        problem: InviteProblem,
+    },
+    /// An invite refusal already in words. Kept for rows written before typed reasons; never
+    /// produced now (see `InviteUnusable`).
     InviteRefused {
         reason: String,
     },
@@ -299,8 +313,13 @@ pub enum Notice {
         what: PromptKind,
     },
     PromptCancelled,
-    /// A typed value was refused; `reason` says what is expected. The prompt stays open (with
+    /// A typed value was refused; `problem` says what is wrong. The prompt stays open (with
     /// its Cancel button): the next message is another try.
+    InputRefused {
+        problem: Invalid,
+    },
+    /// A refused value already in words. Kept for rows written before typed reasons; never
+    /// produced now (see `InputRefused`).
     InvalidInput {
         reason: String,
     },
@@ -398,6 +417,7 @@ impl Notice {
                 | Notice::ButtonExpired
                 | Notice::NotATicket
                 | Notice::NeedWorkspace
+                | Notice::NotPermitted { .. }
                 | Notice::Denied { .. }
                 | Notice::CannotChangeOwner
                 | Notice::LeaveAlreadyDecided

@@ -23,6 +23,7 @@ pub use views::{my_tickets, queue, queue_assign, set_available};
 mod tests {
     use super::engine::parse_skills;
     use super::screens::{parse_category, parse_keyword};
+    use crate::app::effects::Invalid;
     use crate::domain::ticket::Priority;
 
     #[test]
@@ -44,9 +45,14 @@ mod tests {
             parse_category("Other"),
             Ok(("Other".into(), None, Priority::Normal))
         );
-        assert!(parse_category("").is_err());
-        assert!(parse_category("A; b; sometimes").is_err());
-        assert!(parse_category("a;b;c;d").is_err());
+        assert_eq!(parse_category(""), Err(Invalid::Category));
+        assert_eq!(
+            parse_category("A; b; sometimes"),
+            Err(Invalid::CategoryPriority {
+                typed: "sometimes".into()
+            })
+        );
+        assert_eq!(parse_category("a;b;c;d"), Err(Invalid::Category));
     }
 
     #[test]
@@ -55,9 +61,9 @@ mod tests {
             parse_keyword("Refund = Billing"),
             Ok(("refund".into(), "billing".into()))
         );
-        assert!(parse_keyword("refund").is_err());
-        assert!(parse_keyword("= billing").is_err());
-        assert!(parse_keyword("refund =").is_err());
+        for bad in ["refund", "= billing", "refund ="] {
+            assert_eq!(parse_keyword(bad), Err(Invalid::Keyword), "{bad}");
+        }
     }
 
     proptest::proptest! {

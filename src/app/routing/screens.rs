@@ -2,7 +2,9 @@
 //! (categories, keyword rules), and the typed values they ask for.
 
 use super::engine::{parse_skills, team};
-use crate::app::effects::{AgentLoad, CategoryRow, KeywordRow, Notice, PromptKind, RoutingView};
+use crate::app::effects::{
+    AgentLoad, CategoryRow, Invalid, KeywordRow, Notice, PromptKind, RoutingView,
+};
 use crate::app::work::access::{begin_for, member_entry};
 use crate::app::work::{display_name, refuse_input, AppResult, Caller, Ctx, Origin};
 use crate::domain::duration;
@@ -92,7 +94,7 @@ pub async fn routing_screen(
             };
             let minutes = match minutes {
                 Ok(m) => m,
-                Err(reason) => return refuse_input(w, caller, reason).await,
+                Err(problem) => return refuse_input(w, caller, problem).await,
             };
             let minutes = i32::try_from(minutes).unwrap_or(0);
             store::routing::set_alert_minutes(&w.tx, ws.id, minutes).await?;
@@ -204,11 +206,11 @@ pub async fn agents_screen(
         (AgentChange::Skills(u, text), Some(m)) => {
             let skills = parse_skills(text);
             if skills.len() > MAX_SKILLS {
-                let reason = format!(
-                    "An agent has at most {MAX_SKILLS} skills; that was {}.",
-                    skills.len()
-                );
-                return refuse_input(w, caller, reason).await;
+                let problem = Invalid::TooManySkills {
+                    count: skills.len(),
+                    max: MAX_SKILLS,
+                };
+                return refuse_input(w, caller, problem).await;
             }
             let skills = skills.join(",");
             if m.skills != skills {
@@ -257,8 +259,8 @@ pub enum IntakeChange {
     TimeoutTyped(String),
 }
 
-/// Why a typed category or keyword rule was refused.
-pub(crate) fn parse_category(text: &str) -> Result<(String, Option<String>, Priority), String> {
+/// Reads a typed category, `<name>; <skill>; <priority>`.
+pub(crate) fn parse_category(text: &str) -> Result<(String, Option<String>, Priority), Invalid> {
     let parts: Vec<&str> = text.split(';').map(str::trim).collect();
     let name: String = parts
         .first()
@@ -268,7 +270,7 @@ pub(crate) fn parse_category(text: &str) -> Result<(String, Option<String>, Prio
         .take(40)
         .collect();
     if name.is_empty() || parts.len() > 3 {
-        return Err("Send: <name>; <skill>; <priority> — for example \"Billing; billing; high\". Skill and priority are optional.".into());
+        return Err(Invalid::Category);
     }
     let skill = parts
         .get(1)
@@ -277,22 +279,24 @@ pub(crate) fn parse_category(text: &str) -> Result<(String, Option<String>, Prio
     let priority = match parts.get(2).filter(|p| !p.is_empty()) {
         Some(p) => p
             .parse::<Priority>()
-            .map_err(|_| format!("\"{p}\" is not a priority: use low, normal, high or urgent."))?,
+            .map_err(|_| Invalid::CategoryPriority {
+                typed: (*p).to_owned(),
+            })?,
         None => Priority::default(),
     };
     Ok((name, skill, priority))
 }
 
-pub(crate) fn parse_keyword(text: &str) -> Result<(String, String), String> {
-    let usage = "Send: <keyword> = <skill> — for example \"refund = billing\".";
+/// Reads a typed keyword rule, `<keyword> = <skill>`.
+pub(crate) fn parse_keyword(text: &str) -> Result<(String, String), Invalid> {
     let Some((k, s)) = text.split_once('=') else {
-        return Err(usage.into());
+        return Err(Invalid::Keyword);
     };
     let keyword: String = k.trim().to_lowercase().chars().take(40).collect();
     let skill = parse_skills(s).into_iter().next();
     match (keyword.is_empty(), skill) {
         (false, Some(skill)) => Ok((keyword, skill)),
-        _ => Err(usage.into()),
+        _ => Err(Invalid::Keyword),
     }
 }
 
@@ -315,10 +319,10 @@ pub async fn intake_screen(
                 + store::routing::keyword_rules(&w.tx, ws.id).await?.len()
                 >= MAX_INTAKE_RULES =>
         {
-            let reason = format!(
-                "A workspace has at most {MAX_INTAKE_RULES} categories and keyword rules together: delete one first."
-            );
-            return refuse_input(w, caller, reason).await;
+            let problem = Invalid::TooManyIntakeRules {
+                max: MAX_INTAKE_RULES,
+            };
+            return refuse_input(w, caller, problem).await;
         }
         IntakeChange::Timeout(_) | IntakeChange::TimeoutTyped(_) => {
             let minutes = match &change {
@@ -328,7 +332,7 @@ pub async fn intake_screen(
             };
             let minutes = match minutes {
                 Ok(m) => i32::try_from(m).unwrap_or(i32::MAX),
-                Err(reason) => return refuse_input(w, caller, reason).await,
+                Err(problem) => return refuse_input(w, caller, problem).await,
             };
             if minutes != ws.intake_timeout_minutes {
                 store::routing::set_intake_timeout(&w.tx, ws.id, minutes).await?;
@@ -367,7 +371,7 @@ pub async fn intake_screen(
                 ))
                 .await?;
             }
-            Err(reason) => return refuse_input(w, caller, reason).await,
+            Err(problem) => return refuse_input(w, caller, problem).await,
         },
         IntakeChange::DeleteCategory(id) => {
             let old = store::routing::category(&w.tx, id).await?;
@@ -394,7 +398,7 @@ pub async fn intake_screen(
                 ))
                 .await?;
             }
-            Err(reason) => return refuse_input(w, caller, reason).await,
+            Err(problem) => return refuse_input(w, caller, problem).await,
         },
         IntakeChange::DeleteKeyword(id) => {
             let old = store::routing::keyword_rules(&w.tx, ws.id)

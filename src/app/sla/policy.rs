@@ -36,13 +36,13 @@ pub(crate) fn stopped(status: TicketStatus) -> bool {
 /// no holidays, with a log line, rather than stopping every SLA.
 pub fn business_hours(ws: &Workspace) -> BusinessHours {
     let tz = cal::parse_tz(&ws.time_zone).unwrap_or_else(|e| {
-        tracing::warn!(workspace = ws.id, error = %e, "bad time zone; using UTC");
+        tracing::warn!(workspace = ws.id, error = ?e, "bad time zone; using UTC");
         chrono_tz::UTC
     });
     // A schedule saved before schedules were checked (a minute a week, say) would make one due
     // time cost centuries of counting: it is read as the default instead, with a log line.
     let week = cal::read_week(&ws.business_week).unwrap_or_else(|e| {
-        tracing::warn!(workspace = ws.id, error = %e, "bad business week; using mon-fri 9-17");
+        tracing::warn!(workspace = ws.id, error = ?e, "bad business week; using mon-fri 9-17");
         cal::parse_week("mon-fri 09:00-17:00").unwrap_or_default()
     });
     let holidays = ws

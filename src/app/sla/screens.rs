@@ -2,7 +2,7 @@
 //! escalation rules; and the typed values they ask for.
 
 use super::policy::{rules_of, MAX_ESCALATION_RULES, MAX_HOLIDAYS};
-use crate::app::effects::{EscalationRow, HolidayRow, Notice, PolicyRow};
+use crate::app::effects::{EscalationRow, HolidayRow, Invalid, Notice, PolicyRow};
 use crate::app::work::access::{begin_for, member_entry};
 use crate::app::work::{refuse_input, AppResult, Caller, Ctx, Origin};
 use crate::domain::escalation::{self};
@@ -20,15 +20,15 @@ pub enum SlaChange {
     Clear(Priority),
 }
 
-pub(crate) fn parse_targets(text: &str) -> Result<Targets, String> {
-    let usage = "Send: <first response minutes> <resolution minutes> [24/7|business] [warn %], for example \"30 240 business 80\".";
+/// Reads `<first response min> <resolution min> [24/7|business] [warn%]`.
+pub(crate) fn parse_targets(text: &str) -> Result<Targets, Invalid> {
     let parts: Vec<&str> = text.split_whitespace().collect();
     let minutes = |s: Option<&&str>| {
         s.and_then(|s| s.parse::<i32>().ok())
             .filter(|m| (1..=525_600).contains(m))
     };
     let (Some(first), Some(resolution)) = (minutes(parts.first()), minutes(parts.get(1))) else {
-        return Err(usage.into());
+        return Err(Invalid::Targets);
     };
     let mut business_hours = false;
     let mut warn_percent = 80;
@@ -38,7 +38,7 @@ pub(crate) fn parse_targets(text: &str) -> Result<Targets, String> {
             "business" | "bh" | "business_hours" => business_hours = true,
             n => match n.parse::<i32>() {
                 Ok(n) if (1..=99).contains(&n) => warn_percent = n,
-                _ => return Err(usage.into()),
+                _ => return Err(Invalid::Targets),
             },
         }
     }
@@ -95,7 +95,7 @@ pub async fn sla_screen(
                 e.note = Some(p.as_str().to_owned());
                 w.audit(e).await?;
             }
-            Err(reason) => return refuse_input(w, caller, reason).await,
+            Err(problem) => return refuse_input(w, caller, problem).await,
         },
         SlaChange::Clear(p) => {
             if store::sla::clear_policy(&w.tx, ws.id, p.as_str()).await? {
@@ -158,9 +158,9 @@ pub async fn hours_screen(
         .filter(|d| !d.is_empty())
         .map(str::to_owned)
         .collect();
-    let update: Result<Option<(F, &'static str, String, String)>, String> = match change {
+    let update: Result<Option<(F, &'static str, String, String)>, Invalid> = match change {
         HoursChange::Show => Ok(None),
-        HoursChange::TimeZone(text) => cal::parse_tz(text.trim()).map(|tz| {
+        HoursChange::TimeZone(text) => cal::parse_tz(text.trim()).map_err(Into::into).map(|tz| {
             Some((
                 F::TimeZone,
                 "settings.time_zone",
@@ -168,7 +168,7 @@ pub async fn hours_screen(
                 tz.name().to_owned(),
             ))
         }),
-        HoursChange::Week(text) => cal::read_week(&text).map(|week| {
+        HoursChange::Week(text) => cal::read_week(&text).map_err(Into::into).map(|week| {
             Some((
                 F::Week,
                 "settings.business_week",
@@ -176,22 +176,24 @@ pub async fn hours_screen(
                 cal::format_week(&week),
             ))
         }),
-        HoursChange::AddHoliday(_) if holidays.len() >= MAX_HOLIDAYS => Err(format!(
-            "A workspace has at most {MAX_HOLIDAYS} holidays: delete past ones first."
-        )),
-        HoursChange::AddHoliday(text) => cal::parse_date(text.trim()).map(|d| {
-            let d = d.format("%Y-%m-%d").to_string();
-            if !holidays.contains(&d) {
-                holidays.push(d);
-            }
-            holidays.sort();
-            Some((
-                F::Holidays,
-                "settings.holidays",
-                ws.holidays.clone(),
-                holidays.join(","),
-            ))
-        }),
+        HoursChange::AddHoliday(_) if holidays.len() >= MAX_HOLIDAYS => {
+            Err(Invalid::TooManyHolidays { max: MAX_HOLIDAYS })
+        }
+        HoursChange::AddHoliday(text) => {
+            cal::parse_date(text.trim()).map_err(Into::into).map(|d| {
+                let d = d.format("%Y-%m-%d").to_string();
+                if !holidays.contains(&d) {
+                    holidays.push(d);
+                }
+                holidays.sort();
+                Some((
+                    F::Holidays,
+                    "settings.holidays",
+                    ws.holidays.clone(),
+                    holidays.join(","),
+                ))
+            })
+        }
         HoursChange::DeleteHoliday(ymd) => {
             let d = format!(
                 "{:04}-{:02}-{:02}",
@@ -221,7 +223,7 @@ pub async fn hours_screen(
             .await?;
         }
         Ok(_) => {}
-        Err(reason) => return refuse_input(w, caller, reason).await,
+        Err(problem) => return refuse_input(w, caller, problem).await,
     }
     let ws = store::workspaces::get(&w.tx, ws.id).await?.unwrap_or(ws);
     let holidays = ws
@@ -272,10 +274,10 @@ pub async fn escalation_screen(
         EscalationChange::Add(_)
             if store::sla::rules(&w.tx, ws.id).await?.len() >= MAX_ESCALATION_RULES =>
         {
-            let reason = format!(
-                "A workspace has at most {MAX_ESCALATION_RULES} escalation rules: delete one first."
-            );
-            return refuse_input(w, caller, reason).await;
+            let problem = Invalid::TooManyRules {
+                max: MAX_ESCALATION_RULES,
+            };
+            return refuse_input(w, caller, problem).await;
         }
         EscalationChange::Add(text) => match escalation::parse_rule(&text) {
             Ok(rule) => {
@@ -296,7 +298,7 @@ pub async fn escalation_screen(
                 ))
                 .await?;
             }
-            Err(reason) => return refuse_input(w, caller, reason).await,
+            Err(problem) => return refuse_input(w, caller, problem).await,
         },
         EscalationChange::Delete(id) => {
             if let Some(old) = store::sla::delete_rule(&w.tx, ws.id, id).await? {

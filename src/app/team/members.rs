@@ -101,21 +101,15 @@ pub async fn join(ctx: &Ctx, origin: Origin, caller: &Caller, token: &str) -> Ap
     let (Some(invite), Some(seat)) = (invite, seat) else {
         w.reply(
             caller,
-            Notice::InviteRefused {
-                reason: seats::InviteProblem::Unknown.to_string(),
+            Notice::InviteUnusable {
+                problem: seats::InviteProblem::Unknown,
             },
         )
         .await?;
         return w.commit().await;
     };
     if let Err(problem) = seats::check_invite(&f, w.now) {
-        w.reply(
-            caller,
-            Notice::InviteRefused {
-                reason: problem.to_string(),
-            },
-        )
-        .await?;
+        w.reply(caller, Notice::InviteUnusable { problem }).await?;
         return w.commit().await;
     }
     if seat.holder_id.is_some()
@@ -123,8 +117,8 @@ pub async fn join(ctx: &Ctx, origin: Origin, caller: &Caller, token: &str) -> Ap
     {
         w.reply(
             caller,
-            Notice::InviteRefused {
-                reason: seats::InviteProblem::Used.to_string(),
+            Notice::InviteUnusable {
+                problem: seats::InviteProblem::Used,
             },
         )
         .await?;

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use entity::workspaces::Model as Workspace;
 use tracing::instrument;
 
-use crate::app::effects::{CheckoutRefusal, SeatLabel, SeatStateLabel};
-use crate::app::effects::{Effect, Notice, SeatRow};
+use crate::app::effects::{CheckoutRefusal, Effect, Notice, SeatRow};
+use crate::app::effects::{SeatLabel, SeatStateLabel};
 use crate::app::work::access::{begin, begin_for};
 use crate::app::work::{display_name, AppError, AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
@@ -157,9 +157,9 @@ pub async fn pre_checkout(
         return Ok(());
     };
     let refusal = match InvoicePayload::decode(payload) {
-        Err(_) => Some(CheckoutRefusal::InvoiceInvalid),
+        Err(_) => Some(CheckoutRefusal::InvalidInvoice),
         Ok(p) => match store::workspaces::get(&w.tx, p.workspace_id).await? {
-            None => Some(CheckoutRefusal::WorkspaceGone),
+            None => Some(CheckoutRefusal::NoWorkspace),
             Some(ws) if ws.owner_id != caller.profile.id => Some(CheckoutRefusal::NotOwner),
             Some(_) => {
                 let expected = seats::invoice_total(pricing.unit(p.tier), p.count, p.months);
@@ -168,9 +168,8 @@ pub async fn pre_checkout(
             }
         },
     };
-    w.effect(Effect::AnswerPreCheckout {
+    w.effect(Effect::AnswerCheckout {
         id: query_id.to_owned(),
-        error: None,
         refusal,
     })
     .await?;

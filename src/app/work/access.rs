@@ -104,8 +104,8 @@ pub async fn authorize(
         // Not in the workspace: say who may, as for a member without the role.
         let notice = match perm {
             Perm::WorkTickets => Notice::OnlyAgents,
-            other => Notice::Denied {
-                reason: permissions::Denied::NeedsRole(other.least_role()).to_string(),
+            other => Notice::NotPermitted {
+                denied: permissions::Denied::NeedsRole(other.least_role()),
             },
         };
         w.reply(caller, notice).await?;
@@ -114,13 +114,7 @@ pub async fn authorize(
     match permissions::check(&s, perm, &store::team::toggles_of(ws)) {
         Ok(()) => Ok(true),
         Err(denied) => {
-            w.reply(
-                caller,
-                Notice::Denied {
-                    reason: denied.to_string(),
-                },
-            )
-            .await?;
+            w.reply(caller, Notice::NotPermitted { denied }).await?;
             Ok(false)
         }
     }

@@ -19,7 +19,7 @@ use tokio::sync::Notify;
 use entity::tickets::Model as Ticket;
 use futures::future::BoxFuture;
 
-use super::effects::{Effect, Notice, ReplyTo};
+use super::effects::{Effect, Invalid, Notice, ReplyTo};
 use crate::clock::Clock;
 use crate::domain::ticket::{Actor, TransitionError};
 use crate::metrics::Metrics;
@@ -337,8 +337,13 @@ impl Work {
 
 /// Refuses a typed value: says what was wrong and commits. `false` tells the adapter to keep the
 /// prompt open, so the next message is another try at the same value.
-pub(crate) async fn refuse_input(mut w: Work, caller: &Caller, reason: String) -> AppResult<bool> {
-    w.reply(caller, Notice::InvalidInput { reason }).await?;
+pub(crate) async fn refuse_input(
+    mut w: Work,
+    caller: &Caller,
+    problem: impl Into<Invalid>,
+) -> AppResult<bool> {
+    let problem = problem.into();
+    w.reply(caller, Notice::InputRefused { problem }).await?;
     w.commit().await?;
     Ok(false)
 }

@@ -1,6 +1,7 @@
 //! The answer to "may this person do this?": who is asking ([`Subject`], sitting in a
 //! [`SeatKind`]), and [`check`], which walks the seat, role, Pro and toggle steps described in the
-//! `permissions` module docs and refuses with a [`Denied`] the person can read.
+//! `permissions` module docs and refuses with a [`Denied`] saying which step failed (the words
+//! for it are the Telegram adapter's).
 //!
 //! The actions and toggles it weighs are defined in `actions.rs`.
 
@@ -77,27 +78,17 @@ impl Subject {
     }
 }
 
-/// Why [`check`] refused. The messages are shown to the person who asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+/// Why [`check`] refused, as data: which step failed and what it wanted. Travels inside the
+/// notice that answers the person (so it is serialized into the outbox).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Denied {
     /// The least role that would do.
-    #[error("{}", needs_role_message(*.0))]
     NeedsRole(Role),
-    #[error("This needs a Pro seat.")]
     NeedsPro,
-    #[error("Your seat has expired: ask the Owner to renew it.")]
     SeatExpired,
     /// A Member asked for something the Owner has switched off for Members.
-    #[error("The Owner has turned this off for Members.")]
     TurnedOff(Toggle),
-}
-
-fn needs_role_message(role: Role) -> &'static str {
-    match role {
-        Role::Member => "Only members of this workspace can do this.",
-        Role::Admin => "Only Admins and the Owner can do this.",
-        Role::Owner => "Only the Owner can do this.",
-    }
 }
 
 /// Whether `s` may do `p` in a workspace with toggles `t`; see the module

@@ -4,8 +4,8 @@
 //! Permission checks scattered through handlers drift apart (one command
 //! forgets the seat check, another hard-codes "admins only" where the Owner
 //! made it a toggle). So every permission question in the app is a single
-//! call, [`check`], answering with a reason the user can read
-//! ([`Denied`]). The caller describes who is asking ([`Subject`]), which
+//! call, [`check`], answering with a typed reason ([`Denied`]) that the
+//! adapters put into words. The caller describes who is asking ([`Subject`]), which
 //! action ([`Perm`]) and the workspace's [`Toggles`]; nothing here reads a
 //! database.
 //!

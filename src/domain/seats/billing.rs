@@ -19,14 +19,14 @@ pub const MAX_GRANT_SEATS: u32 = 1_000;
 /// The furthest a granted period may reach, in months from now (10 years).
 pub const MAX_GRANT_MONTHS: u32 = 120;
 
-/// Why a grant of seats is refused, worded for the operator or integrator who asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+/// Why a grant of seats is refused. The operator or integrator who asked is answered in the
+/// words of the CLI or the HTTP API, not here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GrantProblem {
-    #[error("at most {MAX_GRANT_SEATS} seats of each tier per grant")]
+    /// More than [`MAX_GRANT_SEATS`] of a tier.
     TooManySeats,
-    #[error("the paid period ends in the past")]
     EndsInThePast,
-    #[error("the paid period may reach at most {MAX_GRANT_MONTHS} months ahead")]
+    /// Further than [`MAX_GRANT_MONTHS`] ahead.
     EndsTooLate,
 }
 

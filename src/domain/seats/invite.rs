@@ -6,6 +6,7 @@
 //! question comes from `seat.rs`.
 
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::seat::{state, SeatFacts, SeatState};
 
@@ -19,27 +20,21 @@ pub fn invite_is_live(used: bool, expires_at: DateTime<Utc>, now: DateTime<Utc>)
     !used && expires_at > now
 }
 
-/// Why an invite can't be used. The messages are shown to the person who
-/// opened the link, so they say what to do next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+/// Why an invite can't be used, as data. It is read by the person who opened the link, so its
+/// words (in the Telegram adapter) say what to do next; it travels inside their notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum InviteProblem {
     /// No such token, or its seat is gone.
-    #[error("This invite link is not valid. Ask the person who invited you for a new one.")]
     Unknown,
     /// The token was already accepted (invites are single-use), or its seat
     /// has been filled since.
-    #[error(
-        "This invite link has already been used. Ask the person who invited you for a new one."
-    )]
     Used,
     /// Older than [`INVITE_VALIDITY`].
-    #[error("This invite link has expired. Ask the person who invited you for a new one.")]
     Expired,
     /// The seat the invite is for is no longer paid for.
-    #[error("The seat this invite is for has expired. Ask the workspace Owner to renew it.")]
     SeatExpired,
     /// The person opening the link already has a seat in the workspace.
-    #[error("You are already a member of this workspace.")]
     AlreadyMember,
 }
 

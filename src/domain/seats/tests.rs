@@ -228,18 +228,22 @@ fn invite_liveness_matches_check_invite_boundary() {
     assert!(!invite_is_live(true, now() + INVITE_VALIDITY, now()));
 }
 
+/// An invite problem is stored in the outbox inside its notice, so its serialized form is a
+/// promise.
 #[test]
-fn invite_problems_read_as_sentences() {
-    for p in [
-        InviteProblem::Unknown,
-        InviteProblem::Used,
-        InviteProblem::Expired,
-        InviteProblem::SeatExpired,
-        InviteProblem::AlreadyMember,
+fn invite_problems_keep_their_stored_form() {
+    for (p, json) in [
+        (InviteProblem::Unknown, r#""unknown""#),
+        (InviteProblem::Used, r#""used""#),
+        (InviteProblem::Expired, r#""expired""#),
+        (InviteProblem::SeatExpired, r#""seat_expired""#),
+        (InviteProblem::AlreadyMember, r#""already_member""#),
     ] {
-        let msg = p.to_string();
-        assert!(msg.ends_with('.'), "{msg}");
-        assert!(msg.chars().next().is_some_and(char::is_uppercase), "{msg}");
+        assert_eq!(serde_json::to_string(&p).expect("serializes"), json);
+        assert_eq!(
+            serde_json::from_str::<InviteProblem>(json).expect("deserializes"),
+            p
+        );
     }
 }
 

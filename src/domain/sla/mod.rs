@@ -43,8 +43,8 @@ mod week;
 mod zone;
 
 pub use calendar::{BusinessHours, Calendar};
-pub use text::{human_secs, parse_date, parse_tz};
+pub use text::{human_secs, parse_date, parse_tz, DateProblem, UnknownTimeZone};
 pub use week::{
-    check_week, format_week, parse_week, read_week, weekly_minutes, Interval, Week,
-    MAX_INTERVALS_PER_DAY, MINUTES_PER_DAY, MIN_WEEKLY_MINUTES,
+    check_week, day_name, format_week, parse_week, read_week, weekly_minutes, Interval, Week,
+    WeekProblem, MAX_INTERVALS_PER_DAY, MINUTES_PER_DAY, MIN_WEEKLY_MINUTES, WEEK_EXAMPLE,
 };

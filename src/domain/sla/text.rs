@@ -3,12 +3,30 @@
 //!
 //! They are not part of a schedule's syntax (that is `week.rs`) nor of the arithmetic (that is
 //! `calendar.rs`), but they are read and written wherever an SLA calendar is set up or shown, so
-//! they stay in this module. Errors are sentences for the admin, like the schedule's.
+//! they stay in this module. Errors carry what was typed, like the schedule's; the words for
+//! them are the Telegram adapter's.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
-/// Parses one date "2026-12-25" (YYYY-MM-DD), human error otherwise.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+/// Why a typed holiday is not a date. Carries the text as typed (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum DateProblem {
+    /// Not shaped YYYY-MM-DD.
+    NotADate { typed: String },
+    /// Shaped like a date, but no such day (2026-02-30).
+    NotInCalendar { typed: String },
+}
+
+/// A typed time zone that is no IANA name. Carries the text as typed (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnknownTimeZone {
+    pub typed: String,
+}
+
+/// Parses one date "2026-12-25" (YYYY-MM-DD).
+pub fn parse_date(s: &str) -> Result<NaiveDate, DateProblem> {
     let text = s.trim();
     let shaped = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| {
@@ -19,20 +37,20 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
             }
         });
     if !shaped {
-        return Err(format!(
-            "\"{text}\" is not a date: write it as YYYY-MM-DD, like 2026-12-25."
-        ));
+        return Err(DateProblem::NotADate {
+            typed: text.to_owned(),
+        });
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-        format!("\"{text}\" is not a real calendar date: write it as YYYY-MM-DD, like 2026-12-25.")
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| DateProblem::NotInCalendar {
+        typed: text.to_owned(),
     })
 }
 
-/// Parses an IANA zone name ("Europe/Berlin"), human error otherwise.
+/// Parses an IANA zone name ("Europe/Berlin").
 ///
 /// The exact spelling is tried first, then a case-insensitive match, so
 /// "europe/berlin" is accepted too.
-pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
+pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz, UnknownTimeZone> {
     let text = s.trim();
     if let Ok(tz) = text.parse::<chrono_tz::Tz>() {
         return Ok(tz);
@@ -41,11 +59,8 @@ pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
         .iter()
         .find(|tz| tz.name().eq_ignore_ascii_case(text))
         .copied()
-        .ok_or_else(|| {
-            format!(
-                "\"{text}\" is not a known time zone: use an IANA name like Europe/Berlin, \
-                 America/New_York or UTC."
-            )
+        .ok_or_else(|| UnknownTimeZone {
+            typed: text.to_owned(),
         })
 }
 
@@ -96,11 +111,15 @@ mod tests {
             parse_date(" 2026-12-25 ").unwrap(),
             NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()
         );
-        assert!(parse_date("25.12.2026").unwrap_err().contains("YYYY-MM-DD"));
-        assert!(parse_date("2026-1-5").unwrap_err().contains("YYYY-MM-DD"));
-        assert!(parse_date("2026-02-30")
-            .unwrap_err()
-            .contains("not a real calendar date"));
+        let not_a_date = |t: &str| DateProblem::NotADate { typed: t.into() };
+        assert_eq!(parse_date("25.12.2026"), Err(not_a_date("25.12.2026")));
+        assert_eq!(parse_date(" 2026-1-5 "), Err(not_a_date("2026-1-5")));
+        assert_eq!(
+            parse_date("2026-02-30"),
+            Err(DateProblem::NotInCalendar {
+                typed: "2026-02-30".into()
+            })
+        );
     }
 
     #[test]
@@ -111,9 +130,12 @@ mod tests {
             Tz::America__New_York
         );
         assert_eq!(parse_tz("UTC").unwrap(), Tz::UTC);
-        let error = parse_tz("Mars/Olympus").unwrap_err();
-        assert!(error.contains("\"Mars/Olympus\" is not a known time zone"));
-        assert!(error.contains("Europe/Berlin"));
+        assert_eq!(
+            parse_tz(" Mars/Olympus "),
+            Err(UnknownTimeZone {
+                typed: "Mars/Olympus".into()
+            })
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Weekly schedules: the hours a team works, as data ([`Week`]) and as the text admins type.
 //!
 //! A schedule arrives as text from a chat ("mon-fri 09:00-17:00; sat 10:00-14:00"), so reading it
-//! well is most of this file: [`parse_week`] turns text into a [`Week`] or into a sentence saying
-//! what is wrong, [`check_week`] holds a week to the bounds that keep the SLA arithmetic cheap,
+//! well is most of this file: [`parse_week`] turns text into a [`Week`] or into a [`WeekProblem`]
+//! naming what is wrong and where, [`check_week`] holds a week to the bounds that keep the SLA arithmetic cheap,
 //! [`read_week`] does both, and [`format_week`] writes a week back in the form `parse_week` reads.
 //!
 //! A week here is only minutes of the local day. Nothing in this file knows about time zones,
@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 /// Minutes in a local day; the largest valid [`Interval::end`] (24:00).
 pub const MINUTES_PER_DAY: u16 = 1440;
 
-/// A sample schedule, quoted in every parse error so admins see the form.
-const WEEK_EXAMPLE: &str = "mon-fri 09:00-17:00; sat 10:00-14:00";
+/// A sample schedule, quoted with every parse error so admins see the form.
+pub const WEEK_EXAMPLE: &str = "mon-fri 09:00-17:00; sat 10:00-14:00";
 
 /// Short day names, Monday first, as [`format_week`] writes them.
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -52,17 +52,58 @@ impl Interval {
 /// Index 0 = Monday … 6 = Sunday.
 pub type Week = [Vec<Interval>; 7];
 
+/// Why a typed schedule is refused, with the piece of text at fault (as typed, trimmed) so the
+/// answer can quote it. All but the last two come from [`parse_week`] and mean the text is not
+/// a schedule at all; the last two come from [`check_week`]. Travels inside the notice that asks
+/// for another try.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum WeekProblem {
+    /// No group of days at all (and not "closed").
+    Empty,
+    /// A group names days but no hours (`mon`).
+    NoHours { group: String },
+    /// A group starts with hours (`09:00-17:00`).
+    NoDays { group: String },
+    /// Letters among the hours: two groups without a `;` between them.
+    DaysInHours { group: String },
+    /// An empty item in a list of days (`mon,, wed`).
+    EmptyDay { group: String },
+    /// `name` is no day name.
+    NotADay { name: String },
+    /// An empty item in a list of intervals (`09:00-12:00,, 13:00-17:00`).
+    EmptyInterval { group: String },
+    /// An interval without its `-` (`09:00`).
+    NotAnInterval { interval: String },
+    /// An interval starting at 24:00, which only ends a day.
+    StartsAtDayEnd { interval: String },
+    /// An interval that ends when it starts (`10:00-10:00`).
+    EndsWhenItStarts { interval: String },
+    /// Not shaped HH:MM (`9`).
+    NotATime { time: String },
+    /// Shaped HH:MM but no time of day (`25:00`, `24:30`).
+    NotATimeOfDay { time: String },
+    /// Day `day` (0 = Monday) has `count` intervals, more than `max`.
+    TooManyIntervals {
+        day: usize,
+        count: usize,
+        max: usize,
+    },
+    /// The week has `minutes` of working time, less than [`MIN_WEEKLY_MINUTES`].
+    TooLittleTime { minutes: u32 },
+}
+
 /// Parses a weekly schedule like "mon-fri 09:00-17:00; sat 10:00-14:00, 15:00-18:00; sun 22:00-06:00"
 /// (day names mon..sun, case-insensitive, ranges like mon-fri or fri-mon wrapping, several day groups
 /// separated by ';', several intervals per group separated by ','; "24:00" allowed as an end; days not
-/// mentioned are days off; a day mentioned twice gets both groups' intervals). Errors are human
-/// sentences saying what is wrong and showing the expected form (they are shown to admins).
+/// mentioned are days off; a day mentioned twice gets both groups' intervals). An error names the
+/// first thing wrong and the text at fault.
 ///
 /// Also accepted: full day names ("monday"), lists of days ("mon, wed 09:00-12:00"),
 /// "closed" for a week without working hours, "`<days>` closed" for a group
 /// that adds nothing, and "00:00" as an end meaning midnight (stored as 24:00).
 /// Intervals keep the order they are written in.
-pub fn parse_week(s: &str) -> Result<Week, String> {
+pub fn parse_week(s: &str) -> Result<Week, WeekProblem> {
     let mut week: Week = Default::default();
     let text = s.trim();
     if text.eq_ignore_ascii_case("closed") {
@@ -71,21 +112,17 @@ pub fn parse_week(s: &str) -> Result<Week, String> {
     let mut groups = 0_usize;
     for group in text.split(';').map(str::trim).filter(|g| !g.is_empty()) {
         groups += 1;
-        parse_group(group, &mut week)
-            .map_err(|problem| format!("{problem} Expected a schedule like \"{WEEK_EXAMPLE}\"."))?;
+        parse_group(group, &mut week)?;
     }
     if groups == 0 {
-        return Err(format!(
-            "The schedule is empty. Write the working hours like \"{WEEK_EXAMPLE}\", \
-             or \"closed\" for no working hours at all."
-        ));
+        return Err(WeekProblem::Empty);
     }
     Ok(week)
 }
 
 /// One `;`-separated group: days, then hours. The days are everything before
 /// the first digit, so both "mon-fri 09:00" and "mon, wed 09:00" read.
-fn parse_group(group: &str, week: &mut Week) -> Result<(), String> {
+fn parse_group(group: &str, week: &mut Week) -> Result<(), WeekProblem> {
     let (days_text, hours_text) = match group.find(|c: char| c.is_ascii_digit()) {
         Some(at) => group.split_at(at),
         None => {
@@ -94,27 +131,24 @@ fn parse_group(group: &str, week: &mut Week) -> Result<(), String> {
                 Some(days) if !days.trim().is_empty() => parse_days(days, group).map(|_| ()),
                 _ => {
                     parse_days(group, group)?;
-                    Err(format!(
-                        "\"{group}\" has no hours: give each group of days its hours, \
-                         like \"mon-fri 09:00-17:00\"."
-                    ))
+                    Err(WeekProblem::NoHours {
+                        group: group.to_owned(),
+                    })
                 }
             };
         }
     };
     let days_text = days_text.trim().trim_end_matches(':');
     if days_text.trim().is_empty() {
-        return Err(format!(
-            "\"{group}\" doesn't say which days: start each group with days, \
-             like \"mon-fri 09:00-17:00\"."
-        ));
+        return Err(WeekProblem::NoDays {
+            group: group.to_owned(),
+        });
     }
     let days = parse_days(days_text, group)?;
     if hours_text.chars().any(|c| c.is_ascii_alphabetic()) {
-        return Err(format!(
-            "\"{group}\" mixes days into the hours: separate groups of days with ';', \
-             like \"mon-fri 09:00-17:00; sat 10:00-14:00\"."
-        ));
+        return Err(WeekProblem::DaysInHours {
+            group: group.to_owned(),
+        });
     }
     let mut intervals = Vec::new();
     for piece in hours_text.split(',').map(str::trim) {
@@ -129,14 +163,13 @@ fn parse_group(group: &str, week: &mut Week) -> Result<(), String> {
 }
 
 /// "mon-fri", "fri-mon" (wrapping), "sat", "mon, wed": day indices in order.
-fn parse_days(text: &str, group: &str) -> Result<Vec<usize>, String> {
+fn parse_days(text: &str, group: &str) -> Result<Vec<usize>, WeekProblem> {
     let mut days = Vec::new();
     for item in text.split(',').map(str::trim) {
         if item.is_empty() {
-            return Err(format!(
-                "\"{group}\" has an empty day in its list of days: separate days with ',', \
-                 like \"mon, wed\"."
-            ));
+            return Err(WeekProblem::EmptyDay {
+                group: group.to_owned(),
+            });
         }
         match item.split_once('-') {
             Some((first, last)) => {
@@ -156,45 +189,41 @@ fn parse_days(text: &str, group: &str) -> Result<Vec<usize>, String> {
 }
 
 /// A day name, short or full, any case.
-fn day_index(name: &str) -> Result<usize, String> {
+fn day_index(name: &str) -> Result<usize, WeekProblem> {
     let lower = name.to_ascii_lowercase();
     DAY_NAMES
         .iter()
         .zip(FULL_DAY_NAMES)
         .position(|(short, full)| lower == *short || lower == full)
-        .ok_or_else(|| {
-            format!(
-                "\"{name}\" is not a day: use mon, tue, wed, thu, fri, sat, sun, \
-                 or a range like mon-fri."
-            )
+        .ok_or_else(|| WeekProblem::NotADay {
+            name: name.to_owned(),
         })
 }
 
 /// "09:00-17:00", "22:00-06:00" (overnight), "10:00-24:00".
-fn parse_interval(text: &str, group: &str) -> Result<Interval, String> {
+fn parse_interval(text: &str, group: &str) -> Result<Interval, WeekProblem> {
     if text.is_empty() {
-        return Err(format!(
-            "\"{group}\" has an empty interval: separate intervals with a single ',', \
-             like \"09:00-12:00, 13:00-17:00\"."
-        ));
+        return Err(WeekProblem::EmptyInterval {
+            group: group.to_owned(),
+        });
     }
+    let interval = || text.to_owned();
     let Some((start_text, end_text)) = text.split_once('-') else {
-        return Err(format!(
-            "\"{text}\" is not an interval: write it as HH:MM-HH:MM, like 09:00-17:00."
-        ));
+        return Err(WeekProblem::NotAnInterval {
+            interval: interval(),
+        });
     };
     let start = parse_time(start_text.trim())?;
     let end = parse_time(end_text.trim())?;
     if start == MINUTES_PER_DAY {
-        return Err(format!(
-            "\"{text}\" starts at 24:00, which only ends a day: start at 00:00 instead."
-        ));
+        return Err(WeekProblem::StartsAtDayEnd {
+            interval: interval(),
+        });
     }
     if start == end {
-        return Err(format!(
-            "\"{text}\" is empty because it ends when it starts: \
-             for a whole day write 00:00-24:00."
-        ));
+        return Err(WeekProblem::EndsWhenItStarts {
+            interval: interval(),
+        });
     }
     // "22:00-00:00" ends at midnight; stored as 24:00 so `end` stays in 1..=1440.
     let end = if end == 0 { MINUTES_PER_DAY } else { end };
@@ -202,9 +231,10 @@ fn parse_interval(text: &str, group: &str) -> Result<Interval, String> {
 }
 
 /// "HH:MM" (or "H:MM") to minutes of the day, 00:00..=24:00.
-fn parse_time(text: &str) -> Result<u16, String> {
-    let not_a_time =
-        || format!("\"{text}\" is not a time: write times as HH:MM, like 09:00 or 17:30.");
+fn parse_time(text: &str) -> Result<u16, WeekProblem> {
+    let not_a_time = || WeekProblem::NotATime {
+        time: text.to_owned(),
+    };
     let (hours, minutes) = text.split_once(':').ok_or_else(not_a_time)?;
     let digits = |s: &str, lengths: &[usize]| {
         lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
@@ -215,10 +245,9 @@ fn parse_time(text: &str) -> Result<u16, String> {
     let hours: u16 = hours.parse().map_err(|_| not_a_time())?;
     let minutes: u16 = minutes.parse().map_err(|_| not_a_time())?;
     if hours > 24 || minutes > 59 || (hours == 24 && minutes != 0) {
-        return Err(format!(
-            "\"{text}\" is not a time of day: hours go from 00 to 23 and minutes from 00 to 59 \
-             (24:00 is allowed to end a day)."
-        ));
+        return Err(WeekProblem::NotATimeOfDay {
+            time: text.to_owned(),
+        });
     }
     Ok(hours * 60 + minutes)
 }
@@ -231,29 +260,25 @@ pub const MIN_WEEKLY_MINUTES: u32 = 60;
 
 /// Checks a schedule an admin typed against the bounds that keep SLA arithmetic cheap: at most
 /// [`MAX_INTERVALS_PER_DAY`] intervals a day and at least an hour of working time a week.
-/// Errors are sentences for the admin.
-pub fn check_week(week: &Week) -> Result<(), String> {
+pub fn check_week(week: &Week) -> Result<(), WeekProblem> {
     for (day, intervals) in week.iter().enumerate() {
         if intervals.len() > MAX_INTERVALS_PER_DAY {
-            return Err(format!(
-                "{} has {} intervals; a day has at most {MAX_INTERVALS_PER_DAY}.",
-                day_name(day),
-                intervals.len()
-            ));
+            return Err(WeekProblem::TooManyIntervals {
+                day,
+                count: intervals.len(),
+                max: MAX_INTERVALS_PER_DAY,
+            });
         }
     }
     let minutes = weekly_minutes(week);
     if minutes < MIN_WEEKLY_MINUTES {
-        return Err(format!(
-            "That schedule has {minutes} working minutes a week; it needs at least one hour. \
-             For round-the-clock targets, use 24/7 in the SLA policy instead."
-        ));
+        return Err(WeekProblem::TooLittleTime { minutes });
     }
     Ok(())
 }
 
 /// A schedule as it may be used: read by [`parse_week`] and within [`check_week`]'s bounds.
-pub fn read_week(text: &str) -> Result<Week, String> {
+pub fn read_week(text: &str) -> Result<Week, WeekProblem> {
     let week = parse_week(text)?;
     check_week(&week)?;
     Ok(week)
@@ -327,8 +352,8 @@ pub fn format_week(w: &Week) -> String {
         .join("; ")
 }
 
-/// The short name of day index `day` (0 = Monday).
-fn day_name(day: usize) -> &'static str {
+/// The short name of day index `day` (0 = Monday), as schedules write it.
+pub fn day_name(day: usize) -> &'static str {
     DAY_NAMES.get(day).copied().unwrap_or("?")
 }
 

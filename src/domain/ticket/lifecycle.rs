@@ -178,16 +178,6 @@ impl Action {
             Action::SetPriority => "priority",
         }
     }
-
-    /// "can't <this> a closed ticket" wording.
-    fn refusal(self, from: Status) -> String {
-        let ticket = from.with_article();
-        match self {
-            Action::MarkPending => format!("can't mark {ticket} ticket as pending"),
-            Action::SetPriority => format!("can't change the priority of {ticket} ticket"),
-            other => format!("can't {} {ticket} ticket", other.as_str()),
-        }
-    }
 }
 
 impl fmt::Display for Action {
@@ -218,14 +208,15 @@ pub enum Event {
     },
 }
 
-/// Why a command was refused. Its `Display` is written to be sent to the
-/// agent as-is.
+/// Why a command was refused, as data: the refused action, the status it met and what is
+/// allowed instead, so each adapter can word its own answer (a Telegram reply, an HTTP 409).
+/// `Display` is a terse form for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     /// The action isn't possible from this status. `allowed` is exactly
     /// [`TicketState::allowed_actions`] for the refused state, so the reply
     /// can suggest what to do instead.
-    #[error("{}", not_allowed_message(*.from, *.action, .allowed))]
+    #[error("{action} not allowed from status {}", .from.as_str())]
     NotAllowed {
         from: Status,
         action: Action,
@@ -234,20 +225,8 @@ pub enum TransitionError {
     /// Claim/Assign to the person who already holds the ticket. Separate
     /// from `NotAllowed` because the action itself is fine — it just has
     /// nothing to do, and the user deserves a specific answer.
-    #[error("this ticket is already assigned to user {0}")]
+    #[error("already assigned to user {0}")]
     AlreadyAssigned(UserId),
-}
-
-fn not_allowed_message(from: Status, action: Action, allowed: &[Action]) -> String {
-    let mut msg = action.refusal(from);
-    if allowed.is_empty() {
-        msg.push_str("; no actions are available");
-    } else {
-        msg.push_str("; allowed: ");
-        let commands: Vec<String> = allowed.iter().map(|a| format!("/{}", a.as_str())).collect();
-        msg.push_str(&commands.join(", "));
-    }
-    msg
 }
 
 /// The actions that would not be refused with `NotAllowed` from `state`

@@ -65,18 +65,6 @@ impl Status {
             other => other.as_str(),
         }
     }
-
-    /// "an open", "a pending", … — for error messages that read as English.
-    pub(super) const fn with_article(self) -> &'static str {
-        match self {
-            Status::Open => "an open",
-            Status::Assigned => "an assigned",
-            Status::InProgress => "an in-progress",
-            Status::Pending => "a pending",
-            Status::Resolved => "a resolved",
-            Status::Closed => "a closed",
-        }
-    }
 }
 
 /// Human form: `open`, `assigned`, `in progress`, `pending`, `resolved`,

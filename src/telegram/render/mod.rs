@@ -13,6 +13,7 @@ mod routing;
 mod sla;
 mod team;
 mod tickets;
+pub mod words;
 mod workspace;
 
 #[cfg(test)]
@@ -21,7 +22,7 @@ mod tests;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 pub use self::common::{esc, topic_url};
-pub use self::team::{checkout_refusal, invoice};
+pub use self::team::invoice;
 pub use self::tickets::{card, csat_question, topic_name};
 
 use self::common::t;
@@ -177,9 +178,12 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         Notice::SettingsSaved => t(workspace::SETTINGS_SAVED),
         Notice::Ok => t(workspace::OK),
         Notice::Denied { reason } => t(workspace::denied(reason)),
+        // Typed refusals: their words are in `words`, and read as the older worded rows do.
+        Notice::NotPermitted { denied } => t(workspace::denied(words::denied(*denied))),
         Notice::Prompt { what } => workspace::prompt(prompt_text(what)),
         Notice::PromptCancelled => t(workspace::PROMPT_CANCELLED),
         Notice::InvalidInput { reason } => workspace::invalid_input(reason),
+        Notice::InputRefused { problem } => workspace::invalid_input(&words::invalid(problem)),
 
         // Tickets.
         Notice::NotInTopic => t(tickets::NOT_IN_TOPIC),
@@ -224,6 +228,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         Notice::OwnLeaveRequest => t(team::OWN_LEAVE_REQUEST),
         Notice::InviteUsage => t(team::INVITE_USAGE),
         Notice::InviteRefused { reason } => t(team::invite_refused(reason)),
+        Notice::InviteUnusable { problem } => t(team::invite_refused(words::invite(*problem))),
         Notice::Joined { workspace, pro } => t(team::joined(workspace, *pro)),
         Notice::MemberJoined { name, pro } => t(team::member_joined(name, *pro)),
         Notice::Members {

@@ -243,8 +243,5 @@ pub(super) const HOLIDAY_PROMPT: &str =
     "Send a holiday as <code>YYYY-MM-DD</code>, for example <code>2026-12-25</code>.";
 
 pub(super) fn escalation_rule_prompt() -> String {
-    format!(
-        "Send a rule as {}",
-        esc(crate::domain::escalation::RULE_FORM)
-    )
+    format!("Send a rule as {}", esc(super::words::RULE_FORM))
 }

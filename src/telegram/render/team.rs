@@ -3,8 +3,8 @@
 
 use super::common::{cb, esc};
 use super::{Button, Rendered};
-use crate::app::effects::{CheckoutRefusal, MemberSeat, SeatLabel, SeatStateLabel};
 use crate::app::effects::{MemberRow, SeatRow};
+use crate::app::effects::{MemberSeat, SeatLabel, SeatStateLabel};
 use crate::domain::ids::UserId;
 use crate::domain::team::Role;
 use crate::telegram::callback::{TeamButton, WorkspaceButton};
@@ -330,19 +330,6 @@ pub fn invoice(pro: bool, count: u32, months: u32) -> (String, String) {
         format!("topicdesk {tier} seat"),
         format!("{count} {tier} seat(s) for {months} month(s)"),
     )
-}
-
-/// Why a checkout is refused, as Telegram shows it to the payer.
-pub fn checkout_refusal(r: CheckoutRefusal) -> String {
-    match r {
-        CheckoutRefusal::InvoiceInvalid => {
-            "This invoice is not valid any more. Open /seats and try again."
-        }
-        CheckoutRefusal::WorkspaceGone => "This workspace no longer exists.",
-        CheckoutRefusal::NotOwner => "Only the workspace's Owner can buy seats.",
-        CheckoutRefusal::PriceChanged => "The price has changed. Open /seats and try again.",
-    }
-    .to_owned()
 }
 
 fn seat_label(k: SeatLabel) -> &'static str {

@@ -309,3 +309,49 @@ fn connect_answer_names_every_missing_right() {
     assert!(r.text.contains("Pin messages"));
     assert!(!r.text.contains("Delete messages"));
 }
+
+/// A typed refusal shows exactly what the worded one of an older outbox row shows, keyboard
+/// included, and escapes what the person typed.
+#[test]
+fn typed_refusals_read_as_the_worded_rows_they_replace() {
+    use crate::app::effects::Invalid;
+    use crate::domain::permissions::Denied;
+    use crate::domain::seats::InviteProblem;
+    let same = |typed: Notice, worded: Notice| {
+        assert_eq!(notice(&typed, "bot"), notice(&worded, "bot"), "{typed:?}");
+        assert!(!notice(&typed, "bot").text.is_empty(), "{typed:?}");
+    };
+    same(
+        Notice::NotPermitted {
+            denied: Denied::NeedsPro,
+        },
+        Notice::Denied {
+            reason: "This needs a Pro seat.".into(),
+        },
+    );
+    same(
+        Notice::InviteUnusable {
+            problem: InviteProblem::AlreadyMember,
+        },
+        Notice::InviteRefused {
+            reason: "You are already a member of this workspace.".into(),
+        },
+    );
+    let problem = Invalid::CategoryPriority {
+        typed: "<bad>".into(),
+    };
+    same(
+        Notice::InputRefused { problem },
+        Notice::InvalidInput {
+            reason: "\"<bad>\" is not a priority: use low, normal, high or urgent.".into(),
+        },
+    );
+    let r = notice(
+        &Notice::InputRefused {
+            problem: Invalid::Category,
+        },
+        "bot",
+    );
+    assert!(r.text.starts_with("⚠️ Send: &lt;name&gt;; "), "{}", r.text);
+    assert!(r.keyboard.is_some());
+}
