@@ -145,7 +145,7 @@ pub async fn act(
         Err(TransitionError::NotAllowed {
             action, allowed, ..
         }) => {
-            let status = Status::from(from_status).to_string();
+            let status = Status::from(from_status).as_str().to_owned();
             w.reply(
                 caller,
                 Notice::Refused {
@@ -210,10 +210,14 @@ async fn describe(w: &Work, events: &[Event]) -> AppResult<Option<Change>> {
                 from: Status::Assigned,
             } => return Ok(Some(Change::Unassigned)),
             Event::StatusChanged { to, .. } => {
-                return Ok(Some(Change::Status { to: to.to_string() }))
+                return Ok(Some(Change::Status {
+                    to: to.as_str().to_owned(),
+                }))
             }
             Event::PriorityChanged { to, .. } => {
-                return Ok(Some(Change::Priority { to: to.to_string() }))
+                return Ok(Some(Change::Priority {
+                    to: to.as_str().to_owned(),
+                }))
             }
             Event::AssigneeChanged { .. } => {}
         }

@@ -39,11 +39,33 @@ pub fn topic_url(chat_id: i64, thread: i32) -> String {
     format!("https://t.me/c/{internal}/{thread}")
 }
 
-/// A status as people read it ("in progress"); an unknown stored value is shown as it is.
+/// A status as people read it ("in progress"). Notices carry the stored code; a value that is
+/// no code (an older row already carrying the words) is shown as it is.
 pub(super) fn status_label(s: &str) -> String {
-    s.parse::<crate::domain::ticket::Status>()
-        .map(|s| s.to_string())
-        .unwrap_or_else(|_| s.to_owned())
+    use crate::domain::ticket::Status;
+    match s.parse::<Status>() {
+        Ok(Status::Open) => "open",
+        Ok(Status::Assigned) => "assigned",
+        Ok(Status::InProgress) => "in progress",
+        Ok(Status::Pending) => "pending",
+        Ok(Status::Resolved) => "resolved",
+        Ok(Status::Closed) => "closed",
+        Err(_) => s,
+    }
+    .to_owned()
+}
+
+/// A priority's word, without its colour.
+pub(super) fn priority_word(p: &str) -> String {
+    use crate::domain::ticket::Priority;
+    match p.parse::<Priority>() {
+        Ok(Priority::Low) => "low",
+        Ok(Priority::Normal) => "normal",
+        Ok(Priority::High) => "high",
+        Ok(Priority::Urgent) => "urgent",
+        Err(_) => p,
+    }
+    .to_owned()
 }
 
 /// A priority as people read it, with its colour; an unknown stored value is shown as it is.
@@ -54,12 +76,7 @@ pub(super) fn priority_label(p: &str) -> String {
         "low" => "⚪ ",
         _ => "",
     };
-    format!(
-        "{icon}{}",
-        p.parse::<crate::domain::ticket::Priority>()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|_| p.to_owned())
-    )
+    format!("{icon}{}", priority_word(p))
 }
 
 /// A choice's label, marked when it is the current value.

@@ -2,7 +2,7 @@
 //! `/info`, and the answers to the commands that move a ticket (claim, assign, status,
 //! priority, tags).
 
-use super::common::{cb, esc, priority_label, status_label, topic_url};
+use super::common::{cb, esc, priority_label, priority_word, status_label, topic_url};
 use super::sla::clock_line;
 use super::{Button, Rendered};
 use crate::app::effects::{CardMenu, Change, TicketSummary};
@@ -122,7 +122,7 @@ pub(super) fn refused(number: i64, action: &str, status: &str, allowed: &[String
     };
     format!(
         "Can't {action} ticket #{number}: it is {}. Allowed now: {allowed}",
-        esc(status)
+        esc(&status_label(status))
     )
 }
 
@@ -144,8 +144,10 @@ pub(super) fn changed(number: i64, change: &Change) -> String {
             format!("Ticket #{number} assigned to {}.", esc(to))
         }
         Change::Unassigned => format!("Ticket #{number} is back in the queue."),
-        Change::Status { to } => format!("Ticket #{number} is now {}.", esc(to)),
-        Change::Priority { to } => format!("Ticket #{number} priority: {}.", esc(to)),
+        Change::Status { to } => format!("Ticket #{number} is now {}.", esc(&status_label(to))),
+        Change::Priority { to } => {
+            format!("Ticket #{number} priority: {}.", esc(&priority_word(to)))
+        }
     }
 }
 
