@@ -116,6 +116,9 @@ async fn main() -> anyhow::Result<()> {
     let seed_start = Instant::now();
     let now = ms(Utc::now())?;
     let ws = topicdesk::store::workspaces::create(&db, "timers bench", 1, now).await?;
+    // The tickets' group is connected: a ticket whose group left is read-only and its timers
+    // do nothing, which would measure nothing.
+    topicdesk::store::groups::connect(&db, CHAT, ws.id, "timers bench", 1, now).await?;
     let future_base = now + FUTURE_OFFSET;
     let future_step = SPREAD / i32::try_from(FUTURE)?;
     let future: Vec<(i64, DateTime<Utc>)> = (1..=FUTURE)

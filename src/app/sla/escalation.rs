@@ -248,7 +248,12 @@ pub async fn unassigned_too_long(w: &mut Work, ticket: i64) -> AppResult<()> {
         None,
     )
     .await?;
-    arm_unassigned_escalation(w, &t).await
+    // A rule that gave the ticket an agent ended the wait (its clocks react at commit); only a
+    // ticket still waiting gets its next threshold.
+    if Status::from(t.status) == Status::Open && t.assignee_id.is_none() {
+        arm_unassigned_escalation(w, &t).await?;
+    }
+    Ok(())
 }
 
 /// `/escalate [reason]`: level + 1, a staff-chat post, and the rules whose trigger is manual.

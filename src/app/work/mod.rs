@@ -70,9 +70,14 @@ pub enum Changed {
 /// reaction may record more changes; they run in turn.
 pub type Reaction = for<'a> fn(&'a mut Work, &'a Changed) -> BoxFuture<'a, AppResult<()>>;
 
-/// More changes than any legal chain of reactions records in one unit of work: reaching it is
-/// a bug (reactions feeding each other), and rolling back beats committing half of it.
-const MAX_CHANGES: usize = 1024;
+/// A guard against reactions feeding each other forever, far above what one unit of work
+/// legitimately records (a reconnected group records one change per open ticket): reaching it
+/// is a bug, and rolling back beats committing half of it.
+const MAX_CHANGES: usize = 1_000_000;
+
+/// Routing drains per commit, as before reactions existed: assignments made by a drain never
+/// make more room, so a second drain of one workspace finds nothing; the bound is a guard.
+const MAX_DRAINS: usize = 8;
 
 /// Why a use case runs: a Telegram update (claimed in the inbox inside the same transaction,
 /// which makes handling exactly-once) or the daemon itself (timers).
@@ -282,7 +287,11 @@ impl Work {
                 _ => None,
             });
             if let Some((a, n)) = pending {
-                *a = *actor;
+                // A person's move is kept over the system's: the rules a person's priority
+                // change sets off must not depend on what the system did next.
+                if matches!(actor, Actor::User(_)) || matches!(*a, Actor::System) {
+                    *a = *actor;
+                }
                 if note.is_some() {
                     n.clone_from(note);
                 }
@@ -293,8 +302,9 @@ impl Work {
     }
 
     /// Runs the reactions owed to the changes so far, now, for a use case that must show a
-    /// ticket as they leave it (its SLA lines after a priority change). Routing still waits
-    /// for the commit. Whoever holds a ticket across this must read it again.
+    /// ticket as they leave it (its SLA lines after a priority change). Routing reacts to the
+    /// moves (notices, alerts) but its drain waits for the commit. Whoever holds a ticket
+    /// across this must read it again.
     pub async fn settle(&mut self) -> AppResult<()> {
         Box::pin(self.react(false)).await
     }
@@ -303,22 +313,29 @@ impl Work {
     /// routing last.
     async fn react(&mut self, route: bool) -> AppResult<()> {
         let reactions = self.reactions;
-        for _ in 0..MAX_CHANGES {
+        let (mut changes, mut drains) = (0usize, 0usize);
+        loop {
             let change = match self.changes.pop_front() {
                 Some(c) => c,
-                None if route => match self.reroute.pop_first() {
-                    Some(workspace) => Changed::Routable { workspace },
+                None if route && drains < MAX_DRAINS => match self.reroute.pop_first() {
+                    Some(workspace) => {
+                        drains += 1;
+                        Changed::Routable { workspace }
+                    }
                     None => return Ok(()),
                 },
                 None => return Ok(()),
             };
+            changes += 1;
+            if changes > MAX_CHANGES {
+                return Err(AppError::Unexpected(anyhow::anyhow!(
+                    "reactions did not settle after {MAX_CHANGES} changes"
+                )));
+            }
             for react in reactions {
                 react(self, &change).await?;
             }
         }
-        Err(AppError::Unexpected(anyhow::anyhow!(
-            "reactions did not settle after {MAX_CHANGES} changes"
-        )))
     }
 
     /// Runs the reactions, commits, then wakes the loops that have new work.
@@ -346,4 +363,110 @@ pub(crate) async fn refuse_input(
     w.reply(caller, Notice::InputRefused { problem }).await?;
     w.commit().await?;
     Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::Utc;
+    use entity::kinds::{TicketPriority, TicketStatus};
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::domain::ids::UserId;
+
+    fn ticket(id: i64, priority: TicketPriority) -> Ticket {
+        let now = Utc::now();
+        Ticket {
+            id,
+            workspace_id: 1,
+            number: id,
+            chat_id: -1_001_000_000_001,
+            thread_id: 7,
+            subject: "s".into(),
+            customer_id: 5,
+            status: TicketStatus::Open,
+            priority,
+            assignee_id: None,
+            card_message_id: None,
+            topic_renamed: false,
+            topic_deleted_at: None,
+            csat_score: None,
+            created_at: now,
+            updated_at: now,
+            first_response_at: None,
+            resolved_at: None,
+            closed_at: None,
+            last_customer_message_at: None,
+            skill: None,
+            category_id: None,
+            intake_until: None,
+            unassigned_alerted: false,
+            first_response_due: None,
+            resolution_due: None,
+            resolution_used_secs: 0,
+            resolution_since: None,
+            sla_fired: 0,
+            escalation_level: 0,
+            waiting_since: None,
+            escalated_unassigned: 0,
+        }
+    }
+
+    /// Two moves of one ticket before any reaction are one change: the state before the first,
+    /// a person's move over the system's (the rules a person's priority change sets off must
+    /// not depend on what the system did next), the last note given.
+    #[tokio::test]
+    async fn moves_of_one_ticket_merge_keeping_the_first_state_and_the_persons_move() {
+        let db = crate::store::connect("sqlite::memory:")
+            .await
+            .expect("in-memory database");
+        let ctx = Ctx {
+            db,
+            clock: Arc::new(ManualClock::new(Utc::now())),
+            wake: Wake::default(),
+            metrics: Arc::default(),
+            reactions: &[],
+        };
+        let mut w = Work::begin(&ctx, Origin::Internal)
+            .await
+            .expect("begin")
+            .expect("internal work always begins");
+        let person = Actor::User(UserId(9));
+        w.record(Changed::Moved {
+            before: Box::new(ticket(1, TicketPriority::Normal)),
+            actor: person,
+            note: Some("first".into()),
+        });
+        w.record(Changed::Moved {
+            before: Box::new(ticket(1, TicketPriority::High)),
+            actor: Actor::System,
+            note: None,
+        });
+        w.record(Changed::Moved {
+            before: Box::new(ticket(2, TicketPriority::Low)),
+            actor: Actor::System,
+            note: None,
+        });
+        let moved: Vec<_> = w
+            .changes
+            .iter()
+            .map(|c| match c {
+                Changed::Moved {
+                    before,
+                    actor,
+                    note,
+                } => (before.id, before.priority, *actor, note.clone()),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            moved,
+            vec![
+                (1, TicketPriority::Normal, person, Some("first".into())),
+                (2, TicketPriority::Low, Actor::System, None),
+            ]
+        );
+    }
 }
