@@ -2,12 +2,11 @@
 //! is decided by the use cases (roles), and which ones Telegram suggests is set per scope by
 //! [`register`].
 //!
-//! [`Cmd`] is the one source of the `setMyCommands` menus: each variant's doc comment is its
-//! description (three use `#[command(description = ..)]` instead, as `<name>` and `[note]` would
-//! be read as HTML and links in a doc comment), the variants' order is the menus' order, and
-//! [`Cmd::menus`] places each command in the menus it appears in. The `/help` message itself
-//! (`render`'s `help_text`) is worded apart: it groups the commands by role, with arguments, in
-//! other words than the menus.
+//! [`Cmd`] is the one source of the `setMyCommands` menus and of `/help`: each variant's doc
+//! comment is its description (three use `#[command(description = ..)]` instead, as `<name>` and
+//! `[note]` would be read as HTML and links in a doc comment), the variants' order is the menus'
+//! order, [`Cmd::menus`] places each command in the menus it appears in, and [`Cmd::help_parts`]
+//! in the parts of `/help` (which `render` arranges by role).
 
 use teloxide::macros::BotCommands;
 use teloxide::prelude::*;
@@ -150,6 +149,68 @@ impl Cmd {
             Cmd::Help => &[Menu::Customer, Menu::Agent, Menu::Private],
         }
     }
+}
+
+/// A part of `/help`; `render` shows each to the roles it concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpPart {
+    /// Someone outside any workspace, in a private chat.
+    Stranger,
+    /// Agents, in a ticket's topic.
+    Ticket,
+    /// Admins: groups, topics and settings.
+    Configuration,
+    /// Admins: the team.
+    Team,
+    /// The Owner only.
+    Owner,
+    /// Every member, in a private chat.
+    Private,
+    /// Members who may leave (everyone but the Owner).
+    Leaving,
+}
+
+impl Cmd {
+    /// The parts of `/help` this command is listed in. No catch-all arm: a new command does not
+    /// compile until it is placed.
+    pub fn help_parts(&self) -> &'static [HelpPart] {
+        match self {
+            Cmd::Start(_) => &[HelpPart::Stranger],
+            Cmd::Newworkspace(_) | Cmd::Help => &[HelpPart::Stranger, HelpPart::Private],
+            Cmd::Invite(_) => &[HelpPart::Team],
+            Cmd::Members => &[HelpPart::Team, HelpPart::Private],
+            Cmd::Seats | Cmd::Transfer(_) => &[HelpPart::Owner],
+            Cmd::Leave(_) => &[HelpPart::Leaving],
+            Cmd::Queue | Cmd::Mytickets | Cmd::Available | Cmd::Away => &[HelpPart::Private],
+            Cmd::Claim
+            | Cmd::Assign(_)
+            | Cmd::Unassign
+            | Cmd::Pending
+            | Cmd::Resolve
+            | Cmd::Close
+            | Cmd::Reopen
+            | Cmd::Priority(_)
+            | Cmd::Info
+            | Cmd::Tag(_)
+            | Cmd::Remind(_)
+            | Cmd::Escalate(_) => &[HelpPart::Ticket],
+            Cmd::Settings
+            | Cmd::Exclude
+            | Cmd::Include
+            | Cmd::Connect
+            | Cmd::Disconnect
+            | Cmd::Staffchat => &[HelpPart::Configuration],
+        }
+    }
+}
+
+/// The commands `/help` lists in one part, in the enum's order: `(/name, description)`.
+pub fn help_lines(part: HelpPart) -> Vec<(String, String)> {
+    Cmd::bot_commands()
+        .into_iter()
+        .filter(|c| Cmd::parse(&c.command, "").is_ok_and(|cmd| cmd.help_parts().contains(&part)))
+        .map(|c| (c.command, c.description))
+        .collect()
 }
 
 /// One scope's menu: the commands [`Cmd::menus`] places in it, in the enum's order, each with

@@ -7,6 +7,7 @@ use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
 use crate::telegram::callback::{RoutingButton, SlaButton, TeamButton, WorkspaceButton};
+use crate::telegram::commands::{help_lines, HelpPart};
 
 /// Auto-close times offered as buttons (hours); Custom… takes any other.
 const AUTO_CLOSE_CHOICES: [u16; 4] = [24, 48, 72, 168];
@@ -226,25 +227,36 @@ pub(super) fn help_text(role: Option<Role>, in_group: bool) -> String {
     let mut s = String::from(
         "<b>topicdesk</b> turns every topic of a connected forum group into a support ticket.\n",
     );
+    // The commands and their descriptions come from the command enum, as the menus do.
+    let lines = |s: &mut String, part: HelpPart| {
+        for (name, description) in help_lines(part) {
+            s.push_str(&format!("\n{name} — {}", esc(&description)));
+        }
+    };
     match role {
-        None if in_group => s.push_str("\nOpen a new topic to ask for help: our team will answer you there."),
-        None => s.push_str(
-            "\n/start — welcome and create a workspace\n/newworkspace &lt;name&gt; — create a workspace you own\n/help — this message",
-        ),
+        None if in_group => {
+            s.push_str("\nOpen a new topic to ask for help: our team will answer you there.")
+        }
+        None => lines(&mut s, HelpPart::Stranger),
         Some(role) => {
-            s.push_str(&format!("\nYour role: <b>{role}</b>\n\n<b>In a ticket topic</b>\n/claim — take the ticket\n/assign @agent [note] — hand it over\n/unassign — back to the queue\n/pending — waiting on the customer\n/resolve — mark resolved\n/close — close a resolved ticket\n/reopen — reopen\n/priority low|normal|high|urgent\n/tag +vip -billing — ticket tags; /tag customer +vip — customer tags\n/remind 2h text — a private reminder\n/escalate [reason] — raise the escalation level\n/info — details, sent privately\n"));
+            s.push_str(&format!(
+                "\nYour role: <b>{role}</b>\n\n<b>In a ticket topic</b>"
+            ));
+            lines(&mut s, HelpPart::Ticket);
             if role.can_configure() {
-                s.push_str("\n<b>Configuration</b>\n/connect — in a forum group: turn its topics into tickets\n/disconnect — stop\n/staffchat — in a group: send staff notifications there\n/exclude, /include — in a topic: not a ticket / a ticket again\n/settings — in private: routing, agents &amp; skills, intake categories, SLA policies, business hours, escalation, privacy, auto-close\n");
-                s.push_str("\n<b>Team</b>\n/invite basic|pro — a single-use link to a free seat\n/members — people, roles and seats\n");
+                s.push_str("\n\n<b>Configuration</b>");
+                lines(&mut s, HelpPart::Configuration);
+                s.push_str("\n\n<b>Team</b>");
+                lines(&mut s, HelpPart::Team);
             }
             if role == Role::Owner {
-                s.push_str("/seats — seats and buying more\n/transfer @member — hand the workspace over\n/settings → Permissions — what Members may do\n");
+                lines(&mut s, HelpPart::Owner);
             }
-            s.push_str("\n<b>In private</b>\n/queue — waiting tickets and everyone's load\n/mytickets — your tickets\n/available, /away — whether routing gives you tickets\n/members — who is in the team\n");
+            s.push_str("\n\n<b>In private</b>");
+            lines(&mut s, HelpPart::Private);
             if role != Role::Owner {
-                s.push_str("/leave [reason] — ask to leave the workspace\n");
+                lines(&mut s, HelpPart::Leaving);
             }
-            s.push_str("/newworkspace &lt;name&gt; — create another workspace\n/help — this message");
         }
     }
     s
@@ -253,6 +265,29 @@ pub(super) fn help_text(role: Option<Role>, in_group: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `/help` shows each command with the words of its menu entry: one source for both.
+    #[test]
+    fn help_words_each_command_as_its_menu_does() {
+        let owner = help_text(Some(Role::Owner), false);
+        for part in [
+            HelpPart::Ticket,
+            HelpPart::Configuration,
+            HelpPart::Team,
+            HelpPart::Private,
+        ] {
+            for (name, description) in help_lines(part) {
+                let line = format!("{name} — {}", esc(&description));
+                assert!(owner.contains(&line), "{line} missing from\n{owner}");
+            }
+        }
+        let stranger = help_text(None, false);
+        assert!(
+            stranger.contains("/start — Start / create a workspace"),
+            "{stranger}"
+        );
+        assert!(stranger.contains("/newworkspace — Create a workspace: /newworkspace &lt;name&gt;"));
+    }
 
     #[test]
     fn members_see_no_configuration_help() {
