@@ -21,7 +21,7 @@ impl World {
         let (thread, reply_to) = self.target(chat, p)?;
         let text = p_str(p, "text").ok_or_else(|| bad("message text is empty"))?;
         let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
-        let r = render(&text, parse_mode.as_deref(), p_json(p, "entities"))?;
+        let r = render(&text, parse_mode.as_deref())?;
         if r.text.trim().is_empty() {
             return Err(bad("message text is empty"));
         }
@@ -64,7 +64,7 @@ impl World {
         let id = self.editable(chat, p)?;
         let text = p_str(p, "text").ok_or_else(|| bad("message text is empty"))?;
         let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
-        let r = render(&text, parse_mode.as_deref(), p_json(p, "entities"))?;
+        let r = render(&text, parse_mode.as_deref())?;
         if r.text.trim().is_empty() {
             return Err(bad("message text is empty"));
         }
@@ -101,11 +101,7 @@ impl World {
         let id = self.editable(chat, p)?;
         let caption = p_str(p, "caption").unwrap_or_default();
         let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
-        let r = render(
-            &caption,
-            parse_mode.as_deref(),
-            p_json(p, "caption_entities"),
-        )?;
+        let r = render(&caption, parse_mode.as_deref())?;
         if utf16_len(&r.text) > MAX_CAPTION_LEN {
             return Err(bad("message caption is too long"));
         }
@@ -218,11 +214,7 @@ impl World {
         m.media = src.media.clone();
         if let Some(caption) = p_str(p, "caption") {
             let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
-            let r = render(
-                &caption,
-                parse_mode.as_deref(),
-                p_json(p, "caption_entities"),
-            )?;
+            let r = render(&caption, parse_mode.as_deref())?;
             if utf16_len(&r.text) > MAX_CAPTION_LEN {
                 return Err(bad("message caption is too long"));
             }
@@ -270,11 +262,7 @@ impl World {
         m.media = Some(kind.to_owned());
         if let Some(caption) = p_str(p, "caption") {
             let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
-            let r = render(
-                &caption,
-                parse_mode.as_deref(),
-                p_json(p, "caption_entities"),
-            )?;
+            let r = render(&caption, parse_mode.as_deref())?;
             if utf16_len(&r.text) > MAX_CAPTION_LEN {
                 return Err(bad("message caption is too long"));
             }
