@@ -95,7 +95,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use tokio::sync::Notify;
 
@@ -144,10 +143,7 @@ impl FakeTelegram {
                 addr,
             }),
         };
-        let app = Router::new()
-            .fallback(handle_http)
-            .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
-            .with_state(fake.clone());
+        let app = Router::new().fallback(handle_http).with_state(fake.clone());
         tokio::spawn(async move {
             // The server only stops when the runtime shuts down; errors have nowhere to go.
             let _ = axum::serve(listener, app).await;

@@ -30,8 +30,8 @@ pub struct LoggedRequest {
     pub seq: u64,
     /// Method name lower-cased (`sendmessage`).
     pub method: String,
-    /// The request parameters as a JSON object (multipart/form fields are converted, files are
-    /// shown as `{"file_name", "size", "content_type"}`).
+    /// The request parameters: the JSON body (a body that is not a JSON object is kept under
+    /// `_non_object_body` or `_unparseable_body`).
     pub params: Value,
     /// The call failed because of [`FakeTelegram::fail_next`] (and changed no state).
     pub faulted: bool,

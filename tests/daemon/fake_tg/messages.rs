@@ -1,18 +1,16 @@
-//! The message methods: `sendMessage`, `sendDocument`/`sendPhoto`, `copyMessage`, the three
-//! edits, deletes, reactions and pins, each with the checks and error texts of the real Bot API.
+//! The message methods: `sendMessage`, the edits, deletes, reactions and pins, each with the
+//! checks and error texts of the real Bot API.
 
 use serde_json::{json, Value};
 
 use super::http::{bad, forbidden, ApiErr};
-use super::json::{fake_document, fake_photo_sizes};
-use super::params::{check_markup, inline_markup, p_get, p_i32, p_json, p_str};
+use super::params::{check_markup, inline_markup, p_i32, p_json, p_str};
 use super::render::render;
 use super::state::{now, utf16_len, MsgRec, World};
 use super::BOT_ID;
 
 /// Limits enforced like Telegram does (in UTF-16 code units after entity parsing).
 const MAX_TEXT_LEN: usize = 4096;
-const MAX_CAPTION_LEN: usize = 1024;
 
 impl World {
     pub(super) fn send_message(&mut self, p: &Value) -> Result<Value, ApiErr> {
@@ -73,7 +71,7 @@ impl World {
         }
         let markup = check_markup(p_json(p, "reply_markup"))?;
         let m = self.msg_mut(chat, id);
-        if m.is_caption || m.text.is_none() {
+        if m.text.is_none() {
             return Err(bad("there is no text in the message to edit"));
         }
         let same = m.text.as_deref() == Some(r.text.as_str())
@@ -90,41 +88,6 @@ impl World {
         m.entities = r.entities;
         m.sent_text = Some(text);
         // Like Telegram: an edit without reply_markup removes the inline keyboard.
-        m.reply_markup = markup;
-        m.edit_date = Some(now());
-        Ok(self.msg_json_by_id(chat, id, true))
-    }
-
-    pub(super) fn edit_message_caption(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        let id = self.editable(chat, p)?;
-        let caption = p_str(p, "caption").unwrap_or_default();
-        let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
-        let r = render(&caption, parse_mode.as_deref())?;
-        if utf16_len(&r.text) > MAX_CAPTION_LEN {
-            return Err(bad("message caption is too long"));
-        }
-        let markup = check_markup(p_json(p, "reply_markup"))?;
-        let m = self.msg_mut(chat, id);
-        if m.media.is_none() {
-            return Err(bad("there is no caption in the message to edit"));
-        }
-        let current = m.text.clone().unwrap_or_default();
-        if current == r.text
-            && m.entities == r.entities
-            && inline_markup(&m.reply_markup) == inline_markup(&markup)
-        {
-            return Err(bad(
-                "message is not modified: specified new message content and reply markup are \
-                 exactly the same as a current content and reply markup of the message",
-            ));
-        }
-        m.history.push(current);
-        m.text = (!r.text.is_empty()).then_some(r.text);
-        m.is_caption = true;
-        m.entities = r.entities;
-        m.sent_text = Some(caption);
         m.reply_markup = markup;
         m.edit_date = Some(now());
         Ok(self.msg_json_by_id(chat, id, true))
@@ -187,95 +150,6 @@ impl World {
             }
         }
         Ok(json!(true))
-    }
-
-    pub(super) fn copy_message(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let from_chat = self.chat_param(p, "from_chat_id")?;
-        let src_id = World::message_id_param(p)?;
-        let src = self
-            .chat(from_chat)
-            .live_msg(src_id)
-            .cloned()
-            .ok_or_else(|| bad("message to copy not found"))?;
-        if src.service.is_some() || src.media.as_deref() == Some("invoice") {
-            return Err(bad("message can't be copied"));
-        }
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_can_send(chat)?;
-        let (thread, reply_to) = self.target(chat, p)?;
-        let markup = check_markup(p_json(p, "reply_markup"))?;
-        let id = self.alloc_msg_id(chat);
-        let mut m = MsgRec::new(id, BOT_ID, thread);
-        m.reply_to = reply_to;
-        m.text = src.text.clone();
-        m.is_caption = src.is_caption;
-        m.entities = src.entities.clone();
-        m.content = src.content.clone();
-        m.media = src.media.clone();
-        if let Some(caption) = p_str(p, "caption") {
-            let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
-            let r = render(&caption, parse_mode.as_deref())?;
-            if utf16_len(&r.text) > MAX_CAPTION_LEN {
-                return Err(bad("message caption is too long"));
-            }
-            m.text = Some(r.text);
-            m.entities = r.entities;
-            m.is_caption = true;
-            m.sent_text = Some(caption);
-        }
-        m.reply_markup = markup;
-        self.insert_msg(chat, m);
-        Ok(json!({ "message_id": id }))
-    }
-
-    pub(super) fn send_media(&mut self, p: &Value, kind: &str) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_can_send(chat)?;
-        let (thread, reply_to) = self.target(chat, p)?;
-        let file = p_get(p, kind)
-            .cloned()
-            .ok_or_else(|| bad(&format!("there is no {kind} in the request")))?;
-        let markup = check_markup(p_json(p, "reply_markup"))?;
-        let id = self.alloc_msg_id(chat);
-        let tag = format!("{}_{id}", chat.unsigned_abs());
-        let (file_name, size, mime) = match &file {
-            Value::Object(o) => (
-                o.get("file_name")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                o.get("size").and_then(Value::as_u64).unwrap_or(0),
-                o.get("content_type")
-                    .and_then(Value::as_str)
-                    .filter(|m| m.contains('/'))
-                    .map(str::to_owned),
-            ),
-            _ => (None, 1024, None),
-        };
-        let mut m = MsgRec::new(id, BOT_ID, thread);
-        m.reply_to = reply_to;
-        let media = if kind == "photo" {
-            fake_photo_sizes(&tag, size)
-        } else {
-            fake_document(&tag, file_name.as_deref(), size, mime.as_deref())
-        };
-        m.content.insert(kind.to_owned(), media);
-        m.media = Some(kind.to_owned());
-        if let Some(caption) = p_str(p, "caption") {
-            let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
-            let r = render(&caption, parse_mode.as_deref())?;
-            if utf16_len(&r.text) > MAX_CAPTION_LEN {
-                return Err(bad("message caption is too long"));
-            }
-            if !r.text.is_empty() {
-                m.text = Some(r.text);
-                m.is_caption = true;
-                m.entities = r.entities;
-            }
-            m.sent_text = Some(caption);
-        }
-        m.reply_markup = markup;
-        self.insert_msg(chat, m);
-        Ok(self.msg_json_by_id(chat, id, true))
     }
 
     pub(super) fn set_message_reaction(&self, p: &Value) -> Result<Value, ApiErr> {

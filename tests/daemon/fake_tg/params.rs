@@ -1,6 +1,6 @@
-//! Reading request parameters leniently (JSON values or the strings a form sends) and the checks
-//! most methods share: the chat exists and the bot may act or send there, the target thread and
-//! replied-to message exist, and `reply_markup` is a keyboard Telegram would accept.
+//! Reading request parameters (typed as teloxide sends them in JSON) and the checks most methods
+//! share: the chat exists and the bot may act or send there, the target thread and replied-to
+//! message exist, and `reply_markup` is a keyboard Telegram would accept.
 
 use serde_json::Value;
 
@@ -12,36 +12,19 @@ pub(super) fn p_get<'a>(p: &'a Value, k: &str) -> Option<&'a Value> {
 }
 
 pub(super) fn p_i64(p: &Value, k: &str) -> Option<i64> {
-    match p_get(p, k)? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    p_get(p, k)?.as_i64()
 }
 
 pub(super) fn p_str(p: &Value, k: &str) -> Option<String> {
-    match p_get(p, k)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
+    p_get(p, k)?.as_str().map(str::to_owned)
 }
 
 pub(super) fn p_bool(p: &Value, k: &str) -> bool {
-    match p_get(p, k) {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s == "true" || s == "1",
-        Some(Value::Number(n)) => n.as_i64() == Some(1),
-        _ => false,
-    }
+    p_get(p, k).and_then(Value::as_bool).unwrap_or(false)
 }
 
 pub(super) fn p_json(p: &Value, k: &str) -> Option<Value> {
-    match p_get(p, k)? {
-        Value::String(s) => serde_json::from_str(s).ok(),
-        v => Some(v.clone()),
-    }
+    p_get(p, k).cloned()
 }
 
 pub(super) fn p_i32(p: &Value, k: &str) -> Option<i32> {

@@ -1,9 +1,7 @@
-//! Sending and editing: threads, keyboards and edits, `parse_mode` validation, pins, and
-//! documents, photos and copies.
+//! Sending and editing: threads, keyboards and edits, `parse_mode` validation, and pins.
 
-use serde_json::json;
 use teloxide::prelude::*;
-use teloxide::types::{InputFile, MessageEntityKind, MessageId, ParseMode, ReplyParameters};
+use teloxide::types::{MessageEntityKind, MessageId, ParseMode, ReplyParameters};
 use teloxide::{ApiError, RequestError};
 
 use super::{drain, forum_setup, kb, only_message, thread};
@@ -27,6 +25,7 @@ async fn send_message_with_thread_keyboard_and_edits() {
     assert_eq!(sent.reply_to_message().map(|r| r.id.0), Some(t));
 
     let stored = tg.message(chat, sent.id.0).expect("stored");
+    assert_eq!(stored.thread, Some(t));
     assert_eq!(
         stored.buttons(),
         vec![
@@ -243,80 +242,4 @@ async fn pinning() {
         .await
         .expect("unpin");
     assert!(tg.pinned_messages(chat).is_empty());
-}
-
-#[tokio::test]
-async fn documents_photos_and_copies() {
-    let (tg, bot, chat, alice) = forum_setup().await;
-    let t = tg.create_topic(chat, &alice, "Files");
-    let doc = bot
-        .send_document(
-            ChatId(chat),
-            InputFile::memory(b"hello world".to_vec()).file_name("report.txt"),
-        )
-        .caption("the <b>report</b>")
-        .parse_mode(ParseMode::Html)
-        .message_thread_id(thread(t))
-        .reply_markup(kb(&[&[("Ack", "ack")]]))
-        .await
-        .expect("sendDocument");
-    let d = doc.document().expect("document");
-    assert_eq!(d.file_name.as_deref(), Some("report.txt"));
-    assert_eq!(d.file.size, 11);
-    assert_eq!(doc.caption(), Some("the report"));
-    assert_eq!(doc.thread_id, Some(thread(t)));
-    let params = tg.last_request("sendDocument").expect("logged");
-    assert_eq!(params["document"]["file_name"], json!("report.txt"));
-    assert_eq!(params["chat_id"], json!(chat));
-    assert_eq!(
-        params["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
-        json!("ack")
-    );
-    let stored = tg.message(chat, doc.id.0).expect("stored");
-    assert_eq!(stored.media.as_deref(), Some("document"));
-    assert_eq!(stored.text, "the report");
-
-    let recaptioned = bot
-        .edit_message_caption(ChatId(chat), doc.id)
-        .caption("final report")
-        .await
-        .expect("editMessageCaption");
-    assert_eq!(recaptioned.caption(), Some("final report"));
-    assert_eq!(
-        tg.message(chat, doc.id.0).map(|m| m.edits),
-        Some(vec!["the report".to_owned()])
-    );
-    bot.set_message_reaction(ChatId(chat), doc.id)
-        .await
-        .expect("setMessageReaction");
-
-    let photo = bot
-        .send_photo(
-            ChatId(chat),
-            InputFile::memory(vec![0u8; 100]).file_name("p.jpg"),
-        )
-        .await
-        .expect("sendPhoto");
-    assert!(photo.photo().is_some());
-
-    // copyMessage: a user's private message relayed into a topic.
-    tg.start_bot(&alice);
-    let src = tg.private_text(&alice, "please help");
-    let copied = bot
-        .copy_message(ChatId(chat), ChatId(alice.id), MessageId(src))
-        .message_thread_id(thread(t))
-        .await
-        .expect("copyMessage");
-    let copy = tg.message(chat, copied.0).expect("copy stored");
-    assert_eq!(copy.text, "please help");
-    assert_eq!(copy.thread, Some(t));
-    assert!(copy.is_from_bot());
-    let err = bot
-        .copy_message(ChatId(chat), ChatId(alice.id), MessageId(9_999))
-        .await
-        .expect_err("missing source");
-    assert!(matches!(
-        err,
-        RequestError::Api(ApiError::MessageToCopyNotFound)
-    ));
 }
