@@ -1,10 +1,10 @@
-//! The message methods: `sendMessage`, the edits, deletes, reactions and pins, each with the
-//! checks and error texts of the real Bot API.
+//! The message methods the daemon calls: `sendMessage`, `editMessageText` and `pinChatMessage`,
+//! each with the checks and error texts of the real Bot API.
 
 use serde_json::{json, Value};
 
 use super::http::{bad, forbidden, ApiErr};
-use super::params::{check_markup, inline_markup, p_i32, p_json, p_str};
+use super::params::{check_markup, inline_markup, p_json, p_str};
 use super::render::render;
 use super::state::{now, utf16_len, MsgRec, World};
 use super::BOT_ID;
@@ -93,75 +93,6 @@ impl World {
         Ok(self.msg_json_by_id(chat, id, true))
     }
 
-    pub(super) fn edit_message_reply_markup(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        let id = self.editable(chat, p)?;
-        let markup = check_markup(p_json(p, "reply_markup"))?;
-        let m = self.msg_mut(chat, id);
-        if inline_markup(&m.reply_markup) == inline_markup(&markup) {
-            return Err(bad(
-                "message is not modified: specified new message content and reply markup are \
-                 exactly the same as a current content and reply markup of the message",
-            ));
-        }
-        m.history.push(m.text.clone().unwrap_or_default());
-        m.reply_markup = markup;
-        m.edit_date = Some(now());
-        Ok(self.msg_json_by_id(chat, id, true))
-    }
-
-    pub(super) fn delete_message(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        let id = World::message_id_param(p)?;
-        let c = self.chat(chat);
-        let m = c
-            .live_msg(id)
-            .ok_or_else(|| bad("message to delete not found"))?;
-        if c.is_group() && m.from != BOT_ID && !self.rights(chat).delete_messages() {
-            return Err(bad("message can't be deleted"));
-        }
-        if c.topics.contains_key(&id) {
-            // The root of a topic cannot be deleted on its own (use deleteForumTopic).
-            return Err(bad("message can't be deleted"));
-        }
-        self.msg_mut(chat, id).deleted = true;
-        Ok(json!(true))
-    }
-
-    pub(super) fn delete_messages(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        let ids = p_json(p, "message_ids")
-            .and_then(|v| v.as_array().cloned())
-            .ok_or_else(|| bad("message identifiers are not specified"))?;
-        let may_delete_others = self.rights(chat).delete_messages() || !self.chat(chat).is_group();
-        let c = self.chat_mut(chat);
-        for id in ids.iter().filter_map(Value::as_i64) {
-            let Ok(id) = i32::try_from(id) else { continue };
-            if c.topics.contains_key(&id) {
-                continue;
-            }
-            if let Some(m) = c.messages.get_mut(&id) {
-                if m.from == BOT_ID || may_delete_others {
-                    m.deleted = true;
-                }
-            }
-        }
-        Ok(json!(true))
-    }
-
-    pub(super) fn set_message_reaction(&self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        let id = World::message_id_param(p)?;
-        match self.chat(chat).live_msg(id) {
-            Some(_) => Ok(json!(true)),
-            None => Err(bad("MESSAGE_ID_INVALID")),
-        }
-    }
-
     fn check_pin_rights(&self, chat: i64) -> Result<(), ApiErr> {
         if self.chat(chat).is_group() && !self.rights(chat).pin_messages() {
             return Err(bad(
@@ -190,32 +121,6 @@ impl World {
         self.msg_mut(chat, id).pinned_at = Some(at);
         // Telegram posts a "pinned a message" service message (delivered in groups).
         self.service_message(chat, thread, BOT_ID, "pinned_message", pinned_json);
-        Ok(json!(true))
-    }
-
-    pub(super) fn unpin_chat_message(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        self.check_pin_rights(chat)?;
-        let target = match p_i32(p, "message_id") {
-            Some(id) => {
-                self.chat(chat)
-                    .live_msg(id)
-                    .ok_or_else(|| bad("message to unpin not found"))?;
-                Some(id)
-            }
-            None => self
-                .chat(chat)
-                .messages
-                .values()
-                .filter(|m| !m.deleted)
-                .filter_map(|m| m.pinned_at.map(|at| (at, m.id)))
-                .max()
-                .map(|(_, id)| id),
-        };
-        if let Some(id) = target {
-            self.msg_mut(chat, id).pinned_at = None;
-        }
         Ok(json!(true))
     }
 }

@@ -73,22 +73,6 @@ async fn send_message_with_thread_keyboard_and_edits() {
     assert_eq!(stored.entities.len(), 1);
 
     let err = bot
-        .edit_message_reply_markup(ChatId(chat), sent.id)
-        .reply_markup(kb(&[&[("Reopen", "reopen:1")]]))
-        .await
-        .expect_err("same markup");
-    assert!(matches!(
-        err,
-        RequestError::Api(ApiError::MessageNotModified)
-    ));
-    bot.edit_message_reply_markup(ChatId(chat), sent.id)
-        .await
-        .expect("remove markup");
-    assert!(tg
-        .message(chat, sent.id.0)
-        .is_some_and(|m| m.reply_markup.is_none()));
-
-    let err = bot
         .edit_message_text(ChatId(chat), MessageId(99_999), "x")
         .await
         .expect_err("unknown message");
@@ -236,10 +220,4 @@ async fn pinning() {
     // The bot's service message is not something it "said".
     assert_eq!(tg.bot_messages_in(chat, None).len(), 1);
     assert_eq!(tg.messages_in(chat, None).len(), 2);
-
-    bot.unpin_chat_message(ChatId(chat))
-        .message_id(sent.id)
-        .await
-        .expect("unpin");
-    assert!(tg.pinned_messages(chat).is_empty());
 }
