@@ -74,13 +74,13 @@ impl FakeTelegram {
     /// A user creates a topic: the topic exists and the `forum_topic_created` service message
     /// (message id == thread id, `is_topic_message: true`) is delivered. Returns the thread id.
     pub fn create_topic(&self, chat: i64, user: &FakeUser, name: &str) -> i32 {
-        self.mutate(|w| w.create_topic(chat, user.id, name, None, true))
+        self.mutate(|w| w.create_topic(chat, user.id, name, true))
     }
 
     /// Like [`create_topic`](Self::create_topic) but without an update: simulates topics that
     /// existed before the bot joined.
     pub fn create_topic_silently(&self, chat: i64, user: &FakeUser, name: &str) -> i32 {
-        self.mutate(|w| w.create_topic(chat, user.id, name, None, false))
+        self.mutate(|w| w.create_topic(chat, user.id, name, false))
     }
 
     /// A user closes a topic; delivers `forum_topic_closed`. Returns the service message id.

@@ -150,7 +150,6 @@ pub(super) fn fake_topic(chat: i64, thread: i32, t: &TopicRec) -> FakeTopic {
         thread_id: thread,
         name: t.name.clone(),
         icon_color: t.icon_color,
-        icon_custom_emoji_id: t.icon_custom_emoji_id.clone(),
         closed: t.closed,
         deleted: t.deleted,
         created_by: t.created_by,

@@ -45,10 +45,6 @@ impl BotRights {
         self.is_admin && self.can_manage_topics
     }
 
-    pub(super) fn delete_messages(&self) -> bool {
-        self.is_admin && self.can_delete_messages
-    }
-
     pub(super) fn pin_messages(&self) -> bool {
         self.is_admin && self.can_pin_messages
     }
@@ -134,9 +130,8 @@ pub struct FakeTopic {
     pub thread_id: i32,
     pub name: String,
     pub icon_color: u32,
-    pub icon_custom_emoji_id: Option<String>,
     pub closed: bool,
     pub deleted: bool,
-    /// User id (or [`BOT_ID`]) of the creator.
+    /// User id of the creator.
     pub created_by: i64,
 }

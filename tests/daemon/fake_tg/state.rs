@@ -46,7 +46,6 @@ pub(super) enum ChatKind {
 pub(super) struct TopicRec {
     pub(super) name: String,
     pub(super) icon_color: u32,
-    pub(super) icon_custom_emoji_id: Option<String>,
     pub(super) closed: bool,
     pub(super) deleted: bool,
     pub(super) created_by: i64,

@@ -1,10 +1,10 @@
-//! Forum topics: creating one (by a user or `createForumTopic`), `editForumTopic`, closing and
-//! reopening, deleting (by the API or silently, as a user in the app does), and who may do what.
+//! Forum topics: users create and delete them (injection), the bot renames them with
+//! `editForumTopic` and closes and reopens them, when its rights allow.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::http::{bad, ApiErr};
-use super::params::{p_i32, p_i64, p_str};
+use super::params::{p_i32, p_str};
 use super::state::{MsgRec, TopicRec, World};
 use super::{FakeTelegram, BOT_ID, TOPIC_COLORS};
 
@@ -24,7 +24,6 @@ impl World {
         chat: i64,
         creator: i64,
         name: &str,
-        icon_color: Option<u32>,
         deliver: bool,
     ) -> i32 {
         assert!(
@@ -33,13 +32,12 @@ impl World {
         );
         let id = self.alloc_msg_id(chat);
         let n = self.chat(chat).topics.len();
-        let color = icon_color.unwrap_or(TOPIC_COLORS[n % TOPIC_COLORS.len()]);
+        let color = TOPIC_COLORS[n % TOPIC_COLORS.len()];
         self.chat_mut(chat).topics.insert(
             id,
             TopicRec {
                 name: name.to_owned(),
                 icon_color: color,
-                icon_custom_emoji_id: None,
                 closed: false,
                 deleted: false,
                 created_by: creator,
@@ -82,78 +80,36 @@ impl World {
         }
     }
 
-    /// The bot may edit/close/reopen the topic: `can_manage_topics`, or it created the topic.
-    fn check_topic_rights(&self, chat: i64, thread: i32) -> Result<(), ApiErr> {
-        let created_by_bot = self
-            .chat(chat)
-            .live_topic(thread)
-            .is_some_and(|t| t.created_by == BOT_ID);
-        if self.rights(chat).manage_topics() || created_by_bot {
+    /// The bot may edit/close/reopen a topic (all made by users) only with `can_manage_topics`.
+    fn check_topic_rights(&self, chat: i64) -> Result<(), ApiErr> {
+        if self.rights(chat).manage_topics() {
             Ok(())
         } else {
             Err(bad("not enough rights to manage topics"))
         }
     }
 
-    pub(super) fn create_forum_topic(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        if !self.chat(chat).is_forum() {
-            return Err(bad("the chat is not a forum"));
-        }
-        if !self.rights(chat).manage_topics() {
-            return Err(bad("not enough rights to create a topic"));
-        }
-        let name = p_str(p, "name").unwrap_or_default();
-        check_topic_name(&name)?;
-        let color = p_i64(p, "icon_color").and_then(|c| u32::try_from(c).ok());
-        let emoji = p_str(p, "icon_custom_emoji_id").filter(|s| !s.is_empty());
-        let id = self.create_topic(chat, BOT_ID, &name, color, true);
-        let t = self.topic_mut(chat, id);
-        t.icon_custom_emoji_id = emoji.clone();
-        let mut topic = json!({
-            "message_thread_id": id,
-            "name": name,
-            "icon_color": t.icon_color,
-        });
-        if let Some(e) = emoji {
-            topic["icon_custom_emoji_id"] = json!(e);
-        }
-        Ok(topic)
-    }
-
     pub(super) fn edit_forum_topic(&mut self, p: &Value) -> Result<Value, ApiErr> {
         let chat = self.chat_param(p, "chat_id")?;
         self.check_member(chat)?;
         let thread = self.forum_topic_param(chat, p)?;
-        self.check_topic_rights(chat, thread)?;
+        self.check_topic_rights(chat)?;
+        // The daemon only renames topics; their icon is left as the user chose it.
         let name = p_str(p, "name");
         if let Some(n) = &name {
             check_topic_name(n)?;
         }
-        let emoji = p_str(p, "icon_custom_emoji_id");
         let t = self.topic_mut(chat, thread);
-        let mut edited = Map::new();
-        if let Some(n) = name.filter(|n| *n != t.name) {
-            t.name = n.clone();
-            edited.insert("name".to_owned(), json!(n));
-        }
-        if let Some(e) = emoji {
-            let new = (!e.is_empty()).then(|| e.clone());
-            if new != t.icon_custom_emoji_id {
-                t.icon_custom_emoji_id = new;
-                edited.insert("icon_custom_emoji_id".to_owned(), json!(e));
-            }
-        }
-        if edited.is_empty() {
+        let Some(name) = name.filter(|n| *n != t.name) else {
             return Err(bad("TOPIC_NOT_MODIFIED"));
-        }
+        };
+        t.name = name.clone();
         self.service_message(
             chat,
             Some(thread),
             BOT_ID,
             "forum_topic_edited",
-            Value::Object(edited),
+            json!({ "name": name }),
         );
         Ok(json!(true))
     }
@@ -162,7 +118,7 @@ impl World {
         let chat = self.chat_param(p, "chat_id")?;
         self.check_member(chat)?;
         let thread = self.forum_topic_param(chat, p)?;
-        self.check_topic_rights(chat, thread)?;
+        self.check_topic_rights(chat)?;
         let t = self.topic_mut(chat, thread);
         if t.closed == close {
             return Err(bad("TOPIC_NOT_MODIFIED"));
@@ -174,17 +130,6 @@ impl World {
             "forum_topic_reopened"
         };
         self.service_message(chat, Some(thread), BOT_ID, kind, json!({}));
-        Ok(json!(true))
-    }
-
-    pub(super) fn delete_forum_topic(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        let thread = self.forum_topic_param(chat, p)?;
-        if !self.rights(chat).delete_messages() {
-            return Err(bad("not enough rights to delete a topic"));
-        }
-        self.delete_topic(chat, thread);
         Ok(json!(true))
     }
 }
