@@ -1,5 +1,5 @@
-//! Chats and their members: `getChat`, `getChatMember`, `getChatAdministrators`, the member JSON
-//! of creators, administrators, members and the kicked bot, and the `my_chat_member` update.
+//! Chat members: `getChatMember`, the member JSON of creators, administrators, members and the
+//! kicked bot, and the `my_chat_member` update.
 
 use serde_json::{json, Value};
 
@@ -10,12 +10,6 @@ use super::state::{now, ChatKind, ChatRec, World};
 use super::BOT_ID;
 
 impl World {
-    pub(super) fn get_chat(&self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        Ok(self.chat_full_json(self.chat(chat)))
-    }
-
     /// The bot may always ask about itself, even in a group it was kicked from.
     pub(super) fn get_chat_member(&self, p: &Value) -> Result<Value, ApiErr> {
         let chat = self.chat_param(p, "chat_id")?;
@@ -24,32 +18,6 @@ impl World {
             self.check_member(chat)?;
         }
         self.member_json(self.chat(chat), user)
-    }
-
-    pub(super) fn get_chat_administrators(&self, p: &Value) -> Result<Value, ApiErr> {
-        let chat = self.chat_param(p, "chat_id")?;
-        self.check_member(chat)?;
-        let c = self.chat(chat);
-        let ChatKind::Supergroup {
-            rights,
-            creator,
-            admins,
-            ..
-        } = &c.kind
-        else {
-            return Err(bad("there are no administrators in the private chat"));
-        };
-        let mut out = Vec::new();
-        if let Some(u) = creator {
-            out.push(self.member_json(c, *u)?);
-        }
-        for u in admins.iter().filter(|u| Some(**u) != *creator) {
-            out.push(self.admin_json(*u, BotRights::full()));
-        }
-        if rights.is_admin {
-            out.push(self.admin_json(BOT_ID, *rights));
-        }
-        Ok(Value::Array(out))
     }
 
     fn member_json(&self, chat: &ChatRec, user: i64) -> Result<Value, ApiErr> {
@@ -133,53 +101,5 @@ impl World {
             "new_chat_member": new,
         });
         self.push_update("my_chat_member", payload);
-    }
-
-    fn chat_full_json(&self, chat: &ChatRec) -> Value {
-        let mut o = match &chat.kind {
-            ChatKind::Private => self.chat_json(chat),
-            ChatKind::Supergroup {
-                title, is_forum, ..
-            } => json!({
-                "id": chat.id,
-                "type": "supergroup",
-                "title": title,
-                "is_forum": is_forum,
-                "permissions": {
-                    "can_send_messages": true,
-                    "can_send_audios": true,
-                    "can_send_documents": true,
-                    "can_send_photos": true,
-                    "can_send_videos": true,
-                    "can_send_video_notes": true,
-                    "can_send_voice_notes": true,
-                    "can_send_polls": true,
-                    "can_send_other_messages": true,
-                    "can_add_web_page_previews": true,
-                    "can_change_info": false,
-                    "can_invite_users": true,
-                    "can_pin_messages": false,
-                    "can_manage_topics": false,
-                },
-            }),
-        };
-        o["accepted_gift_types"] = json!({
-            "unlimited_gifts": false,
-            "limited_gifts": false,
-            "unique_gifts": false,
-            "premium_subscription": false,
-        });
-        o["max_reaction_count"] = json!(11);
-        o["accent_color_id"] = json!(0);
-        let pinned = chat
-            .messages
-            .values()
-            .filter(|m| !m.deleted)
-            .filter_map(|m| m.pinned_at.map(|at| (at, m)))
-            .max_by_key(|(at, _)| *at);
-        if let Some((_, m)) = pinned {
-            o["pinned_message"] = self.msg_json(chat, m, false);
-        }
-        o
     }
 }

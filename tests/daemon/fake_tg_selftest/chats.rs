@@ -1,19 +1,16 @@
-//! Chats and groups: members, chat info and administrators, forum topic management, and commands
-//! per scope.
+//! Groups: the members `getChatMember` reports (the bot kicked too), forum topic management, and
+//! commands per scope.
 
 use serde_json::json;
 use teloxide::prelude::*;
-use teloxide::types::{
-    BotCommand, BotCommandScope, ChatFullInfoKind, ChatFullInfoPublicKind, ChatMemberKind,
-    Recipient, UpdateKind,
-};
+use teloxide::types::{BotCommand, BotCommandScope, ChatMemberKind, Recipient, UpdateKind};
 use teloxide::{ApiError, RequestError};
 
 use super::{forum_setup, take, thread};
 use crate::fake_tg::{BotRights, FakeTelegram, BOT_ID};
 
 #[tokio::test]
-async fn chat_member_chat_and_admins() {
+async fn chat_member_statuses() {
     let tg = FakeTelegram::start().await;
     let bot = tg.bot();
     let chat = tg.add_forum_group("Helpdesk");
@@ -53,29 +50,21 @@ async fn chat_member_chat_and_admins() {
         .expect("creator");
     assert!(owner.is_owner());
 
-    let full = bot.get_chat(ChatId(chat)).await.expect("getChat");
-    assert!(full.is_supergroup());
-    assert_eq!(full.title(), Some("Helpdesk"));
-    let is_forum = match &full.kind {
-        ChatFullInfoKind::Public(public) => matches!(
-            &public.kind,
-            ChatFullInfoPublicKind::Supergroup(sg) if sg.is_forum
-        ),
-        ChatFullInfoKind::Private(_) => false,
-    };
-    assert!(is_forum);
-
-    let admins = bot
-        .get_chat_administrators(ChatId(chat))
+    let helper = tg.add_user("Helper", None);
+    tg.add_admin(chat, &helper);
+    let member = bot
+        .get_chat_member(ChatId(chat), UserId(helper.id as u64))
         .await
-        .expect("admins");
-    assert_eq!(admins.len(), 2);
-
-    let private = bot
-        .get_chat(ChatId(boss.id))
+        .expect("administrator");
+    assert!(member.is_administrator());
+    let stranger = bot
+        .get_chat_member(ChatId(chat), UserId(1))
         .await
-        .expect("private getChat");
-    assert!(private.is_private());
+        .expect_err("unknown user");
+    assert!(matches!(
+        stranger,
+        RequestError::Api(ApiError::UserNotFound)
+    ));
 
     tg.kick_bot(chat);
     let err = bot

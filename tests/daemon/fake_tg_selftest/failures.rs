@@ -81,19 +81,25 @@ async fn faults_retry_after_and_logging() {
         let err = bot.send_message(ChatId(chat), "x").await.expect_err("403");
         assert!(matches!(err, RequestError::Api(ApiError::BotBlocked)));
     }
+    let me = UserId(crate::fake_tg::BOT_ID as u64);
     tg.fail_next(
-        "getChat",
+        "getChatMember",
         1,
         Fault::Custom {
             code: 400,
             description: "Bad Request: group is deactivated".into(),
         },
     );
-    let err = bot.get_chat(ChatId(chat)).await.expect_err("custom");
+    let err = bot
+        .get_chat_member(ChatId(chat), me)
+        .await
+        .expect_err("custom");
     assert!(matches!(err, RequestError::Api(ApiError::GroupDeactivated)));
-    tg.fail_next("getChat", 5, Fault::ChatNotFound);
+    tg.fail_next("getChatMember", 5, Fault::ChatNotFound);
     tg.clear_faults();
-    bot.get_chat(ChatId(chat)).await.expect("faults cleared");
+    bot.get_chat_member(ChatId(chat), me)
+        .await
+        .expect("faults cleared");
 }
 
 /// 5xx and unknown methods are checked with plain HTTP: teloxide sleeps 10 s on any 5xx.
