@@ -119,8 +119,6 @@ impl World {
             "reopenforumtopic" => self.set_topic_closed(p, false),
             "getchatmember" => self.get_chat_member(p),
             "setmycommands" => self.set_my_commands(p),
-            "deletemycommands" => self.delete_my_commands(p),
-            "getmycommands" => self.get_my_commands(p),
             _ => Err(not_found()),
         }
     }

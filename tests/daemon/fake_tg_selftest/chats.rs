@@ -188,37 +188,36 @@ async fn commands_per_scope() {
     .await
     .expect("default scope");
     bot.set_my_commands([BotCommand::new("close", "Close the ticket")])
-        .scope(BotCommandScope::AllGroupChats)
+        .scope(BotCommandScope::AllChatAdministrators)
         .await
-        .expect("group scope");
+        .expect("administrators' scope");
     bot.set_my_commands([BotCommand::new("stats", "Stats")])
         .scope(BotCommandScope::Chat {
             chat_id: Recipient::Id(ChatId(chat)),
         })
-        .language_code("de")
         .await
         .expect("chat scope");
     assert_eq!(tg.commands("default"), vec!["start", "help"]);
-    assert_eq!(tg.commands("all_group_chats"), vec!["close"]);
-    assert!(
-        tg.commands("chat").is_empty(),
-        "only set with a language code"
-    );
+    assert_eq!(tg.commands("all_chat_administrators"), vec!["close"]);
+    assert_eq!(tg.commands("chat"), vec!["stats"]);
     assert_eq!(
-        tg.command_set(&json!({"type": "chat", "chat_id": chat}), Some("de")),
+        tg.command_set(&json!({"type": "chat", "chat_id": chat})),
         Some(vec![("stats".to_owned(), "Stats".to_owned())])
     );
-    let got = bot
-        .get_my_commands()
-        .scope(BotCommandScope::AllGroupChats)
+    assert_eq!(tg.command_scopes().len(), 3);
+
+    // Setting a scope again replaces its menu; an empty list removes it.
+    bot.set_my_commands([BotCommand::new("help", "Help")])
         .await
-        .expect("getMyCommands");
-    assert_eq!(got, vec![BotCommand::new("close", "Close the ticket")]);
-    bot.delete_my_commands()
-        .scope(BotCommandScope::AllGroupChats)
+        .expect("default scope again");
+    assert_eq!(tg.commands("default"), vec!["help"]);
+    bot.set_my_commands(Vec::<BotCommand>::new())
+        .scope(BotCommandScope::AllChatAdministrators)
         .await
-        .expect("delete");
-    assert!(tg.commands("all_group_chats").is_empty());
+        .expect("empty list");
+    assert!(tg.commands("all_chat_administrators").is_empty());
+    assert_eq!(tg.command_scopes().len(), 2);
+
     let err = bot
         .set_my_commands([BotCommand::new("Bad-Name", "x")])
         .await
@@ -226,5 +225,9 @@ async fn commands_per_scope() {
     assert!(
         matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d == "Bad Request: BOT_COMMAND_INVALID")
     );
-    assert_eq!(tg.command_scopes().len(), 2);
+    assert_eq!(
+        tg.commands("default"),
+        vec!["help"],
+        "a refused set changes nothing"
+    );
 }
