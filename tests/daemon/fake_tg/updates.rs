@@ -1,6 +1,6 @@
 //! The update queue and `getUpdates`: update ids, offsets that acknowledge, long polls that wake
 //! on new updates, a newer poll superseding an older one (409), polls the client abandoned,
-//! redelivery of an acknowledged update, and the webhook methods the daemon calls before polling.
+//! and redelivery of an acknowledged update.
 
 use std::time::{Duration, Instant};
 
@@ -8,13 +8,15 @@ use serde_json::{json, Map, Value};
 
 use super::http::ApiErr;
 use super::log::RequestOutcome;
-use super::params::{p_bool, p_i64};
+use super::params::p_i64;
 use super::state::World;
 use super::FakeTelegram;
 
 /// Long polls are never held longer than this, whatever `timeout` the client asks for, so
 /// that a test never waits on a poll that the client has long given up on.
 const MAX_LONG_POLL: Duration = Duration::from_secs(9);
+/// The most updates one `getUpdates` hands out.
+const MAX_BATCH: usize = 100;
 
 #[derive(Clone, Debug)]
 pub(super) struct QueueEntry {
@@ -119,7 +121,6 @@ impl FakeTelegram {
     // ----- getUpdates --------------------------------------------------------------------------
 
     pub(super) async fn get_updates(&self, params: Value) -> Result<Value, ApiErr> {
-        let limit = p_i64(&params, "limit").unwrap_or(100).clamp(1, 100) as usize;
         let timeout = Duration::from_secs(p_i64(&params, "timeout").unwrap_or(0).max(0) as u64)
             .min(MAX_LONG_POLL);
         let deadline = Instant::now() + timeout;
@@ -165,7 +166,7 @@ impl FakeTelegram {
                     w.finish(seq, &Err(err.clone()));
                     return Some(Err(err));
                 }
-                let batch = w.take_batch(limit);
+                let batch = w.take_batch();
                 if !batch.is_empty() || Instant::now() >= deadline {
                     let res = Ok(Value::Array(batch));
                     w.finish(seq, &res);
@@ -224,26 +225,19 @@ impl World {
         self.wake = true;
     }
 
-    /// `offset` semantics of getUpdates: a positive offset confirms every update below it
-    /// (redelivered ones only after they were handed out again); a negative offset keeps only
-    /// the last `-offset` updates.
+    /// `offset` semantics of getUpdates: the offset confirms every update below it (redelivered
+    /// ones only after they were handed out again). The daemon's offsets are always positive.
     fn acknowledge(&mut self, offset: i64) {
         self.last_offset = Some(offset);
-        if offset > 0 {
-            self.queue
-                .retain(|e| !(e.id < offset && (!e.redelivered || e.handed_out)));
-        } else if offset < 0 {
-            let keep = usize::try_from(offset.unsigned_abs()).unwrap_or(usize::MAX);
-            self.queue.sort_by_key(|e| e.id);
-            let drop = self.queue.len().saturating_sub(keep);
-            self.queue.drain(..drop);
-        }
+        self.queue
+            .retain(|e| !(e.id < offset && (!e.redelivered || e.handed_out)));
     }
 
-    fn take_batch(&mut self, limit: usize) -> Vec<Value> {
+    /// Up to 100 updates, oldest first: Telegram's default `limit`, which the daemon keeps.
+    fn take_batch(&mut self) -> Vec<Value> {
         self.queue.sort_by_key(|e| e.id);
         let mut out = Vec::new();
-        for e in self.queue.iter_mut().take(limit) {
+        for e in self.queue.iter_mut().take(MAX_BATCH) {
             e.handed_out = true;
             *self.delivered.entry(e.id).or_insert(0) += 1;
             if let Some(u) = self.updates.get(&e.id) {
@@ -251,23 +245,5 @@ impl World {
             }
         }
         out
-    }
-
-    /// No webhook is ever set here (the daemon only polls), so its URL is always empty.
-    pub(super) fn get_webhook_info(&self) -> Result<Value, ApiErr> {
-        Ok(json!({
-            "url": "",
-            "has_custom_certificate": false,
-            "pending_update_count": self.queue.len(),
-        }))
-    }
-
-    /// The daemon calls `deleteWebhook` before it polls; `drop_pending_updates` loses the queue,
-    /// as on Telegram.
-    pub(super) fn delete_webhook(&mut self, p: &Value) -> Result<Value, ApiErr> {
-        if p_bool(p, "drop_pending_updates") {
-            self.queue.clear();
-        }
-        Ok(json!(true))
     }
 }
