@@ -17,8 +17,8 @@
 //!   is thread 1 conceptually, but its messages carry no `message_thread_id`; in this fake
 //!   `thread: None` means "General topic or a private chat", and a request with
 //!   `message_thread_id: 1` in a forum is accepted as the General topic.
-//! * Every service message the *bot* causes through the API in a group (topic created / edited /
-//!   closed / reopened, message pinned) is stored and also delivered to the bot as a `message`
+//! * Every service message the *bot* causes through the API in a group (topic renamed / closed /
+//!   reopened, message pinned) is stored and also delivered to the bot as a `message`
 //!   update with `from` = the bot, as real Telegram does for bots that see all group messages.
 //!   The daemon must therefore ignore its own service messages.
 //! * Updates are never forgotten (see [`FakeTelegram::redeliver`]).
@@ -41,8 +41,12 @@
 //! * `queries`: what tests read back about chats, messages and topics;
 //! * `render`, `html`: `parse_mode` validation and entity extraction.
 //!
-//! The fake keeps only what the daemon or a test uses: a Bot API method nobody calls answers
-//! 404 like any unknown method, and code no test uses fails the build (the benchmark that
+//! The fake keeps only what the daemon uses: the Bot API methods it calls (`getMe`,
+//! `deleteWebhook`, `getUpdates`, `sendMessage` and `editMessageText` in HTML, `pinChatMessage`,
+//! `editForumTopic`, `closeForumTopic`, `reopenForumTopic`, `sendInvoice`, `answerCallbackQuery`,
+//! `answerPreCheckoutQuery`, `setMyCommands`, `getChatMember`) with the parameters it sends,
+//! plus the test side: what users do, faults, the request log and queries. Any other method
+//! answers 404 like an unknown one, and code no test uses fails the build (the benchmark that
 //! shares this file allows dead code where it includes it).
 
 // Each submodule names its file: benches/worst_inputs.rs loads this file through `#[path]`, and

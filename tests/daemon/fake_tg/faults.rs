@@ -77,8 +77,8 @@ impl FakeTelegram {
         self.mutate(|w| w.faults.clear());
     }
 
-    /// Telegram flood-limits the chat: every message the bot sends into it (`send*`, `copy*`,
-    /// `forward*`) fails with 429 and `retry_after = secs`, again and again, until
+    /// Telegram flood-limits the chat: every message the bot sends into it (`sendMessage`,
+    /// `sendInvoice`) fails with 429 and `retry_after = secs`, again and again, until
     /// [`unflood`](Self::unflood). Edits, answers and other chats are not affected.
     pub fn flood(&self, chat: i64, secs: u32) {
         self.mutate(|w| {
@@ -94,12 +94,10 @@ impl FakeTelegram {
 }
 
 impl World {
-    /// The fault this call meets, if any. A flooded chat refuses every send (`send*`, `copy*`,
-    /// `forward*`) before any injected fault is used up.
+    /// The fault this call meets, if any. A flooded chat refuses every send (`send*`) before any
+    /// injected fault is used up.
     pub(super) fn fault_for(&mut self, method: &str, params: &Value) -> Option<Fault> {
-        let sends = method.starts_with("send")
-            || method.starts_with("copy")
-            || method.starts_with("forward");
+        let sends = method.starts_with("send");
         let flood = p_i64(params, "chat_id")
             .and_then(|c| self.flooded.get(&c).copied())
             .filter(|_| sends)

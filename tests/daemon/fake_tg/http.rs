@@ -101,8 +101,8 @@ impl FakeTelegram {
 }
 
 impl World {
-    /// Routes a Bot API method (lower-cased) to its implementation. A method neither the daemon
-    /// nor a test calls is not implemented: it answers 404 like any unknown method.
+    /// Routes a Bot API method (lower-cased) to its implementation. Only the methods the daemon
+    /// calls are implemented; any other answers 404 like an unknown method.
     fn call(&mut self, method: &str, p: &Value) -> Result<Value, ApiErr> {
         match method {
             "getme" => Ok(World::me_json()),

@@ -13,7 +13,7 @@ use super::FakeTelegram;
 pub enum RequestOutcome {
     /// Still being processed (a long poll in progress).
     InFlight,
-    /// The client disconnected before the answer (e.g. teloxide dropped a long poll on
+    /// The client disconnected before the answer (e.g. the daemon dropped its long poll on
     /// shutdown); nothing was handed out.
     Abandoned,
     Ok,
