@@ -7,7 +7,7 @@ use entity::workspaces::Model as Workspace;
 use crate::app::effects::Notice;
 use crate::app::work::access::begin;
 use crate::app::work::{AppResult, Caller, Ctx, Origin, Work};
-use crate::domain::sla::{self as cal};
+
 use crate::store::{self, timers::TimerKind};
 
 /// Reads `30m`, `2h`, `1d`, `1h30m`, `90` (minutes); at most a year.
@@ -50,15 +50,13 @@ pub async fn set_reminder(
     let r =
         store::sla::add_reminder(&w.tx, ws.id, t.id, caller.profile.id, due, &text, w.now).await?;
     w.set_timer(TimerKind::Reminder, r.id, due).await?;
-    let tz = cal::parse_tz(&ws.time_zone).unwrap_or(chrono_tz::UTC);
     w.reply(
         caller,
         Notice::ReminderSet {
             number: t.number,
-            due: due
-                .with_timezone(&tz)
-                .format("%a %d %b %H:%M %Z")
-                .to_string(),
+            due: String::new(),
+            due_at: Some(due),
+            zone: Some(ws.time_zone.clone()),
         },
     )
     .await?;
@@ -117,7 +115,6 @@ pub async fn reminder_rows<C: sea_orm::ConnectionTrait>(
     ws: &Workspace,
     user: i64,
 ) -> AppResult<Vec<crate::app::effects::ReminderRow>> {
-    let tz = cal::parse_tz(&ws.time_zone).unwrap_or(chrono_tz::UTC);
     let mut out = Vec::new();
     for r in store::sla::pending_reminders(db, ws.id, user).await? {
         let number = store::tickets::get(db, r.ticket_id)
@@ -126,11 +123,9 @@ pub async fn reminder_rows<C: sea_orm::ConnectionTrait>(
         out.push(crate::app::effects::ReminderRow {
             id: r.id,
             number,
-            due: r
-                .due_at
-                .with_timezone(&tz)
-                .format("%a %d %b %H:%M %Z")
-                .to_string(),
+            due: String::new(),
+            due_at: Some(r.due_at),
+            zone: Some(ws.time_zone.clone()),
             text: r.text,
         });
     }

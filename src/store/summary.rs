@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::sla::Fired;
 use super::users::display_name;
-use crate::domain::sla as cal;
 use crate::domain::ticket::{Priority, Status};
 use entity::kinds::TicketStatus;
 
@@ -47,6 +46,15 @@ pub struct TicketSummary {
 /// One SLA clock as shown on the card and in `/info`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlaLine {
+    /// When it is due, and the workspace's time zone to show it in; `None` while paused.
+    /// Absent in lines stored before render chose the words (they carry `due` instead).
+    #[serde(default)]
+    pub due_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// Working seconds left, negative once late. Absent in older lines (they carry `left`).
+    #[serde(default)]
+    pub left_secs: Option<i64>,
     /// The due time in the workspace's zone; empty while paused.
     pub due: String,
     /// Working time left ("1 h 20 min"; negative once late).
@@ -110,11 +118,13 @@ async fn lines<C: sea_orm::ConnectionTrait>(
     let Some(ws) = super::workspaces::get(db, t.workspace_id).await? else {
         return Ok((None, None));
     };
-    let tz = cal::parse_tz(&ws.time_zone).unwrap_or(chrono_tz::UTC);
-    let fmt = |d: DateTime<Utc>| d.with_timezone(&tz).format("%a %d %b %H:%M %Z").to_string();
+    // Render words the times; `due` and `left` stay empty (they are for older rows).
     let line = |due: DateTime<Utc>, breached: bool| SlaLine {
-        due: fmt(due),
-        left: cal::human_secs((due - now).num_seconds()),
+        due_at: Some(due),
+        zone: Some(ws.time_zone.clone()),
+        left_secs: Some((due - now).num_seconds()),
+        due: String::new(),
+        left: String::new(),
         breached: breached || due <= now,
         paused: false,
     };
@@ -128,8 +138,11 @@ async fn lines<C: sea_orm::ConnectionTrait>(
                 Some(p) => {
                     let left = i64::from(p.resolution_minutes) * 60 - t.resolution_used_secs;
                     Some(SlaLine {
+                        due_at: None,
+                        zone: None,
+                        left_secs: Some(left),
                         due: String::new(),
-                        left: cal::human_secs(left),
+                        left: String::new(),
                         breached: t.sla_fired & Fired::RESOLUTION_BREACH != 0 || left <= 0,
                         paused: true,
                     })

@@ -336,7 +336,11 @@ pub enum Notice {
     SlaAlert {
         ticket: TicketSummary,
         kind: SlaAlertKind,
+        /// Kept for rows written before render chose the words; empty now.
         left: String,
+        /// Seconds left until the breach (a warning) or 0.
+        #[serde(default)]
+        left_secs: Option<i64>,
     },
     /// An escalation post: by a person (`/escalate`) or a rule (`by: None`), naming admins when
     /// the rule says so.
@@ -353,7 +357,13 @@ pub enum Notice {
     RemindUsage,
     ReminderSet {
         number: i64,
+        /// Kept for rows written before render chose the words; empty now.
         due: String,
+        #[serde(default)]
+        due_at: Option<chrono::DateTime<chrono::Utc>>,
+        /// The workspace's time zone, to show `due_at` in.
+        #[serde(default)]
+        zone: Option<String>,
     },
     Reminder {
         ticket: TicketSummary,

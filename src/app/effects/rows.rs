@@ -31,7 +31,13 @@ pub struct EscalationRow {
 pub struct ReminderRow {
     pub id: i64,
     pub number: i64,
+    /// Kept for rows written before render chose the words; empty now.
     pub due: String,
+    #[serde(default)]
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The workspace's time zone, to show `due_at` in.
+    #[serde(default)]
+    pub zone: Option<String>,
     pub text: String,
 }
 

@@ -12,7 +12,6 @@ use super::policy::{
 use crate::app::effects::{Notice, SlaAlertKind};
 use crate::app::work::{AppResult, Changed, Work};
 use crate::domain::escalation::Happened;
-use crate::domain::sla::{self as cal};
 use crate::domain::ticket::{Actor, Status};
 use crate::store::{self, audit::Entry, sla::Fired, timers::TimerKind};
 
@@ -227,7 +226,8 @@ pub async fn fire(w: &mut Work, kind: TimerKind, ticket: i64) -> AppResult<()> {
     let notice = Notice::SlaAlert {
         ticket: summary,
         kind: alert,
-        left: cal::human_secs(left.max(0)),
+        left: String::new(),
+        left_secs: Some(left.max(0)),
     };
     if warning {
         if let Some(a) = t.assignee_id {

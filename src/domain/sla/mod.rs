@@ -34,8 +34,7 @@
 //! - `zone.rs`: local wall-clock times to UTC instants across daylight-saving changes.
 //! - `calendar.rs`: the arithmetic itself, [`Calendar`] and [`BusinessHours`], built on the two
 //!   above.
-//! - `text.rs`: the other texts an SLA policy is set up with (holiday dates, zone names) and
-//!   spans of working time as people read them ([`human_secs`]).
+//! - `text.rs`: the other texts an SLA policy is set up with (holiday dates, zone names).
 
 mod calendar;
 mod text;
@@ -43,7 +42,7 @@ mod week;
 mod zone;
 
 pub use calendar::{BusinessHours, Calendar};
-pub use text::{human_secs, parse_date, parse_tz, DateProblem, UnknownTimeZone};
+pub use text::{parse_date, parse_tz, DateProblem, UnknownTimeZone};
 pub use week::{
     check_week, day_name, format_week, parse_week, read_week, weekly_minutes, Interval, Week,
     WeekProblem, MAX_INTERVALS_PER_DAY, MINUTES_PER_DAY, MIN_WEEKLY_MINUTES, WEEK_EXAMPLE,

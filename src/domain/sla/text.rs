@@ -1,5 +1,5 @@
 //! The small texts around an SLA calendar: holiday dates and time zones as admins type them
-//! ([`parse_date`], [`parse_tz`]), and spans of working time as people read them ([`human_secs`]).
+//! ([`parse_date`], [`parse_tz`]).
 //!
 //! They are not part of a schedule's syntax (that is `week.rs`) nor of the arithmetic (that is
 //! `calendar.rs`), but they are read and written wherever an SLA calendar is set up or shown, so
@@ -64,46 +64,12 @@ pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz, UnknownTimeZone> {
         })
 }
 
-/// A readable span: "45 min", "3 h 05 min", "2 d 4 h" (for negative, prefix "-").
-///
-/// Under a minute it reads "30 s"; larger units drop what is below the next
-/// unit down (days show hours, not minutes), truncating.
-pub fn human_secs(secs: i64) -> String {
-    const MINUTE: u64 = 60;
-    const HOUR: u64 = 60 * MINUTE;
-    const DAY: u64 = 24 * HOUR;
-    let sign = if secs < 0 { "-" } else { "" };
-    let secs = secs.unsigned_abs();
-    let body = if secs < MINUTE {
-        format!("{secs} s")
-    } else if secs < HOUR {
-        format!("{} min", secs / MINUTE)
-    } else if secs < DAY {
-        let (hours, minutes) = (secs / HOUR, secs % HOUR / MINUTE);
-        if minutes == 0 {
-            format!("{hours} h")
-        } else {
-            format!("{hours} h {minutes:02} min")
-        }
-    } else {
-        let (days, hours) = (secs / DAY, secs % DAY / HOUR);
-        if hours == 0 {
-            format!("{days} d")
-        } else {
-            format!("{days} d {hours} h")
-        }
-    };
-    format!("{sign}{body}")
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod tests {
     use chrono_tz::Tz;
 
     use super::*;
-
-    const HOUR: i64 = 3600;
 
     #[test]
     fn parse_date_wants_iso_dates() {
@@ -136,19 +102,5 @@ mod tests {
                 typed: "Mars/Olympus".into()
             })
         );
-    }
-
-    #[test]
-    fn human_secs_reads_naturally() {
-        assert_eq!(human_secs(0), "0 s");
-        assert_eq!(human_secs(59), "59 s");
-        assert_eq!(human_secs(45 * 60), "45 min");
-        assert_eq!(human_secs(45 * 60 + 59), "45 min");
-        assert_eq!(human_secs(2 * HOUR), "2 h");
-        assert_eq!(human_secs(3 * HOUR + 5 * 60), "3 h 05 min");
-        assert_eq!(human_secs(2 * 24 * HOUR + 4 * HOUR + 59 * 60), "2 d 4 h");
-        assert_eq!(human_secs(3 * 24 * HOUR), "3 d");
-        assert_eq!(human_secs(-(3 * HOUR + 5 * 60)), "-3 h 05 min");
-        assert!(human_secs(i64::MIN).starts_with('-'));
     }
 }

@@ -128,3 +128,74 @@ mod tests {
         );
     }
 }
+
+/// A readable span: "45 min", "3 h 05 min", "2 d 4 h" (for negative, prefix "-").
+///
+/// Under a minute it reads "30 s"; larger units drop what is below the next
+/// unit down (days show hours, not minutes), truncating.
+pub(super) fn span(secs: i64) -> String {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    let sign = if secs < 0 { "-" } else { "" };
+    let secs = secs.unsigned_abs();
+    let body = if secs < MINUTE {
+        format!("{secs} s")
+    } else if secs < HOUR {
+        format!("{} min", secs / MINUTE)
+    } else if secs < DAY {
+        let (hours, minutes) = (secs / HOUR, secs % HOUR / MINUTE);
+        if minutes == 0 {
+            format!("{hours} h")
+        } else {
+            format!("{hours} h {minutes:02} min")
+        }
+    } else {
+        let (days, hours) = (secs / DAY, secs % DAY / HOUR);
+        if hours == 0 {
+            format!("{days} d")
+        } else {
+            format!("{days} d {hours} h")
+        }
+    };
+    format!("{sign}{body}")
+}
+
+/// An instant as people read it in the workspace's zone: "Mon 02 Dec 10:00 CET". A zone that
+/// no longer parses shows UTC.
+pub(super) fn when(at: chrono::DateTime<chrono::Utc>, zone: &str) -> String {
+    let tz = crate::domain::sla::parse_tz(zone).unwrap_or(chrono_tz::UTC);
+    at.with_timezone(&tz)
+        .format("%a %d %b %H:%M %Z")
+        .to_string()
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    const HOUR: i64 = 3600;
+
+    #[test]
+    fn spans_read_naturally() {
+        assert_eq!(span(0), "0 s");
+        assert_eq!(span(59), "59 s");
+        assert_eq!(span(45 * 60), "45 min");
+        assert_eq!(span(45 * 60 + 59), "45 min");
+        assert_eq!(span(2 * HOUR), "2 h");
+        assert_eq!(span(3 * HOUR + 5 * 60), "3 h 05 min");
+        assert_eq!(span(2 * 24 * HOUR + 4 * HOUR + 59 * 60), "2 d 4 h");
+        assert_eq!(span(3 * 24 * HOUR), "3 d");
+        assert_eq!(span(-(3 * HOUR + 5 * 60)), "-3 h 05 min");
+        assert!(span(i64::MIN).starts_with('-'));
+    }
+
+    #[test]
+    fn instants_read_in_the_workspace_zone() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-02T09:00:00Z")
+            .expect("instant")
+            .to_utc();
+        assert_eq!(when(at, "Europe/Berlin"), "Wed 02 Dec 10:00 CET");
+        assert_eq!(when(at, "no such zone"), "Wed 02 Dec 09:00 UTC");
+    }
+}

@@ -324,7 +324,16 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         Notice::IntakeOnlyCustomer => t(routing::INTAKE_ONLY_CUSTOMER),
 
         // SLA, business hours, escalation, reminders.
-        Notice::SlaAlert { ticket, kind, left } => sla::sla_alert(ticket, *kind, left),
+        Notice::SlaAlert {
+            ticket,
+            kind,
+            left,
+            left_secs,
+        } => {
+            // A row stored before render chose the words carries them in `left`.
+            let left = left_secs.map_or_else(|| left.clone(), common::span);
+            sla::sla_alert(ticket, *kind, &left)
+        }
         Notice::Escalated {
             ticket,
             reason,
@@ -333,7 +342,15 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         } => sla::escalated(ticket, reason, by.as_deref(), admins),
         Notice::EscalationRaised { number, level } => t(sla::escalation_raised(*number, *level)),
         Notice::RemindUsage => t(sla::REMIND_USAGE),
-        Notice::ReminderSet { number, due } => t(sla::reminder_set(*number, due)),
+        Notice::ReminderSet {
+            number,
+            due,
+            due_at,
+            zone,
+        } => t(sla::reminder_set(
+            *number,
+            &sla::due_words(due, *due_at, zone.as_deref()),
+        )),
         Notice::Reminder { ticket, text } => sla::reminder(ticket, text),
         Notice::ReminderCancelled => t(sla::REMINDER_CANCELLED),
         Notice::SlaSettings { rows } => sla::sla_settings(rows),

@@ -260,7 +260,7 @@ pub(super) fn my_tickets(
     for r in reminders {
         text.push_str(&format!(
             "\n{} · #{} {}",
-            esc(&r.due),
+            esc(&super::sla::due_words(&r.due, r.due_at, r.zone.as_deref())),
             r.number,
             esc(&r.text)
         ));

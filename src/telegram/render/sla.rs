@@ -1,27 +1,42 @@
 //! The words of time: SLA clocks and alerts, business hours, escalation, and reminders, with
 //! their settings screens and the prompts that ask for their values.
 
-use super::common::{back, cb, esc, open_topic, priority_label};
+use chrono::{DateTime, Utc};
+
+use super::common::{back, cb, esc, open_topic, priority_label, span, when};
 use super::{Button, Rendered};
 use crate::app::effects::TicketSummary;
 use crate::app::effects::{EscalationRow, HolidayRow, PolicyRow, SlaAlertKind, SlaLine};
-use crate::domain::sla as cal;
 use crate::domain::ticket::Priority;
 use crate::telegram::callback::{HoursField, SlaButton, WorkspaceButton};
 
 /// One SLA clock of `/info`: "First response: due Mon 10:00 (45 min left)".
 pub(super) fn clock_line(label: &str, l: &SlaLine) -> String {
+    // A line stored before render chose the words carries them in `left` and `due`.
+    let left = l.left_secs.map_or_else(|| l.left.clone(), span);
+    let due = match (l.due_at, &l.zone) {
+        (Some(at), Some(zone)) => when(at, zone),
+        _ => l.due.clone(),
+    };
     let state = if l.breached {
         "🚨 late".to_owned()
     } else if l.paused {
-        format!("paused, {} left", esc(&l.left))
+        format!("paused, {} left", esc(&left))
     } else {
-        format!("{} left", esc(&l.left))
+        format!("{} left", esc(&left))
     };
-    if l.due.is_empty() {
+    if due.is_empty() {
         format!("\n{label}: {state}")
     } else {
-        format!("\n{label}: due {} ({state})", esc(&l.due))
+        format!("\n{label}: due {} ({state})", esc(&due))
+    }
+}
+
+/// A reminder's due time: in the workspace's zone, or the words an older row carries.
+pub(super) fn due_words(due: &str, due_at: Option<DateTime<Utc>>, zone: Option<&str>) -> String {
+    match (due_at, zone) {
+        (Some(at), Some(zone)) => when(at, zone),
+        _ => due.to_owned(),
     }
 }
 
@@ -123,8 +138,8 @@ pub(super) fn sla_settings(rows: &[PolicyRow]) -> Rendered {
             Some((f, res, bh, warn)) => text.push_str(&format!(
                 "\n{}: {} · {} · {} · {warn}%",
                 esc(&label),
-                cal::human_secs(i64::from(f) * 60),
-                cal::human_secs(i64::from(res) * 60),
+                span(i64::from(f) * 60),
+                span(i64::from(res) * 60),
                 if bh { "business hours" } else { "24/7" }
             )),
             None => text.push_str(&format!("\n{}: no SLA", esc(&label))),

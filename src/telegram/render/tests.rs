@@ -54,12 +54,18 @@ fn routing_samples() -> Vec<Notice> {
         csat: None,
         topic_deleted: false,
         first_response_sla: Some(SlaLine {
+            due_at: None,
+            zone: None,
+            left_secs: None,
             due: "Mon 23 Nov 10:00 CET".into(),
             left: "45 min".into(),
             breached: false,
             paused: false,
         }),
         resolution_sla: Some(SlaLine {
+            due_at: None,
+            zone: None,
+            left_secs: None,
             due: String::new(),
             left: "3 h 00 min".into(),
             breached: false,
@@ -138,6 +144,8 @@ fn routing_samples() -> Vec<Notice> {
                 id: 1,
                 number: 7,
                 due: "Mon".into(),
+                due_at: None,
+                zone: None,
                 text: "<call>".into(),
             }],
         },
@@ -197,11 +205,13 @@ fn routing_samples() -> Vec<Notice> {
             ticket: summary.clone(),
             kind: SlaAlertKind::ResolutionBreach,
             left: "0 min".into(),
+            left_secs: None,
         },
         Notice::SlaAlert {
             ticket: summary.clone(),
             kind: SlaAlertKind::FirstResponseWarning,
             left: "5 min".into(),
+            left_secs: None,
         },
         Notice::Escalated {
             ticket: summary.clone(),
@@ -217,6 +227,8 @@ fn routing_samples() -> Vec<Notice> {
         Notice::ReminderSet {
             number: 7,
             due: "Mon".into(),
+            due_at: None,
+            zone: None,
         },
         Notice::Reminder {
             ticket: summary.clone(),
@@ -354,4 +366,50 @@ fn typed_refusals_read_as_the_worded_rows_they_replace() {
     );
     assert!(r.text.starts_with("⚠️ Send: &lt;name&gt;; "), "{}", r.text);
     assert!(r.keyboard.is_some());
+}
+
+/// Times carried as data read exactly as the words older rows carried: the same line either
+/// way, in the workspace's zone.
+#[test]
+fn typed_times_read_as_the_worded_rows_they_replace() {
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+        .expect("instant")
+        .to_utc();
+    let typed = SlaLine {
+        due_at: Some(at),
+        zone: Some("Europe/Berlin".into()),
+        left_secs: Some(45 * 60),
+        due: String::new(),
+        left: String::new(),
+        breached: false,
+        paused: false,
+    };
+    let worded = SlaLine {
+        due_at: None,
+        zone: None,
+        left_secs: None,
+        due: "Mon 23 Nov 10:00 CET".into(),
+        left: "45 min".into(),
+        breached: false,
+        paused: false,
+    };
+    assert_eq!(
+        super::sla::clock_line("First response", &typed),
+        super::sla::clock_line("First response", &worded)
+    );
+    let set = |due: &str, due_at, zone: Option<&str>| {
+        notice(
+            &Notice::ReminderSet {
+                number: 7,
+                due: due.into(),
+                due_at,
+                zone: zone.map(str::to_owned),
+            },
+            "bot",
+        )
+    };
+    assert_eq!(
+        set("", Some(at), Some("Europe/Berlin")),
+        set("Mon 23 Nov 10:00 CET", None, None)
+    );
 }
