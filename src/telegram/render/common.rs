@@ -55,6 +55,16 @@ pub(super) fn status_label(s: &str) -> String {
     .to_owned()
 }
 
+/// A role as people read it.
+pub(super) fn role_label(r: crate::domain::team::Role) -> &'static str {
+    use crate::domain::team::Role;
+    match r {
+        Role::Member => "Member",
+        Role::Admin => "Admin",
+        Role::Owner => "Owner",
+    }
+}
+
 /// A priority's word, without its colour.
 pub(super) fn priority_word(p: &str) -> String {
     use crate::domain::ticket::Priority;

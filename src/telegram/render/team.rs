@@ -1,7 +1,7 @@
 //! The words of the team: members and their roles, seats and their prices, invites, leaving,
 //! handing the workspace over, and what Members may do.
 
-use super::common::{cb, esc};
+use super::common::{cb, esc, role_label};
 use super::{Button, Rendered};
 use crate::app::effects::{MemberRow, SeatRow};
 use crate::app::effects::{MemberSeat, SeatLabel, SeatStateLabel};
@@ -135,7 +135,7 @@ pub(super) fn members(workspace: &str, rows: &[MemberRow], manage: bool) -> Rend
         text.push_str(&format!(
             "\n{} — {} · {}{expired}",
             esc(&r.name),
-            r.role,
+            role_label(r.role),
             member_seat(r.seat)
         ));
     }
@@ -192,7 +192,7 @@ pub(super) fn member_actions(member: &MemberRow) -> Rendered {
         text: format!(
             "<b>{}</b>\nRole: {}\nSeat: {}",
             esc(&member.name),
-            member.role,
+            role_label(member.role),
             member_seat(member.seat)
         ),
         keyboard: Some(vec![

@@ -2,7 +2,7 @@
 //! the staff chat, excluding topics, `/help`, the settings screen, free-text prompts, and the
 //! short general answers (not allowed, not here, button expired, saved).
 
-use super::common::{cb, custom_label, esc, mark};
+use super::common::{cb, custom_label, esc, mark, role_label};
 use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
@@ -240,7 +240,8 @@ pub(super) fn help_text(role: Option<Role>, in_group: bool) -> String {
         None => lines(&mut s, HelpPart::Stranger),
         Some(role) => {
             s.push_str(&format!(
-                "\nYour role: <b>{role}</b>\n\n<b>In a ticket topic</b>"
+                "\nYour role: <b>{}</b>\n\n<b>In a ticket topic</b>",
+                role_label(role)
             ));
             lines(&mut s, HelpPart::Ticket);
             if role.can_configure() {
