@@ -206,20 +206,25 @@ impl Cmd {
 
 /// The commands `/help` lists in one part, in the enum's order: `(/name, description)`.
 pub fn help_lines(part: HelpPart) -> Vec<(String, String)> {
+    described()
+        .filter(|(cmd, _)| cmd.help_parts().contains(&part))
+        .map(|(_, c)| (c.command, c.description))
+        .collect()
+}
+
+/// Every command with its description, in the enum's order (the `BotCommands` derive writes the
+/// names with their `/`).
+fn described() -> impl Iterator<Item = (Cmd, BotCommand)> {
     Cmd::bot_commands()
         .into_iter()
-        .filter(|c| Cmd::parse(&c.command, "").is_ok_and(|cmd| cmd.help_parts().contains(&part)))
-        .map(|c| (c.command, c.description))
-        .collect()
+        .filter_map(|c| Some((Cmd::parse(&c.command, "").ok()?, c)))
 }
 
 /// One scope's menu: the commands [`Cmd::menus`] places in it, in the enum's order, each with
 /// its description (names without the `/`, as Telegram wants them).
 pub fn menu(menu: Menu) -> Vec<BotCommand> {
-    Cmd::bot_commands()
-        .into_iter()
-        .filter_map(|c| {
-            let cmd = Cmd::parse(&c.command, "").ok()?;
+    described()
+        .filter_map(|(cmd, c)| {
             let name = c.command.strip_prefix('/').unwrap_or(&c.command);
             let description = if cmd == Cmd::Help && menu == Menu::Customer {
                 CUSTOMER_HELP
