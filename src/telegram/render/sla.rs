@@ -14,10 +14,7 @@ use crate::telegram::callback::{HoursField, SlaButton, WorkspaceButton};
 pub(super) fn clock_line(label: &str, l: &SlaLine) -> String {
     // A line stored before render chose the words carries them in `left` and `due`.
     let left = l.left_secs.map_or_else(|| l.left.clone(), span);
-    let due = match (l.due_at, &l.zone) {
-        (Some(at), Some(zone)) => when(at, zone),
-        _ => l.due.clone(),
-    };
+    let due = due_words(&l.due, l.due_at, l.zone.as_deref());
     let state = if l.breached {
         "🚨 late".to_owned()
     } else if l.paused {
@@ -32,7 +29,7 @@ pub(super) fn clock_line(label: &str, l: &SlaLine) -> String {
     }
 }
 
-/// A reminder's due time: in the workspace's zone, or the words an older row carries.
+/// A due time in the workspace's zone, or the words an older row carries (SLA lines, reminders).
 pub(super) fn due_words(due: &str, due_at: Option<DateTime<Utc>>, zone: Option<&str>) -> String {
     match (due_at, zone) {
         (Some(at), Some(zone)) => when(at, zone),
