@@ -369,6 +369,21 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
             }
             req.await.map_err(classify)?;
         }
+        Effect::DeleteMessage { chat, message_id } => {
+            match state
+                .bot
+                .delete_message(ChatId(*chat), MessageId(*message_id))
+                .await
+            {
+                Ok(_) => {}
+                // Already deleted (by its author, or an earlier try), or too old for the bot to
+                // delete: nothing more can be done, and nothing is left to hide.
+                Err(RequestError::Api(a)) => {
+                    tracing::info!(chat, message_id, error = %a, "message not deleted");
+                }
+                Err(e) => return Err(classify(e)),
+            }
+        }
         Effect::AskCsat { ticket } => {
             let Some(t) = store::tickets::get(db, *ticket).await? else {
                 return Ok(());

@@ -125,6 +125,12 @@ pub enum Effect {
         id: String,
         refusal: Option<CheckoutRefusal>,
     },
+    /// Deletes a message someone sent (a `/note` or `/kb` command, whose text must not stay in
+    /// the customer's topic). A message already gone, or one the bot may not delete, is let go.
+    DeleteMessage {
+        chat: i64,
+        message_id: i32,
+    },
     /// [`Effect::AnswerCheckout`] with the refusal already in words. Kept for rows written
     /// before typed reasons; never produced now.
     AnswerPreCheckout {
@@ -138,7 +144,9 @@ impl Effect {
     /// effects in order.
     pub fn chat_hint(&self) -> Option<i64> {
         match self {
-            Effect::Send { chat, .. } | Effect::Edit { chat, .. } => Some(*chat),
+            Effect::Send { chat, .. }
+            | Effect::Edit { chat, .. }
+            | Effect::DeleteMessage { chat, .. } => Some(*chat),
             Effect::SendPrivate { user, .. } => Some(*user),
             Effect::SendInvoice { chat, .. } => Some(*chat),
             _ => None,

@@ -114,6 +114,7 @@ impl World {
             "answercallbackquery" => self.answer_callback_query(p),
             "answerprecheckoutquery" => self.answer_pre_checkout_query(p),
             "pinchatmessage" => self.pin_chat_message(p),
+            "deletemessage" => self.delete_message(p),
             "editforumtopic" => self.edit_forum_topic(p),
             "closeforumtopic" => self.set_topic_closed(p, true),
             "reopenforumtopic" => self.set_topic_closed(p, false),

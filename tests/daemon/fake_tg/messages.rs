@@ -1,5 +1,5 @@
-//! The message methods the daemon calls: `sendMessage`, `editMessageText` and `pinChatMessage`,
-//! each with the checks and error texts of the real Bot API.
+//! The message methods the daemon calls: `sendMessage`, `editMessageText`, `deleteMessage` and
+//! `pinChatMessage`, each with the checks and error texts of the real Bot API.
 
 use serde_json::{json, Value};
 
@@ -91,6 +91,25 @@ impl World {
         m.reply_markup = markup;
         m.edit_date = Some(now());
         Ok(self.msg_json_by_id(chat, id, true))
+    }
+
+    pub(super) fn delete_message(&mut self, p: &Value) -> Result<Value, ApiErr> {
+        let chat = self.chat_param(p, "chat_id")?;
+        self.check_member(chat)?;
+        let id = World::message_id_param(p)?;
+        let c = self.chat(chat);
+        let m = c
+            .live_msg(id)
+            .ok_or_else(|| bad("message to delete not found"))?;
+        if c.is_group() && m.from != BOT_ID && !self.rights(chat).delete_messages() {
+            return Err(bad("message can't be deleted"));
+        }
+        if c.topics.contains_key(&id) {
+            // The root of a topic cannot be deleted on its own (deleteForumTopic does that).
+            return Err(bad("message can't be deleted"));
+        }
+        self.msg_mut(chat, id).deleted = true;
+        Ok(json!(true))
     }
 
     fn check_pin_rights(&self, chat: i64) -> Result<(), ApiErr> {

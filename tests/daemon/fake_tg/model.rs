@@ -48,6 +48,10 @@ impl BotRights {
     pub(super) fn pin_messages(&self) -> bool {
         self.is_admin && self.can_pin_messages
     }
+
+    pub(super) fn delete_messages(&self) -> bool {
+        self.is_admin && self.can_delete_messages
+    }
 }
 
 /// A message as stored by the fake (any sender: users via injection, the bot via the API).
