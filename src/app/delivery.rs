@@ -17,6 +17,12 @@ pub enum Delivered {
     TopicRenamed { ticket: i64 },
     /// Telegram no longer knows the ticket's topic (someone deleted it).
     TopicGone { ticket: i64 },
+    /// A message about a comment was sent: a reply to it adds to the comment's thread.
+    CommentSent {
+        comment: i64,
+        chat: i64,
+        message_id: i32,
+    },
 }
 
 /// Records what a send learned, in its own unit of work.
@@ -32,6 +38,15 @@ pub async fn record(ctx: &Ctx, what: Delivered) -> AppResult<()> {
             store::tickets::set_topic_renamed(&w.tx, ticket).await?;
         }
         Delivered::TopicGone { ticket } => topic_gone(&mut w, ticket).await?,
+        Delivered::CommentSent {
+            comment,
+            chat,
+            message_id,
+        } => {
+            if let Some(c) = store::comments::sent_about(&w.tx, comment).await? {
+                store::comments::remember_message(&w.tx, chat, message_id, &c).await?;
+            }
+        }
     }
     w.commit().await
 }

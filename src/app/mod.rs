@@ -9,13 +9,15 @@
 //! - [`effects`]: what the use cases ask of Telegram, as data.
 //! - [`lifecycle`]: [`lifecycle::apply`], the one way a ticket moves; it records the move.
 //! - Areas, each reacting to recorded changes instead of calling the others back:
-//!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`team`], [`workspaces`].
+//!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`comments`], [`team`],
+//!   [`workspaces`].
 //! - [`delivery`]: what the outbox sender learned (a card's message id, a renamed or deleted
 //!   topic), written back through a use case.
 //!
 //! Areas import each other one way only (`tickets -> routing`, `sla -> routing`,
 //! `tags -> sla`, `routing -> reminders`); the project's layer check keeps it so.
 
+pub mod comments;
 pub mod delivery;
 pub mod effects;
 pub mod lifecycle;

@@ -62,6 +62,19 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<tickets::
 /// Loads a ticket and locks its row until the transaction ends (PostgreSQL), so two handlers
 /// deciding on the same ticket take turns. Its workspace is locked first: the daemon's one lock
 /// order (see [`super::workspaces::lock`]).
+/// A ticket by its number in a workspace (`/ticket 12`).
+pub async fn by_number<C: ConnectionTrait>(
+    db: &C,
+    workspace: i64,
+    number: i64,
+) -> Result<Option<tickets::Model>, DbErr> {
+    tickets::Entity::find()
+        .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(tickets::Column::Number.eq(number))
+        .one(db)
+        .await
+}
+
 pub async fn get_locked<C: ConnectionTrait>(
     db: &C,
     id: i64,

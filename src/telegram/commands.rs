@@ -41,6 +41,12 @@ pub enum Cmd {
     Queue,
     /// Your tickets
     Mytickets,
+    #[command(description = "A ticket and its comments: /ticket <number>")]
+    Ticket(String),
+    #[command(description = "Internal comment: /comment <number> <text>")]
+    Comment(String),
+    #[command(description = "A ticket's internal comments: /notes <number>")]
+    Notes(String),
     /// Receive tickets from routing
     Available,
     /// Stop receiving new tickets
@@ -65,6 +71,8 @@ pub enum Cmd {
     Priority(String),
     /// Ticket details (sent privately)
     Info,
+    /// Internal comment, only staff see it
+    Note(String),
     /// Tags: /tag +vip -billing, /tag customer +vip
     Tag(String),
     /// Remind me: /remind 2h call back
@@ -126,6 +134,9 @@ impl Cmd {
             | Cmd::Transfer(_)
             | Cmd::Queue
             | Cmd::Mytickets
+            | Cmd::Ticket(_)
+            | Cmd::Comment(_)
+            | Cmd::Notes(_)
             | Cmd::Available
             | Cmd::Away
             | Cmd::Settings => &[Menu::Private],
@@ -138,6 +149,7 @@ impl Cmd {
             | Cmd::Reopen
             | Cmd::Priority(_)
             | Cmd::Info
+            | Cmd::Note(_)
             | Cmd::Tag(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_)
@@ -181,7 +193,13 @@ impl Cmd {
             Cmd::Members => &[HelpPart::Team, HelpPart::Private],
             Cmd::Seats | Cmd::Transfer(_) => &[HelpPart::Owner],
             Cmd::Leave(_) => &[HelpPart::Leaving],
-            Cmd::Queue | Cmd::Mytickets | Cmd::Available | Cmd::Away => &[HelpPart::Private],
+            Cmd::Queue
+            | Cmd::Mytickets
+            | Cmd::Ticket(_)
+            | Cmd::Comment(_)
+            | Cmd::Notes(_)
+            | Cmd::Available
+            | Cmd::Away => &[HelpPart::Private],
             Cmd::Claim
             | Cmd::Assign(_)
             | Cmd::Unassign
@@ -191,6 +209,7 @@ impl Cmd {
             | Cmd::Reopen
             | Cmd::Priority(_)
             | Cmd::Info
+            | Cmd::Note(_)
             | Cmd::Tag(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_) => &[HelpPart::Ticket],
@@ -291,6 +310,7 @@ mod tests {
                 ("reopen", "Reopen the ticket"),
                 ("priority", "low | normal | high | urgent"),
                 ("info", "Ticket details (sent privately)"),
+                ("note", "Internal comment, only staff see it"),
                 ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
                 ("remind", "Remind me: /remind 2h call back"),
                 ("escalate", "Escalate: /escalate [reason]"),
@@ -314,6 +334,9 @@ mod tests {
                 ("transfer", "Hand the workspace to a member (Owner)"),
                 ("queue", "Waiting tickets and agents' load"),
                 ("mytickets", "Your tickets"),
+                ("ticket", "A ticket and its comments: /ticket <number>"),
+                ("comment", "Internal comment: /comment <number> <text>"),
+                ("notes", "A ticket's internal comments: /notes <number>"),
                 ("available", "Receive tickets from routing"),
                 ("away", "Stop receiving new tickets"),
                 ("settings", "Workspace settings"),
@@ -336,7 +359,8 @@ mod tests {
                 let arg = match cmd {
                     Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
-                    | Cmd::Escalate(a) | Cmd::Tag(a) => a,
+                    | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::Note(a) | Cmd::Comment(a)
+                    | Cmd::Notes(a) | Cmd::Ticket(a) => a,
                     _ => String::new(),
                 };
                 proptest::prop_assert!(arg.len() <= text.len());

@@ -175,6 +175,27 @@ async fn render_card(
     Ok(render::card(&summary, menu))
 }
 
+/// `user` never started the bot (or blocked it): hints where they spoke, if anywhere, that they
+/// should. The hint names them and nothing of what could not be sent.
+async fn start_bot_first(
+    state: &AppState,
+    user: i64,
+    fallback: Option<(i64, Option<i32>)>,
+) -> Result<(), SendError> {
+    let Some((chat, thread)) = fallback else {
+        return Ok(());
+    };
+    let name = store::users::get(&state.ctx.db, user)
+        .await?
+        .map(|u| u.first_name)
+        .unwrap_or_default();
+    let hint = render::notice(&Notice::StartBotFirst { name }, &state.username());
+    send(state, chat, thread, None, &hint)
+        .await
+        .map_err(classify)?;
+    Ok(())
+}
+
 /// Performs one effect. Idempotent where Telegram lets it be (edits, renames, topic moves);
 /// a plain send repeated after a crash is the one duplicate the outbox allows.
 pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError> {
@@ -202,18 +223,7 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
             let r = render::notice(notice, &me);
             match send(state, *user, None, None, &r).await {
                 Ok(_) => {}
-                Err(e) if is_forbidden(&e) => {
-                    if let Some((chat, thread)) = fallback {
-                        let name = store::users::get(db, *user)
-                            .await?
-                            .map(|u| u.first_name)
-                            .unwrap_or_default();
-                        let hint = render::notice(&Notice::StartBotFirst { name }, &me);
-                        send(state, *chat, *thread, None, &hint)
-                            .await
-                            .map_err(classify)?;
-                    }
-                }
+                Err(e) if is_forbidden(&e) => start_bot_first(state, *user, *fallback).await?,
                 Err(e) => return Err(classify(e)),
             }
         }
@@ -368,6 +378,28 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                 req = req.error_message(e.clone());
             }
             req.await.map_err(classify)?;
+        }
+        Effect::SendComment {
+            chat,
+            comment,
+            notice,
+            fallback,
+        } => {
+            let r = render::notice(notice, &me);
+            match send(state, *chat, None, None, &r).await {
+                Ok(msg) => {
+                    let sent = Delivered::CommentSent {
+                        comment: *comment,
+                        chat: *chat,
+                        message_id: msg.id.0,
+                    };
+                    delivery::record(&state.ctx, sent).await?;
+                }
+                Err(e) if is_forbidden(&e) && fallback.is_some() => {
+                    start_bot_first(state, *chat, *fallback).await?;
+                }
+                Err(e) => return Err(classify(e)),
+            }
         }
         Effect::DeleteMessage { chat, message_id } => {
             match state

@@ -4,6 +4,7 @@
 //! circles).
 
 mod cli;
+mod comments;
 mod fake_tg;
 mod fake_tg_selftest;
 mod flood;

@@ -4,6 +4,7 @@
 //! *why* as data ([`Invalid`], [`CheckoutRefusal`], the domain's reasons); all wording lives in
 //! the Telegram adapter (`telegram::render`, and `telegram::words` for refusals).
 
+mod comments;
 mod invalid;
 mod notice;
 mod rows;
@@ -11,6 +12,7 @@ mod rows;
 use serde::{Deserialize, Serialize};
 
 pub use crate::store::summary::{SlaLine, TicketSummary};
+pub use comments::{CommentNotice, CommentOn, CommentRow};
 pub use invalid::Invalid;
 pub use notice::{Change, Notice, SlaAlertKind};
 pub use rows::{
@@ -125,6 +127,15 @@ pub enum Effect {
         id: String,
         refusal: Option<CheckoutRefusal>,
     },
+    /// A message about an internal comment (the author's confirmation, the staff chat's
+    /// line): sent like [`Effect::SendPrivate`] (with its fallback hint when the author never
+    /// started the bot), then remembered, so that a reply to it adds to the comment's thread.
+    SendComment {
+        chat: i64,
+        comment: i64,
+        notice: Notice,
+        fallback: Option<(i64, Option<i32>)>,
+    },
     /// Deletes a message someone sent (a `/note` or `/kb` command, whose text must not stay in
     /// the customer's topic). A message already gone, or one the bot may not delete, is let go.
     DeleteMessage {
@@ -146,7 +157,8 @@ impl Effect {
         match self {
             Effect::Send { chat, .. }
             | Effect::Edit { chat, .. }
-            | Effect::DeleteMessage { chat, .. } => Some(*chat),
+            | Effect::DeleteMessage { chat, .. }
+            | Effect::SendComment { chat, .. } => Some(*chat),
             Effect::SendPrivate { user, .. } => Some(*user),
             Effect::SendInvoice { chat, .. } => Some(*chat),
             _ => None,
@@ -163,6 +175,7 @@ impl Effect {
                 | Effect::PostCard { .. }
                 | Effect::AskCsat { .. }
                 | Effect::SendInvoice { .. }
+                | Effect::SendComment { .. }
         )
     }
 

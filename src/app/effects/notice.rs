@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::comments::CommentNotice;
 use super::invalid::Invalid;
 use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
@@ -387,6 +388,8 @@ pub enum Notice {
         customer: bool,
         tags: Vec<String>,
     },
+    /// Internal comments: all of them staff-only.
+    Comments(CommentNotice),
 }
 
 impl Notice {
@@ -397,6 +400,7 @@ impl Notice {
         matches!(
             self,
             Notice::Tagged { .. }
+                | Notice::Comments(_)
                 | Notice::EscalationRaised { .. }
                 | Notice::ReminderSet { .. }
                 | Notice::Changed {

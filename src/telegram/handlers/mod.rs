@@ -12,6 +12,7 @@ use teloxide::types::{ChatMemberKind, Me, User};
 
 use super::commands::Cmd;
 use super::{AppState, Dialogue};
+use crate::app::comments::{self, Attachment, Which};
 use crate::app::effects::NumberSetting;
 use crate::app::effects::ReplyTo;
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
@@ -74,6 +75,9 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
             )
             .await?);
         }
+        if comment_reply(&state, origin, &msg, &caller, &me).await? {
+            return Ok(());
+        }
         if let Some(text) = msg.text().filter(|t| !t.starts_with('/')) {
             if let Some(dialogue) = state.take_dialogue(caller.profile.id) {
                 if !answer(ctx, origin, &caller, dialogue, text).await? {
@@ -89,6 +93,14 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
     // The bot's own messages (cards, its topic renames, closes and reopens) are never input.
     if from.id == me.id {
         return Ok(workspaces::ignore(ctx, origin, None, false).await?);
+    }
+    let caller = caller_in_chat(&msg, from);
+    if comment_reply(&state, origin, &msg, &caller, &me).await? {
+        return Ok(());
+    }
+    if let (Some(thread), Some(args)) = (thread_of(&msg), note_caption(&msg, &me)) {
+        let at = (chat, thread, msg.id.0);
+        return Ok(comments::note(ctx, origin, &caller, at, &args, attachment(&msg)).await?);
     }
     let who = profile(from);
     if let Some(created) = msg.forum_topic_created() {
@@ -132,6 +144,78 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
         topic_name,
     };
     Ok(tickets::topic_message(ctx, origin, m).await?)
+}
+
+/// A reply to a message about a comment (the bot's, or a reply already in the thread) adds to
+/// that comment's thread (`true`: done). Commands are commands, whatever they reply to.
+async fn comment_reply(
+    state: &AppState,
+    origin: Origin,
+    msg: &Message,
+    caller: &Caller,
+    me: &Me,
+) -> anyhow::Result<bool> {
+    let Some(replied) = msg.reply_to_message() else {
+        return Ok(false);
+    };
+    // In a topic every message "replies" to the topic's first message; only a reply chosen
+    // by the writer can answer a comment. Comment messages are the bot's, and the writers' own
+    // replies to them (a thread continues under either).
+    let implicit = thread_of(msg) == Some(replied.id.0);
+    let from_bot = replied.from.as_ref().is_some_and(|u| u.id == me.id);
+    if implicit && !from_bot {
+        return Ok(false);
+    }
+    let text = msg.text().or(msg.caption()).unwrap_or_default();
+    if text.starts_with('/') {
+        return Ok(false);
+    }
+    let at = (msg.chat.id.0, msg.id.0);
+    Ok(comments::reply(
+        &state.ctx,
+        origin,
+        caller,
+        at,
+        replied.id.0,
+        text,
+        attachment(msg),
+    )
+    .await?)
+}
+
+/// The text after `/note` in a caption (`/note` and `/note@<this bot>` only): teloxide reads
+/// commands in texts, not in the captions of photos and documents.
+fn note_caption(msg: &Message, me: &Me) -> Option<String> {
+    let caption = msg.caption()?;
+    let rest = caption.strip_prefix("/note")?;
+    let rest = match rest.strip_prefix('@') {
+        Some(addressed) => {
+            let (name, rest) = addressed
+                .split_once(char::is_whitespace)
+                .unwrap_or((addressed, ""));
+            if !name.eq_ignore_ascii_case(me.username()) {
+                return None;
+            }
+            rest
+        }
+        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => rest,
+        None => return None,
+    };
+    Some(rest.trim().to_owned())
+}
+
+/// The photo (its largest size) or document a message carries, by Telegram file id.
+fn attachment(msg: &Message) -> Option<Attachment> {
+    if let Some(sizes) = msg.photo() {
+        return sizes.last().map(|p| Attachment {
+            kind: "photo".into(),
+            file_id: p.file.id.0.clone(),
+        });
+    }
+    msg.document().map(|d| Attachment {
+        kind: "document".into(),
+        file_id: d.file.id.0.clone(),
+    })
 }
 
 /// A private message that answers the prompt `dialogue` waits for. `false`: the value was refused
@@ -260,6 +344,10 @@ pub async fn command(
             if let Some(token) = payload.trim().strip_prefix("join_") {
                 return Ok(team::join(ctx, origin, &caller, token).await?);
             }
+            if let Some(id) = payload.trim().strip_prefix("ticket_") {
+                let which = Which::Id(id.to_owned());
+                return Ok(comments::show(ctx, origin, &caller, which, true).await?);
+            }
             return Ok(workspaces::start(ctx, origin, &caller).await?);
         }
         Cmd::Seats
@@ -271,6 +359,8 @@ pub async fn command(
         | Cmd::Away
         | Cmd::Queue
         | Cmd::Mytickets
+        | Cmd::Ticket(_)
+        | Cmd::Notes(_)
             if !private =>
         {
             return Ok(tickets::usage(
@@ -305,6 +395,42 @@ pub async fn command(
         }
         Cmd::Queue => return Ok(routing::queue(ctx, origin, &caller, None).await?),
         Cmd::Mytickets => return Ok(routing::my_tickets(ctx, origin, &caller).await?),
+        Cmd::Ticket(args) => {
+            let which = Which::Number {
+                command: "ticket".into(),
+                args,
+            };
+            return Ok(comments::show(ctx, origin, &caller, which, true).await?);
+        }
+        Cmd::Notes(args) => {
+            let which = Which::Number {
+                command: "notes".into(),
+                args,
+            };
+            return Ok(comments::show(ctx, origin, &caller, which, false).await?);
+        }
+        Cmd::Comment(args) if private => {
+            return Ok(comments::comment(ctx, origin, &caller, &args).await?)
+        }
+        Cmd::Comment(_) => {
+            let at = msg.id.0;
+            return Ok(comments::comment_in_group(ctx, origin, &caller, chat, at).await?);
+        }
+        Cmd::Note(_) if private => {
+            return Ok(tickets::usage(
+                ctx,
+                origin,
+                &caller,
+                crate::app::effects::Notice::NotInTopic,
+            )
+            .await?);
+        }
+        Cmd::Note(args) => {
+            // The General topic is no ticket: the note is still taken out of it.
+            let at = (chat, thread_of(&msg).unwrap_or(1), msg.id.0);
+            let file = attachment(&msg);
+            return Ok(comments::note(ctx, origin, &caller, at, &args, file).await?);
+        }
         Cmd::Leave(reason) => {
             let reason = note(&reason);
             return Ok(team::leave(ctx, origin, &caller, reason).await?);

@@ -8,6 +8,7 @@
 //! that names every [`Notice`] and hands its fields to its area. It has no catch-all arm, so
 //! a new notice does not compile until it is worded.
 
+mod comments;
 mod common;
 mod routing;
 mod sla;
@@ -211,6 +212,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             customer,
             tags,
         } => t(tickets::tagged(*number, *customer, tags)),
+        Notice::Comments(c) => comments::comment_notice(c, bot),
 
         // Team: members, seats, invites, billing.
         Notice::Seats {

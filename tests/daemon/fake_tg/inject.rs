@@ -30,6 +30,53 @@ impl FakeTelegram {
         self.mutate(|w| w.inject_text(chat, thread, user.id, text))
     }
 
+    /// A user replies to a message (`reply_to`, in the same chat) with text; in a private chat
+    /// this also marks them as having started the bot.
+    pub fn reply_text(
+        &self,
+        chat: i64,
+        thread: Option<i32>,
+        user: &FakeUser,
+        reply_to: i32,
+        text: &str,
+    ) -> i32 {
+        let thread = thread.filter(|t| *t != 1);
+        self.mutate(|w| {
+            if chat == user.id {
+                let u = w.user_mut(user.id);
+                u.started = true;
+                u.blocked = false;
+            }
+            assert!(
+                w.chat(chat).live_msg(reply_to).is_some(),
+                "fake_tg: no message {reply_to} to reply to in chat {chat}"
+            );
+            w.check_inject_thread(chat, thread);
+            let id = w.alloc_msg_id(chat);
+            let mut m = MsgRec::new(id, user.id, thread);
+            let r = plain_render(text);
+            m.text = Some(r.text);
+            m.entities = r.entities;
+            m.reply_to = Some(reply_to);
+            w.deliver_new(chat, m)
+        })
+    }
+
+    /// A user sends a photo (with fake file ids) into a group, optionally in a topic.
+    pub fn group_photo(
+        &self,
+        chat: i64,
+        thread: Option<i32>,
+        user: &FakeUser,
+        caption: Option<&str>,
+    ) -> i32 {
+        let mut content = json!({ "photo": fake_photo_sizes(&format!("g{}", user.id), 23456) });
+        if let Some(c) = caption {
+            content["caption"] = json!(c);
+        }
+        self.inject_message(chat, thread, user, content)
+    }
+
     /// A user sends an arbitrary message whose kind-specific fields are given as a JSON object,
     /// e.g. `{"photo": [...], "caption": "hi"}` or `{"sticker": {...}}`. `text`/`caption` are
     /// recognised for [`FakeMessage::text`]; everything else is copied verbatim.
