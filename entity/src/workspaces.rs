@@ -37,6 +37,8 @@ pub struct Model {
     /// Holidays as comma-separated `YYYY-MM-DD` local dates.
     #[sea_orm(column_type = "Text")]
     pub holidays: String,
+    /// When the last CSV export was asked for (one a minute per workspace).
+    pub last_export_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@
 
 pub mod duration;
 pub mod escalation;
+pub mod export;
 pub mod ids;
 pub mod permissions;
 pub mod routing;

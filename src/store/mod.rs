@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod comments;
+pub mod export;
 pub mod groups;
 pub mod inbox;
 pub mod kinds;

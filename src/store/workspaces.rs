@@ -113,3 +113,17 @@ pub async fn set_auto_close_hours<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Notes the time of a CSV export (the once-a-minute limit reads it).
+pub async fn set_last_export<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    workspaces::Entity::update_many()
+        .col_expr(workspaces::Column::LastExportAt, Expr::value(at))
+        .filter(workspaces::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

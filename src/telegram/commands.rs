@@ -51,6 +51,8 @@ pub enum Cmd {
     Available,
     /// Stop receiving new tickets
     Away,
+    #[command(description = "CSV file: /export audit|tickets [7d|30d|90d|all]")]
+    Export(String),
     /// Workspace settings
     Settings,
     /// Take this ticket
@@ -139,6 +141,7 @@ impl Cmd {
             | Cmd::Notes(_)
             | Cmd::Available
             | Cmd::Away
+            | Cmd::Export(_)
             | Cmd::Settings => &[Menu::Private],
             Cmd::Claim
             | Cmd::Assign(_)
@@ -214,6 +217,7 @@ impl Cmd {
             | Cmd::Remind(_)
             | Cmd::Escalate(_) => &[HelpPart::Ticket],
             Cmd::Settings
+            | Cmd::Export(_)
             | Cmd::Exclude
             | Cmd::Include
             | Cmd::Connect
@@ -339,6 +343,7 @@ mod tests {
                 ("notes", "A ticket's internal comments: /notes <number>"),
                 ("available", "Receive tickets from routing"),
                 ("away", "Stop receiving new tickets"),
+                ("export", "CSV file: /export audit|tickets [7d|30d|90d|all]"),
                 ("settings", "Workspace settings"),
                 ("help", "What you can do"),
             ]
@@ -360,7 +365,7 @@ mod tests {
                     Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
                     | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::Note(a) | Cmd::Comment(a)
-                    | Cmd::Notes(a) | Cmd::Ticket(a) => a,
+                    | Cmd::Notes(a) | Cmd::Ticket(a) | Cmd::Export(a) => a,
                     _ => String::new(),
                 };
                 proptest::prop_assert!(arg.len() <= text.len());

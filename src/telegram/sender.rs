@@ -5,14 +5,15 @@
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{MessageId, ParseMode, ReplyParameters, ThreadId};
+use teloxide::types::{InputFile, MessageId, ParseMode, ReplyParameters, ThreadId};
 use teloxide::{ApiError, RequestError};
 
 use super::render::words;
 use super::render::{self, Rendered};
 use super::AppState;
 use crate::app::delivery::{self, Delivered};
-use crate::app::effects::{CardMenu, Effect, Notice};
+use crate::app::effects::{CardMenu, Effect, ExportNotice, Notice};
+use crate::app::export;
 use crate::store;
 
 #[derive(Debug, thiserror::Error)]
@@ -400,6 +401,31 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                 }
                 Err(e) => return Err(classify(e)),
             }
+        }
+        Effect::SendExport {
+            user,
+            workspace,
+            export: kind,
+            since,
+            until,
+            period,
+        } => {
+            let csv = export::build(db, *workspace, *kind, *since, *until, period).await?;
+            let ready = ExportNotice::Ready {
+                kind: *kind,
+                period: period.clone(),
+                rows: csv.rows,
+                truncated: csv.truncated,
+            };
+            let caption = render::notice(&Notice::Exports(ready), &me);
+            let file = InputFile::memory(csv.bytes).file_name(csv.file_name);
+            state
+                .bot
+                .send_document(ChatId(*user), file)
+                .caption(caption.text)
+                .parse_mode(ParseMode::Html)
+                .await
+                .map_err(classify)?;
         }
         Effect::DeleteMessage { chat, message_id } => {
             match state

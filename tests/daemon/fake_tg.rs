@@ -74,6 +74,8 @@ mod members;
 mod messages;
 #[path = "fake_tg/model.rs"]
 mod model;
+#[path = "fake_tg/multipart.rs"]
+mod multipart;
 #[path = "fake_tg/params.rs"]
 mod params;
 #[path = "fake_tg/queries.rs"]
@@ -99,6 +101,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use tokio::sync::Notify;
 
@@ -147,7 +150,11 @@ impl FakeTelegram {
                 addr,
             }),
         };
-        let app = Router::new().fallback(handle_http).with_state(fake.clone());
+        // Uploads (the daemon's CSV exports) may be larger than axum's default body limit.
+        let app = Router::new()
+            .fallback(handle_http)
+            .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+            .with_state(fake.clone());
         tokio::spawn(async move {
             // The server only stops when the runtime shuts down; errors have nowhere to go.
             let _ = axum::serve(listener, app).await;

@@ -5,6 +5,7 @@
 
 mod cli;
 mod comments;
+mod export;
 mod fake_tg;
 mod fake_tg_selftest;
 mod flood;

@@ -5,6 +5,7 @@
 //! the Telegram adapter (`telegram::render`, and `telegram::words` for refusals).
 
 mod comments;
+mod export;
 mod invalid;
 mod notice;
 mod rows;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::store::summary::{SlaLine, TicketSummary};
 pub use comments::{CommentNotice, CommentOn, CommentRow};
+pub use export::{ExportKind, ExportNotice};
 pub use invalid::Invalid;
 pub use notice::{Change, Notice, SlaAlertKind};
 pub use rows::{
@@ -136,6 +138,17 @@ pub enum Effect {
         notice: Notice,
         fallback: Option<(i64, Option<i32>)>,
     },
+    /// A CSV export, written when it is sent (an export is the log as it is then) and sent as
+    /// a file to `user`'s private chat.
+    SendExport {
+        user: i64,
+        workspace: i64,
+        export: ExportKind,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        until: chrono::DateTime<chrono::Utc>,
+        /// `7d`, `30d`, `90d` or `all`, for the file's name and caption.
+        period: String,
+    },
     /// Deletes a message someone sent (a `/note` or `/kb` command, whose text must not stay in
     /// the customer's topic). A message already gone, or one the bot may not delete, is let go.
     DeleteMessage {
@@ -159,7 +172,7 @@ impl Effect {
             | Effect::Edit { chat, .. }
             | Effect::DeleteMessage { chat, .. }
             | Effect::SendComment { chat, .. } => Some(*chat),
-            Effect::SendPrivate { user, .. } => Some(*user),
+            Effect::SendPrivate { user, .. } | Effect::SendExport { user, .. } => Some(*user),
             Effect::SendInvoice { chat, .. } => Some(*chat),
             _ => None,
         }
@@ -176,6 +189,7 @@ impl Effect {
                 | Effect::AskCsat { .. }
                 | Effect::SendInvoice { .. }
                 | Effect::SendComment { .. }
+                | Effect::SendExport { .. }
         )
     }
 

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::comments::CommentNotice;
+use super::export::ExportNotice;
 use super::invalid::Invalid;
 use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
@@ -390,6 +391,8 @@ pub enum Notice {
     },
     /// Internal comments: all of them staff-only.
     Comments(CommentNotice),
+    /// CSV exports (answered in the private chat only).
+    Exports(ExportNotice),
 }
 
 impl Notice {
@@ -401,6 +404,7 @@ impl Notice {
             self,
             Notice::Tagged { .. }
                 | Notice::Comments(_)
+                | Notice::Exports(_)
                 | Notice::EscalationRaised { .. }
                 | Notice::ReminderSet { .. }
                 | Notice::Changed {

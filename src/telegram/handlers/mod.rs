@@ -361,6 +361,7 @@ pub async fn command(
         | Cmd::Mytickets
         | Cmd::Ticket(_)
         | Cmd::Notes(_)
+        | Cmd::Export(_)
             if !private =>
         {
             return Ok(tickets::usage(
@@ -408,6 +409,9 @@ pub async fn command(
                 args,
             };
             return Ok(comments::show(ctx, origin, &caller, which, false).await?);
+        }
+        Cmd::Export(args) => {
+            return Ok(crate::app::export::export(ctx, origin, &caller, &args).await?);
         }
         Cmd::Comment(args) if private => {
             return Ok(comments::comment(ctx, origin, &caller, &args).await?)

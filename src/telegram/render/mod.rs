@@ -10,6 +10,7 @@
 
 mod comments;
 mod common;
+mod export;
 mod routing;
 mod sla;
 mod team;
@@ -213,6 +214,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             tags,
         } => t(tickets::tagged(*number, *customer, tags)),
         Notice::Comments(c) => comments::comment_notice(c, bot),
+        Notice::Exports(e) => export::export_notice(e),
 
         // Team: members, seats, invites, billing.
         Notice::Seats {

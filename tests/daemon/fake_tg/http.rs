@@ -1,10 +1,10 @@
 //! The HTTP front of the fake: every request reaches one axum fallback handler, which parses the
-//! JSON body, routes `getUpdates` to the long poll and everything else through fault injection
+//! JSON (or, for uploads, multipart) body, routes `getUpdates` to the long poll and everything else through fault injection
 //! and the logged, locked method dispatch, and answers in the Bot API's `{"ok": …}` envelope.
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -46,9 +46,23 @@ fn not_found() -> ApiErr {
 pub(super) async fn handle_http(
     State(fake): State<FakeTelegram>,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let params = parse_body(&body);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let params = match super::multipart::boundary(content_type) {
+        Some(b)
+            if content_type
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data") =>
+        {
+            Value::Object(super::multipart::parse(&body, &b))
+        }
+        _ => parse_body(&body),
+    };
     let segments: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
     let method = match segments.as_slice() {
         [token, method] if token.starts_with("bot") && !method.is_empty() => {
@@ -115,6 +129,7 @@ impl World {
             "answerprecheckoutquery" => self.answer_pre_checkout_query(p),
             "pinchatmessage" => self.pin_chat_message(p),
             "deletemessage" => self.delete_message(p),
+            "senddocument" => self.send_document(p),
             "editforumtopic" => self.edit_forum_topic(p),
             "closeforumtopic" => self.set_topic_closed(p, true),
             "reopenforumtopic" => self.set_topic_closed(p, false),
@@ -125,8 +140,8 @@ impl World {
     }
 }
 
-/// teloxide sends every method the daemon calls as a JSON body (multipart only carries file
-/// uploads, which the daemon never makes); anything else is kept for the log as it came.
+/// teloxide sends every method as a JSON body but file uploads (multipart, read by
+/// `multipart`); anything else is kept for the log as it came.
 fn parse_body(body: &[u8]) -> Value {
     if body.is_empty() {
         return Value::Object(Map::new());

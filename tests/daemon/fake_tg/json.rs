@@ -141,6 +141,7 @@ pub(super) fn fake_message(m: &MsgRec) -> FakeMessage {
         pinned: m.pinned_at.is_some(),
         deleted: m.deleted,
         edits: m.history.clone(),
+        upload: m.upload.clone(),
     }
 }
 

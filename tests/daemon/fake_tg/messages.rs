@@ -1,9 +1,11 @@
-//! The message methods the daemon calls: `sendMessage`, `editMessageText`, `deleteMessage` and
-//! `pinChatMessage`, each with the checks and error texts of the real Bot API.
+//! The message methods the daemon calls: `sendMessage`, `sendDocument`, `editMessageText`,
+//! `deleteMessage` and `pinChatMessage`, each with the checks and error texts of the real Bot
+//! API.
 
 use serde_json::{json, Value};
 
 use super::http::{bad, forbidden, ApiErr};
+use super::json::fake_document;
 use super::params::{check_markup, inline_markup, p_json, p_str};
 use super::render::render;
 use super::state::{now, utf16_len, MsgRec, World};
@@ -11,6 +13,7 @@ use super::BOT_ID;
 
 /// Limits enforced like Telegram does (in UTF-16 code units after entity parsing).
 const MAX_TEXT_LEN: usize = 4096;
+const MAX_CAPTION_LEN: usize = 1024;
 
 impl World {
     pub(super) fn send_message(&mut self, p: &Value) -> Result<Value, ApiErr> {
@@ -90,6 +93,48 @@ impl World {
         // Like Telegram: an edit without reply_markup removes the inline keyboard.
         m.reply_markup = markup;
         m.edit_date = Some(now());
+        Ok(self.msg_json_by_id(chat, id, true))
+    }
+
+    /// An uploaded document (a file id is refused: the daemon only uploads what it wrote).
+    pub(super) fn send_document(&mut self, p: &Value) -> Result<Value, ApiErr> {
+        let chat = self.chat_param(p, "chat_id")?;
+        self.check_can_send(chat)?;
+        let (thread, reply_to) = self.target(chat, p)?;
+        let file = p_json(p, "document")
+            .filter(Value::is_object)
+            .ok_or_else(|| bad("there is no document in the request"))?;
+        let name = file["file_name"].as_str().unwrap_or("file").to_owned();
+        let content = file["content"].as_str().unwrap_or_default().to_owned();
+        let size = file["size"].as_u64().unwrap_or(0);
+        if size == 0 {
+            return Err(bad("file must be non-empty"));
+        }
+        let markup = check_markup(p_json(p, "reply_markup"))?;
+        let id = self.alloc_msg_id(chat);
+        let mut m = MsgRec::new(id, BOT_ID, thread);
+        m.reply_to = reply_to;
+        let tag = format!("{}_{id}", chat.unsigned_abs());
+        let mime = file["content_type"].as_str().filter(|c| c.contains('/'));
+        let doc = fake_document(&tag, Some(&name), size, mime);
+        m.content.insert("document".to_owned(), doc);
+        m.media = Some("document".to_owned());
+        if let Some(caption) = p_str(p, "caption") {
+            let parse_mode = p_str(p, "parse_mode").filter(|s| !s.is_empty());
+            let r = render(&caption, parse_mode.as_deref())?;
+            if utf16_len(&r.text) > MAX_CAPTION_LEN {
+                return Err(bad("message caption is too long"));
+            }
+            if !r.text.is_empty() {
+                m.text = Some(r.text);
+                m.is_caption = true;
+                m.entities = r.entities;
+            }
+            m.sent_text = Some(caption);
+        }
+        m.reply_markup = markup;
+        m.upload = Some((name, content));
+        self.insert_msg(chat, m);
         Ok(self.msg_json_by_id(chat, id, true))
     }
 

@@ -78,6 +78,8 @@ pub struct FakeMessage {
     pub deleted: bool,
     /// Previous rendered texts, oldest first; one entry per edit (also for markup-only edits).
     pub edits: Vec<String>,
+    /// A document the bot uploaded (`sendDocument`): its file name and content.
+    pub upload: Option<(String, String)>,
 }
 
 impl FakeMessage {

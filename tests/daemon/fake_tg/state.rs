@@ -74,6 +74,8 @@ pub(super) struct MsgRec {
     pub(super) edit_date: Option<i64>,
     /// Earlier rendered texts, oldest first: one per edit (markup-only edits too).
     pub(super) history: Vec<String>,
+    /// A file the bot uploaded: its name and content.
+    pub(super) upload: Option<(String, String)>,
 }
 
 impl MsgRec {
@@ -96,6 +98,7 @@ impl MsgRec {
             deleted: false,
             edit_date: None,
             history: Vec::new(),
+            upload: None,
         }
     }
 }
