@@ -8,6 +8,7 @@
 
 pub mod duration;
 pub mod escalation;
+pub mod kb;
 pub mod ids;
 pub mod permissions;
 pub mod routing;

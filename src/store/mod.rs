@@ -5,9 +5,11 @@
 pub mod audit;
 pub mod groups;
 pub mod inbox;
+pub mod kb;
 pub mod kinds;
 pub mod outbox;
 pub mod routing;
+pub mod secrets;
 pub mod sla;
 pub mod summary;
 pub mod tags;

@@ -71,6 +71,8 @@ pub enum Cmd {
     Remind(String),
     #[command(description = "Escalate: /escalate [reason]")]
     Escalate(String),
+    #[command(description = "Knowledge base: /kb <words> (answered privately)")]
+    Kb(String),
     /// This topic is not a ticket
     Exclude,
     /// Undo /exclude
@@ -141,6 +143,7 @@ impl Cmd {
             | Cmd::Tag(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_)
+            | Cmd::Kb(_)
             | Cmd::Exclude
             | Cmd::Include
             | Cmd::Connect
@@ -193,7 +196,8 @@ impl Cmd {
             | Cmd::Info
             | Cmd::Tag(_)
             | Cmd::Remind(_)
-            | Cmd::Escalate(_) => &[HelpPart::Ticket],
+            | Cmd::Escalate(_)
+            | Cmd::Kb(_) => &[HelpPart::Ticket],
             Cmd::Settings
             | Cmd::Exclude
             | Cmd::Include
@@ -294,6 +298,7 @@ mod tests {
                 ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
                 ("remind", "Remind me: /remind 2h call back"),
                 ("escalate", "Escalate: /escalate [reason]"),
+                ("kb", "Knowledge base: /kb <words> (answered privately)"),
                 ("exclude", "This topic is not a ticket"),
                 ("include", "Undo /exclude"),
                 ("connect", "Connect this forum group"),
@@ -336,7 +341,7 @@ mod tests {
                 let arg = match cmd {
                     Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
-                    | Cmd::Escalate(a) | Cmd::Tag(a) => a,
+                    | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::Kb(a) => a,
                     _ => String::new(),
                 };
                 proptest::prop_assert!(arg.len() <= text.len());

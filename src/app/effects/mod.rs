@@ -5,6 +5,7 @@
 //! the Telegram adapter (`telegram::render`, and `telegram::words` for refusals).
 
 mod invalid;
+mod kb;
 mod notice;
 mod rows;
 
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::store::summary::{SlaLine, TicketSummary};
 pub use invalid::Invalid;
+pub use kb::{ExternalHit, KbHit, KbNotice, KbPrompt};
 pub use notice::{Change, Notice, SlaAlertKind};
 pub use rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, MemberSeat, Missing,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::invalid::Invalid;
+use super::kb::KbNotice;
 use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
     PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
@@ -387,6 +388,8 @@ pub enum Notice {
         customer: bool,
         tags: Vec<String>,
     },
+    /// The knowledge base (SPEC §9): its screens, `/kb` and suggestions.
+    Kb(KbNotice),
 }
 
 impl Notice {
@@ -412,7 +415,7 @@ impl Notice {
                 | Notice::Reminder { .. }
                 | Notice::AssignedToYou { .. }
                 | Notice::UnassignedAlert { .. }
-        )
+        ) || matches!(self, Notice::Kb(k) if k.is_staff_only())
     }
 
     /// Refusals are shown as alerts (a dialog the presser must dismiss), confirmations as toasts.
@@ -436,6 +439,6 @@ impl Notice {
                 | Notice::IntakeOnlyCustomer
                 | Notice::NotGroupAdmin
                 | Notice::TicketReadOnly { .. }
-        )
+        ) || matches!(self, Notice::Kb(k) if k.is_alert())
     }
 }
