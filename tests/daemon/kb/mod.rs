@@ -6,6 +6,7 @@
 
 mod ranking;
 mod scope;
+mod screens;
 mod search;
 mod secrets;
 
