@@ -424,9 +424,9 @@ impl Settings {
         let master_key = match secret("TOPICDESK_MASTER_KEY") {
             None => None,
             Some(raw) => Some(
-                crate::store::secrets::MasterKey::from_base64(secrecy::ExposeSecret::expose_secret(
-                    &raw,
-                ))
+                crate::store::secrets::MasterKey::from_base64(
+                    secrecy::ExposeSecret::expose_secret(&raw),
+                )
                 .map_err(|e| bad("TOPICDESK_MASTER_KEY", e.to_string()))?,
             ),
         };

@@ -342,7 +342,10 @@ async fn master_key(
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<store::secrets::MasterKey> {
     use store::secrets::{key_file_for, load_master_key, KeySource};
-    let source = match (&settings.master_key, key_file_for(settings.database_url.expose())) {
+    let source = match (
+        &settings.master_key,
+        key_file_for(settings.database_url.expose()),
+    ) {
         (Some(key), _) => KeySource::Variable(key.clone()),
         (None, Some(path)) => KeySource::File(path),
         (None, None) => KeySource::Ephemeral,

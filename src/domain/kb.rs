@@ -45,17 +45,27 @@ pub struct Article {
 pub enum KbProblem {
     /// No title line.
     NoTitle,
-    TitleTooLong { max: usize },
+    TitleTooLong {
+        max: usize,
+    },
     /// Nothing after the title.
     NoBody,
-    BodyTooLong { max: usize },
+    BodyTooLong {
+        max: usize,
+    },
     /// A `url:` line that is no http(s) link (or too long).
     BadUrl,
-    TooManyTags { max: usize },
+    TooManyTags {
+        max: usize,
+    },
     /// A tag that is not a word (`typed` as written, cut short).
-    BadTag { typed: String },
+    BadTag {
+        typed: String,
+    },
     /// The workspace holds `max` articles already.
-    TooManyArticles { max: u64 },
+    TooManyArticles {
+        max: u64,
+    },
     /// A bearer token that is empty, too long or not printable.
     BadToken,
 }
@@ -79,7 +89,10 @@ pub fn parse_article(text: &str) -> Result<Article, KbProblem> {
     let mut url = None;
     for line in lines {
         if let Some(rest) = strip_label(line, "tags:") {
-            for word in rest.split([',', ' ', '\t']).filter(|w| !w.trim().is_empty()) {
+            for word in rest
+                .split([',', ' ', '\t'])
+                .filter(|w| !w.trim().is_empty())
+            {
                 let Some(tag) = normalize_tag(word) else {
                     return Err(KbProblem::BadTag {
                         typed: word.trim().chars().take(32).collect(),
@@ -149,9 +162,7 @@ pub fn check_url(raw: &str) -> Option<String> {
 /// carry), at most [`MAX_TOKEN_CHARS`].
 pub fn check_token(raw: &str) -> Result<String, KbProblem> {
     let t = raw.trim();
-    let ok = !t.is_empty()
-        && t.len() <= MAX_TOKEN_CHARS
-        && t.chars().all(|c| c.is_ascii_graphic());
+    let ok = !t.is_empty() && t.len() <= MAX_TOKEN_CHARS && t.chars().all(|c| c.is_ascii_graphic());
     ok.then(|| t.to_owned()).ok_or(KbProblem::BadToken)
 }
 
@@ -199,18 +210,133 @@ pub fn websearch(terms: &[String]) -> String {
 /// PostgreSQL's English stop words (`english.stop`): PostgreSQL drops them from queries, so the
 /// SQLite side drops them too and both engines rank the same words.
 const STOP_WORDS: &[&str] = &[
-    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours",
-    "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself",
-    "it", "its", "itself", "they", "them", "their", "theirs", "themselves", "what", "which",
-    "who", "whom", "this", "that", "these", "those", "am", "is", "are", "was", "were", "be",
-    "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "a", "an",
-    "the", "and", "but", "if", "or", "because", "as", "until", "while", "of", "at", "by", "for",
-    "with", "about", "against", "between", "into", "through", "during", "before", "after",
-    "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under",
-    "again", "further", "then", "once", "here", "there", "when", "where", "why", "how", "all",
-    "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not",
-    "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don",
-    "should", "now",
+    "i",
+    "me",
+    "my",
+    "myself",
+    "we",
+    "our",
+    "ours",
+    "ourselves",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "he",
+    "him",
+    "his",
+    "himself",
+    "she",
+    "her",
+    "hers",
+    "herself",
+    "it",
+    "its",
+    "itself",
+    "they",
+    "them",
+    "their",
+    "theirs",
+    "themselves",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "this",
+    "that",
+    "these",
+    "those",
+    "am",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "having",
+    "do",
+    "does",
+    "did",
+    "doing",
+    "a",
+    "an",
+    "the",
+    "and",
+    "but",
+    "if",
+    "or",
+    "because",
+    "as",
+    "until",
+    "while",
+    "of",
+    "at",
+    "by",
+    "for",
+    "with",
+    "about",
+    "against",
+    "between",
+    "into",
+    "through",
+    "during",
+    "before",
+    "after",
+    "above",
+    "below",
+    "to",
+    "from",
+    "up",
+    "down",
+    "in",
+    "out",
+    "on",
+    "off",
+    "over",
+    "under",
+    "again",
+    "further",
+    "then",
+    "once",
+    "here",
+    "there",
+    "when",
+    "where",
+    "why",
+    "how",
+    "all",
+    "any",
+    "both",
+    "each",
+    "few",
+    "more",
+    "most",
+    "other",
+    "some",
+    "such",
+    "no",
+    "nor",
+    "not",
+    "only",
+    "own",
+    "same",
+    "so",
+    "than",
+    "too",
+    "very",
+    "s",
+    "t",
+    "can",
+    "will",
+    "just",
+    "don",
+    "should",
+    "now",
 ];
 
 #[cfg(test)]

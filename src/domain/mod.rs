@@ -8,8 +8,8 @@
 
 pub mod duration;
 pub mod escalation;
-pub mod kb;
 pub mod ids;
+pub mod kb;
 pub mod permissions;
 pub mod routing;
 pub mod seats;

@@ -160,7 +160,10 @@ pub async fn load_master_key<C: ConnectionTrait>(
         KeySource::Variable(key) => (key, "TOPICDESK_MASTER_KEY".to_owned()),
         KeySource::Ephemeral => (MasterKey::generate(), "TOPICDESK_MASTER_KEY".to_owned()),
         KeySource::File(path) => {
-            let from = format!("TOPICDESK_MASTER_KEY: not set, so the key file {}", path.display());
+            let from = format!(
+                "TOPICDESK_MASTER_KEY: not set, so the key file {}",
+                path.display()
+            );
             let key = match read_key_file(&path) {
                 Ok(Some(key)) => key,
                 Ok(None) if stored.is_some() => anyhow::bail!(
@@ -302,11 +305,26 @@ mod tests {
         for i in [0, NONCE_LEN, raw.len() - 1] {
             raw[i] ^= 1;
             let bent = format!("v1.{}", B64.encode(&raw));
-            assert_eq!(key.decrypt("p", &bent), Err(SecretError::WrongKey), "byte {i}");
+            assert_eq!(
+                key.decrypt("p", &bent),
+                Err(SecretError::WrongKey),
+                "byte {i}"
+            );
             raw[i] ^= 1;
         }
-        for bad in ["", "v1.", "v2.AAAA", "v1.!!!", "s3cret-token", "v1.AAAAAAAAAAAAAAAA"] {
-            assert_eq!(key.decrypt("p", bad), Err(SecretError::Malformed), "{bad:?}");
+        for bad in [
+            "",
+            "v1.",
+            "v2.AAAA",
+            "v1.!!!",
+            "s3cret-token",
+            "v1.AAAAAAAAAAAAAAAA",
+        ] {
+            assert_eq!(
+                key.decrypt("p", bad),
+                Err(SecretError::Malformed),
+                "{bad:?}"
+            );
         }
     }
 
@@ -314,7 +332,12 @@ mod tests {
     fn keys_are_exactly_32_bytes_of_base64() {
         assert!(MasterKey::from_base64(&B64.encode([7u8; 32])).is_ok());
         assert!(MasterKey::from_base64(&format!(" {}\n", B64.encode([7u8; 32]))).is_ok());
-        for bad in [B64.encode([7u8; 31]), B64.encode([7u8; 33]), "not base64!".into(), String::new()] {
+        for bad in [
+            B64.encode([7u8; 31]),
+            B64.encode([7u8; 33]),
+            "not base64!".into(),
+            String::new(),
+        ] {
             assert_eq!(MasterKey::from_base64(&bad), Err(NotAKey), "{bad:?}");
         }
     }
@@ -351,7 +374,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).expect("key file").permissions().mode();
+            let mode = std::fs::metadata(&path)
+                .expect("key file")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         let again = load_master_key(&db, KeySource::File(path.clone()), now)
@@ -365,7 +391,9 @@ mod tests {
             .expect_err("another key");
         assert!(
             other.to_string().contains("TOPICDESK_MASTER_KEY")
-                && other.to_string().contains("encrypted with another master key"),
+                && other
+                    .to_string()
+                    .contains("encrypted with another master key"),
             "{other}"
         );
         std::fs::remove_file(&path).expect("lose the key");
@@ -378,6 +406,9 @@ mod tests {
         let garbage = load_master_key(&db, KeySource::File(path), now)
             .await
             .expect_err("garbage");
-        assert!(garbage.to_string().contains("not a master key"), "{garbage}");
+        assert!(
+            garbage.to_string().contains("not a master key"),
+            "{garbage}"
+        );
     }
 }

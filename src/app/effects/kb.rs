@@ -29,7 +29,10 @@ pub struct ExternalHit {
 pub enum KbPrompt {
     NewArticle,
     /// `current` is the article as it would be typed, to copy and change.
-    EditArticle { id: i64, current: String },
+    EditArticle {
+        id: i64,
+        current: String,
+    },
     ExternalUrl,
     ExternalToken,
 }
@@ -84,7 +87,7 @@ pub enum KbNotice {
     AlreadyPosted { number: i64 },
     /// The staff chat's new-ticket line with up to three suggested articles.
     NewTicket {
-        ticket: TicketSummary,
+        ticket: Box<TicketSummary>,
         suggestions: Vec<KbHit>,
     },
 }

@@ -58,7 +58,9 @@ impl std::fmt::Display for Trouble {
             Trouble::Status(code) => write!(f, "answered HTTP {code}"),
             Trouble::TooLarge => write!(f, "answered more than {MAX_BODY_BYTES} bytes"),
             Trouble::NotJson => f.write_str("answered something that is not the expected JSON"),
-            Trouble::Token => f.write_str("its stored token cannot be decrypted with this master key"),
+            Trouble::Token => {
+                f.write_str("its stored token cannot be decrypted with this master key")
+            }
         }
     }
 }
@@ -92,7 +94,12 @@ impl Searcher {
     }
 
     /// Asks the external search; whatever goes wrong gives no results (and one log line).
-    pub async fn search(&self, workspace: i64, cfg: &ExternalConfig, query: &str) -> Vec<ExternalHit> {
+    pub async fn search(
+        &self,
+        workspace: i64,
+        cfg: &ExternalConfig,
+        query: &str,
+    ) -> Vec<ExternalHit> {
         let asked = tokio::time::timeout(TIMEOUT, self.ask(cfg, query)).await;
         let outcome = match asked {
             Ok(result) => result,
@@ -160,7 +167,10 @@ impl Searcher {
             }
             None => {
                 if self.trouble.remove(&workspace).is_some() {
-                    tracing::info!(workspace, "the external knowledge-base search answers again");
+                    tracing::info!(
+                        workspace,
+                        "the external knowledge-base search answers again"
+                    );
                     return true;
                 }
                 false

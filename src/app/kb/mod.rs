@@ -71,7 +71,11 @@ fn hit(h: store::kb::Hit) -> KbHit {
 
 /// The workspace's external search, decrypted; `None` when none is set (or its token cannot
 /// be read: that is logged once, and the search goes on without it).
-async fn external_of(w: &Work, ws: &Workspace, searcher: &Searcher) -> AppResult<Option<ExternalConfig>> {
+async fn external_of(
+    w: &Work,
+    ws: &Workspace,
+    searcher: &Searcher,
+) -> AppResult<Option<ExternalConfig>> {
     let Some(s) = store::kb::settings(&w.tx, ws.id).await? else {
         return Ok(None);
     };
@@ -110,7 +114,9 @@ pub async fn kb_command(
     // customer's `/kb` is theirs: it stays, and they are told it is for agents.
     let ws_id = match store::tickets::by_topic(&w.tx, chat, thread).await? {
         Some(t) => Some(t.workspace_id),
-        None => store::groups::get(&w.tx, chat).await?.map(|g| g.workspace_id),
+        None => store::groups::get(&w.tx, chat)
+            .await?
+            .map(|g| g.workspace_id),
     };
     if let Some(ws) = ws_id {
         if store::team::member(&w.tx, ws, caller.profile.id)

@@ -17,7 +17,9 @@ const PER_PAGE: u64 = 8;
 /// A change on the knowledge-base screens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KbChange {
-    List { page: u16 },
+    List {
+        page: u16,
+    },
     View(i64),
     /// A typed new article.
     Add(String),

@@ -129,7 +129,7 @@ async fn create(
             Notice::NewTicket { ticket: summary }
         } else {
             Notice::Kb(KbNotice::NewTicket {
-                ticket: summary,
+                ticket: Box::new(summary),
                 suggestions,
             })
         };

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use teloxide::types::CallbackQuery;
 
 use super::{profile, HandlerResult};
+use crate::app::effects::{CardMenu, Notice, ReplyTo};
 use crate::app::effects::{KbPrompt, PromptKind};
 use crate::app::kb::{self, KbChange};
-use crate::app::effects::{CardMenu, Notice, ReplyTo};
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team::{self, MemberAction};
@@ -319,7 +319,9 @@ impl Press<'_> {
                     id,
                     current: String::new(),
                 };
-                return self.ask_kb(prompt, Dialogue::KbArticle { id: Some(id) }).await;
+                return self
+                    .ask_kb(prompt, Dialogue::KbArticle { id: Some(id) })
+                    .await;
             }
             B::KbExternalUrl => {
                 return self

@@ -49,9 +49,9 @@ pub(super) fn notice(n: &KbNotice) -> Rendered {
         } => matches(*ticket, *number, query, hits, external),
         KbNotice::Post { title, body, url } => post(title, body, url.as_deref()),
         KbNotice::Posted { number } => t(format!("📄 Posted in ticket #{number}.")),
-        KbNotice::AlreadyPosted { number } => {
-            t(format!("This article is already posted in ticket #{number}."))
-        }
+        KbNotice::AlreadyPosted { number } => t(format!(
+            "This article is already posted in ticket #{number}."
+        )),
         KbNotice::NewTicket {
             ticket,
             suggestions,
@@ -82,10 +82,20 @@ fn list(count: u64, page: u32, pages: u32, articles: &[KbHit], external: bool) -
     let page16 = |p: u32| u16::try_from(p).unwrap_or(u16::MAX);
     let mut nav = Vec::new();
     if page > 0 {
-        nav.push(cb("◀ Previous", KbButton::KbList { page: page16(page - 1) }));
+        nav.push(cb(
+            "◀ Previous",
+            KbButton::KbList {
+                page: page16(page - 1),
+            },
+        ));
     }
     if page + 1 < pages {
-        nav.push(cb("Next ▶", KbButton::KbList { page: page16(page + 1) }));
+        nav.push(cb(
+            "Next ▶",
+            KbButton::KbList {
+                page: page16(page + 1),
+            },
+        ));
     }
     if !nav.is_empty() {
         rows.push(nav);
@@ -132,7 +142,10 @@ fn external(url: Option<&str>, token_set: bool) -> Rendered {
         cb("🔑 Token", KbButton::KbExternalToken),
     ]];
     if url.is_some() || token_set {
-        rows.push(vec![cb("✖ Remove external search", KbButton::KbExternalClear)]);
+        rows.push(vec![cb(
+            "✖ Remove external search",
+            KbButton::KbExternalClear,
+        )]);
     }
     rows.push(vec![back(KbButton::KbList { page: 0 })]);
     Rendered {
@@ -164,9 +177,9 @@ fn refusal(p: &KbProblem) -> String {
         KbProblem::BodyTooLong { max } => format!("A body has at most {max} characters."),
         KbProblem::BadUrl => "That is not an http:// or https:// link.".to_owned(),
         KbProblem::TooManyTags { max } => format!("An article has at most {max} tags."),
-        KbProblem::BadTag { typed } => format!(
-            "\"{typed}\" is not a tag: use letters, digits, - and _ (at most 32)."
-        ),
+        KbProblem::BadTag { typed } => {
+            format!("\"{typed}\" is not a tag: use letters, digits, - and _ (at most 32).")
+        }
         KbProblem::TooManyArticles { max } => {
             format!("A workspace has at most {max} articles: delete one first.")
         }
@@ -183,10 +196,7 @@ fn matches(
     hits: &[KbHit],
     external: &[ExternalHit],
 ) -> Rendered {
-    let mut text = format!(
-        "📚 Articles for “{}” (ticket #{number})",
-        esc(query)
-    );
+    let mut text = format!("📚 Articles for “{}” (ticket #{number})", esc(query));
     if hits.is_empty() && external.is_empty() {
         text.push_str("\n\nNothing matches: try other words.");
     } else if !hits.is_empty() {
@@ -263,7 +273,13 @@ mod tests {
             snippet: Some(evil.into()),
         };
         for r in [
-            matches(1, 2, evil, std::slice::from_ref(&hit), std::slice::from_ref(&ext)),
+            matches(
+                1,
+                2,
+                evil,
+                std::slice::from_ref(&hit),
+                std::slice::from_ref(&ext),
+            ),
             post(evil, evil, None),
             article(1, evil, evil, &[], Some(evil)),
             list(1, 0, 1, &[hit], false),

@@ -52,7 +52,10 @@ const TOP: &[(&str, &str)] = &[
     ("How do I get my money back? refund", "Request a refund"),
     ("download invoice pdf", "Download an invoice"),
     ("cancel subscription", "Cancel a subscription"),
-    ("two-factor authentication", "Enable two-factor authentication"),
+    (
+        "two-factor authentication",
+        "Enable two-factor authentication",
+    ),
     ("app crashes", "The app crashes on start"),
     ("export data", "Export your data"),
     ("dark theme", "Dark mode"),
@@ -74,11 +77,19 @@ const TOP: &[(&str, &str)] = &[
 const TOP_THREE: &[(&str, [&str; 3])] = &[
     (
         "account",
-        ["Delete your account", "Reset your password", "Change your email address"],
+        [
+            "Delete your account",
+            "Reset your password",
+            "Change your email address",
+        ],
     ),
     (
         "data",
-        ["Export your data", "Import from a spreadsheet", "Restore a deleted project"],
+        [
+            "Export your data",
+            "Import from a spreadsheet",
+            "Restore a deleted project",
+        ],
     ),
 ];
 
@@ -138,8 +149,22 @@ async fn both_backends_rank_the_same_articles_first() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 
     // Nothing matches nonsense or stop words alone, and nothing is an error.
-    for query in ["zebra quantum", "the and of", "", "\"", "*", "NEAR", ":", "'", "\\"] {
-        assert_eq!(titles(&db, ours, query, 5).await, Vec::<String>::new(), "{query:?}");
+    for query in [
+        "zebra quantum",
+        "the and of",
+        "",
+        "\"",
+        "*",
+        "NEAR",
+        ":",
+        "'",
+        "\\",
+    ] {
+        assert_eq!(
+            titles(&db, ours, query, 5).await,
+            Vec::<String>::new(),
+            "{query:?}"
+        );
     }
     let found = kb::search(&db, theirs, &query_terms("reset password"), 5)
         .await
@@ -158,10 +183,13 @@ async fn both_backends_rank_the_same_articles_first() {
         tags: vec!["billing".into()],
         url: None,
     };
-    assert!(kb::update(&db, theirs, refund, &renamed, now)
-        .await
-        .expect("update")
-        .is_none(), "another workspace cannot edit it");
+    assert!(
+        kb::update(&db, theirs, refund, &renamed, now)
+            .await
+            .expect("update")
+            .is_none(),
+        "another workspace cannot edit it"
+    );
     kb::update(&db, ours, refund, &renamed, now)
         .await
         .expect("update")
@@ -171,8 +199,17 @@ async fn both_backends_rank_the_same_articles_first() {
         titles(&db, ours, "guarantee", 5).await,
         vec!["Money back guarantee".to_owned()]
     );
-    assert!(kb::delete(&db, theirs, refund).await.expect("delete").is_none());
-    kb::delete(&db, ours, refund).await.expect("delete").expect("ours");
-    assert_eq!(titles(&db, ours, "guarantee", 5).await, Vec::<String>::new());
+    assert!(kb::delete(&db, theirs, refund)
+        .await
+        .expect("delete")
+        .is_none());
+    kb::delete(&db, ours, refund)
+        .await
+        .expect("delete")
+        .expect("ours");
+    assert_eq!(
+        titles(&db, ours, "guarantee", 5).await,
+        Vec::<String>::new()
+    );
     db.close().await.expect("close");
 }

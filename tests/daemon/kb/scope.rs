@@ -80,8 +80,12 @@ async fn another_workspaces_ids_read_change_and_post_nothing() {
 
     // Beta's search never finds Acme's article.
     let before = app.tg.bot_messages_in(bob.id, None).len();
-    app.tg
-        .group_text(beta, Some(beta_thread), &bob, "/kb acme internal refund policy");
+    app.tg.group_text(
+        beta,
+        Some(beta_thread),
+        &bob,
+        "/kb acme internal refund policy",
+    );
     let answer = kb_answer(&app, &bob, before).await;
     assert!(answer.text.contains("Nothing matches"), "{}", answer.text);
     assert!(answer.buttons().is_empty());
@@ -92,9 +96,11 @@ async fn another_workspaces_ids_read_change_and_post_nothing() {
         .await
         .expect("query")
         .is_none());
-    assert!(topicdesk::store::kb::links(&app.db, beta_ws, acme_ticket.id)
-        .await
-        .expect("query")
-        .is_empty());
+    assert!(
+        topicdesk::store::kb::links(&app.db, beta_ws, acme_ticket.id)
+            .await
+            .expect("query")
+            .is_empty()
+    );
     app.stop().await;
 }

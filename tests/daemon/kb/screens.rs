@@ -23,13 +23,18 @@ async fn articles_are_added_refused_edited_and_deleted_in_settings_and_audited()
     app.wait_private(&owner, "needs a body").await;
     app.tg
         .private_text(&owner, "Title\nbody\nurl: javascript:alert(1)");
-    app.wait_private(&owner, "not an http:// or https:// link").await;
+    app.wait_private(&owner, "not an http:// or https:// link")
+        .await;
     app.tg.private_text(
         &owner,
         "Reset your password\nOpen Settings.\ntags: Login, account\nurl: https://help.example.com/r",
     );
     let shown = app.wait_private(&owner, "📄 Reset your password").await;
-    assert!(shown.text.contains("Tags: login, account"), "{}", shown.text);
+    assert!(
+        shown.text.contains("Tags: login, account"),
+        "{}",
+        shown.text
+    );
     let all = articles(&app, ws).await;
     assert_eq!(all.len(), 1);
     let id = all[0].id;
@@ -47,7 +52,11 @@ async fn articles_are_added_refused_edited_and_deleted_in_settings_and_audited()
     // Edit: the prompt shows the article as typed; the new version replaces it.
     tap(&app, &owner, "✏ Edit").await;
     let prompt = app.wait_private(&owner, "new version").await;
-    assert!(prompt.text.contains("url: https://help.example.com/r"), "{}", prompt.text);
+    assert!(
+        prompt.text.contains("url: https://help.example.com/r"),
+        "{}",
+        prompt.text
+    );
     app.tg
         .private_text(&owner, "Reset a password\nOpen Settings, then Security.");
     app.wait_private(&owner, "📄 Reset a password").await;
@@ -70,23 +79,43 @@ async fn articles_are_added_refused_edited_and_deleted_in_settings_and_audited()
         add_article(&app, &owner, &format!("Article {i:02}\nBody {i}.")).await;
     }
     open_settings(&app, &owner, "Knowledge base").await;
-    let list = app.wait_private(&owner, "10 article(s) · page 1 of 2").await;
+    let list = app
+        .wait_private(&owner, "10 article(s) · page 1 of 2")
+        .await;
     assert!(list.buttons().iter().any(|(l, _)| l == "Next ▶"));
     let (_, alert) = app
-        .press(&owner, owner.id, list.id, &crate::team::button(&list, "Next ▶"))
+        .press(
+            &owner,
+            owner.id,
+            list.id,
+            &crate::team::button(&list, "Next ▶"),
+        )
         .await;
     assert!(!alert);
     let page2 = screen(&app, owner.id, list.id, "page 2 of 2").await;
-    assert!(page2.buttons().iter().any(|(l, _)| l == "📄 Reset a password"));
+    assert!(page2
+        .buttons()
+        .iter()
+        .any(|(l, _)| l == "📄 Reset a password"));
 
     // Delete.
     let (_, alert) = app
-        .press(&owner, owner.id, list.id, &crate::team::button(&page2, "Reset a password"))
+        .press(
+            &owner,
+            owner.id,
+            list.id,
+            &crate::team::button(&page2, "Reset a password"),
+        )
         .await;
     assert!(!alert);
     let article = screen(&app, owner.id, list.id, "Open Settings, then Security.").await;
-    app.press(&owner, owner.id, list.id, &crate::team::button(&article, "🗑 Delete"))
-        .await;
+    app.press(
+        &owner,
+        owner.id,
+        list.id,
+        &crate::team::button(&article, "🗑 Delete"),
+    )
+    .await;
     screen(&app, owner.id, list.id, "9 article(s)").await;
     assert!(articles(&app, ws).await.iter().all(|a| a.id != id));
     let deleted = audited(&app, ws, "kb.article_deleted").await;

@@ -32,7 +32,11 @@ async fn kb_in_a_topic_is_deleted_answered_privately_and_posts_the_picked_articl
     deleted(&app, chat, cmd).await;
     let answer = kb_answer(&app, &owner, before).await;
     assert!(answer.text.contains("ticket #1"), "{}", answer.text);
-    assert!(answer.text.contains("how to reset my password"), "{}", answer.text);
+    assert!(
+        answer.text.contains("how to reset my password"),
+        "{}",
+        answer.text
+    );
     let labels: Vec<String> = answer.buttons().into_iter().map(|(l, _)| l).collect();
     assert_eq!(labels, ["📎 Reset your password"], "{labels:?}");
     // The customer's topic never reads the search.
@@ -42,21 +46,35 @@ async fn kb_in_a_topic_is_deleted_answered_privately_and_posts_the_picked_articl
     }
 
     let (toast, alert) = app
-        .press(&owner, owner.id, answer.id, &button(&answer, "Reset your password"))
+        .press(
+            &owner,
+            owner.id,
+            answer.id,
+            &button(&answer, "Reset your password"),
+        )
         .await;
     assert!(!alert);
     assert_eq!(toast.as_deref(), Some("📄 Posted in ticket #1."));
     let post = app
         .wait_bot_message(chat, Some(thread), "Reset your password")
         .await;
-    assert_eq!(post.text, "📄 Reset your password\n\nOpen Settings and press Reset.");
+    assert_eq!(
+        post.text,
+        "📄 Reset your password\n\nOpen Settings and press Reset."
+    );
     assert_eq!(
         post.url_buttons(),
-        [("🔗 Read more".to_owned(), "https://help.example.com/reset".to_owned())]
+        [(
+            "🔗 Read more".to_owned(),
+            "https://help.example.com/reset".to_owned()
+        )]
     );
     let linked = links(&app).await;
     assert_eq!(linked.len(), 1);
-    assert_eq!((linked[0].ticket_id, linked[0].article_id), (ticket.id, reset));
+    assert_eq!(
+        (linked[0].ticket_id, linked[0].article_id),
+        (ticket.id, reset)
+    );
     assert_eq!(linked[0].posted_by, owner.id);
     let ws = app.workspace_of(&owner).await;
     let audit = audited(&app, ws, "ticket.kb_article_posted").await;
@@ -66,7 +84,12 @@ async fn kb_in_a_topic_is_deleted_answered_privately_and_posts_the_picked_articl
 
     // A second press posts nothing more.
     let (toast, alert) = app
-        .press(&owner, owner.id, answer.id, &button(&answer, "Reset your password"))
+        .press(
+            &owner,
+            owner.id,
+            answer.id,
+            &button(&answer, "Reset your password"),
+        )
         .await;
     assert!(alert);
     assert!(toast.is_some_and(|t| t.contains("already posted")));
@@ -94,7 +117,9 @@ async fn kb_in_a_topic_is_deleted_answered_privately_and_posts_the_picked_articl
         .await;
 
     // A customer's /kb is their own message: it stays, and they hear it is for agents.
-    let theirs = app.tg.group_text(chat, Some(thread), &customer, "/kb refund");
+    let theirs = app
+        .tg
+        .group_text(chat, Some(thread), &customer, "/kb refund");
     app.wait_bot_message(chat, Some(thread), "Only agents can do this.")
         .await;
     app.settle().await;
@@ -111,12 +136,24 @@ async fn new_tickets_carry_suggested_articles_in_the_staff_chat() {
     let customer = app.tg.add_user("Carl", Some("carl"));
 
     // From the subject.
-    let thread = app.open_ticket(chat, &customer, "Cannot reset my password").await;
+    let thread = app
+        .open_ticket(chat, &customer, "Cannot reset my password")
+        .await;
     let line = app.wait_bot_message(staff, None, "New ticket #1").await;
-    assert!(line.text.contains("Suggested articles:\n• Reset your password"), "{}", line.text);
+    assert!(
+        line.text
+            .contains("Suggested articles:\n• Reset your password"),
+        "{}",
+        line.text
+    );
     assert!(!line.text.contains("refund"), "{}", line.text);
     let (toast, alert) = app
-        .press(&owner, staff, line.id, &button(&line, "Post: Reset your password"))
+        .press(
+            &owner,
+            staff,
+            line.id,
+            &button(&line, "Post: Reset your password"),
+        )
         .await;
     assert!(!alert, "{toast:?}");
     app.wait_bot_message(chat, Some(thread), "Open Settings and press Reset.")
@@ -124,8 +161,12 @@ async fn new_tickets_carry_suggested_articles_in_the_staff_chat() {
 
     // A topic the bot never saw created: its first message counts too.
     let quiet = app.tg.create_topic_silently(chat, &customer, "Question");
-    app.tg
-        .group_text(chat, Some(quiet), &customer, "I would like a refund, please");
+    app.tg.group_text(
+        chat,
+        Some(quiet),
+        &customer,
+        "I would like a refund, please",
+    );
     let line = app.wait_bot_message(staff, None, "New ticket #2").await;
     assert!(line.text.contains("• Request a refund"), "{}", line.text);
 
@@ -207,7 +248,12 @@ async fn external_server(seen: Seen) -> std::net::SocketAddr {
 
 /// `/settings` → Knowledge base → External search → `button` → the typed value; waits for the
 /// external search screen again.
-async fn set_external(app: &TestApp, admin: &crate::fake_tg::FakeUser, button: &str, value: &str) -> i32 {
+async fn set_external(
+    app: &TestApp,
+    admin: &crate::fake_tg::FakeUser,
+    button: &str,
+    value: &str,
+) -> i32 {
     open_settings(app, admin, "Knowledge base").await;
     tap(app, admin, "External search").await;
     tap(app, admin, button).await;
@@ -240,7 +286,10 @@ async fn an_external_search_is_merged_and_a_slow_one_never_holds_kb_up() {
         .expect("query")
         .expect("settings row");
     let sealed = stored.external_token.expect("a stored token");
-    assert!(sealed.starts_with("v1.") && !sealed.contains("s3cret"), "{sealed}");
+    assert!(
+        sealed.starts_with("v1.") && !sealed.contains("s3cret"),
+        "{sealed}"
+    );
     for row in audited(&app, ws, "settings.kb_external_token").await {
         assert!(!format!("{row:?}").contains("s3cret"));
     }
@@ -251,16 +300,28 @@ async fn an_external_search_is_merged_and_a_slow_one_never_holds_kb_up() {
     app.tg
         .group_text(chat, Some(thread), &owner, "/kb reset password");
     let answer = kb_answer(&app, &owner, before).await;
-    assert!(answer.text.contains("Community: password tips — Tips & tricks"), "{}", answer.text);
+    assert!(
+        answer
+            .text
+            .contains("Community: password tips — Tips & tricks"),
+        "{}",
+        answer.text
+    );
     assert!(!answer.text.contains("no link"), "{}", answer.text);
     assert_eq!(
         answer.url_buttons(),
-        [("🌐 Community: password tips".to_owned(), "https://community.example/t/1".to_owned())]
+        [(
+            "🌐 Community: password tips".to_owned(),
+            "https://community.example/t/1".to_owned()
+        )]
     );
     button(&answer, "Reset your password");
     assert_eq!(
         seen.lock().expect("lock").clone(),
-        [(Some("Bearer tok-s3cret-123".to_owned()), "reset password".to_owned())]
+        [(
+            Some("Bearer tok-s3cret-123".to_owned()),
+            "reset password".to_owned()
+        )]
     );
 
     // A search that does not answer in time: the local articles come within the limit.
@@ -272,7 +333,10 @@ async fn an_external_search_is_merged_and_a_slow_one_never_holds_kb_up() {
         .group_text(chat, Some(thread), &owner, "/kb reset password");
     let answer = kb_answer(&app, &owner, before).await;
     let took = started.elapsed();
-    assert!(took < Duration::from_millis(2_500), "the answer took {took:?}");
+    assert!(
+        took < Duration::from_millis(2_500),
+        "the answer took {took:?}"
+    );
     assert!(app.tg.message(chat, cmd).is_some_and(|m| m.deleted));
     button(&answer, "Reset your password");
     assert!(answer.url_buttons().is_empty());

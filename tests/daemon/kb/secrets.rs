@@ -48,7 +48,10 @@ async fn a_wrong_or_lost_master_key_stops_the_daemon_with_a_clear_error() {
     if let Some(path) = &key_file {
         std::fs::remove_file(path).expect("lose the key file");
         let lost = build_error(&tg, &database, None).await;
-        assert!(lost.contains("is missing") && lost.contains("TOPICDESK_MASTER_KEY"), "{lost}");
+        assert!(
+            lost.contains("is missing") && lost.contains("TOPICDESK_MASTER_KEY"),
+            "{lost}"
+        );
         assert!(!path.exists(), "no new key is made up for old secrets");
     }
 }
@@ -72,5 +75,8 @@ async fn a_malformed_master_key_variable_is_refused_by_name() {
         stderr.contains("TOPICDESK_MASTER_KEY: not a master key"),
         "{stderr}"
     );
-    assert!(!stderr.contains("c2hvcnQ"), "the value is not echoed: {stderr}");
+    assert!(
+        !stderr.contains("c2hvcnQ"),
+        "the value is not echoed: {stderr}"
+    );
 }
