@@ -162,13 +162,16 @@ pub async fn kb_screen(
                     for field in [ExternalField::Url, ExternalField::Token] {
                         store::kb::set_external(&w.tx, ws.id, field, None, w.now).await?;
                     }
-                    let entry = member_entry(
+                    let mut entry = member_entry(
                         ws.id,
                         me,
                         "settings.kb_external_url",
                         old.external_url,
                         None,
                     );
+                    if old.external_token.is_some() {
+                        entry.note = Some("token removed".to_owned());
+                    }
                     w.audit(entry).await?;
                 }
             }
