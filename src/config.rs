@@ -209,6 +209,9 @@ pub struct Settings {
     /// Payment provider token for seat invoices; `None` = Telegram Stars (`XTR`).
     pub payment_provider_token: Option<SecretString>,
     pub pricing: Pricing,
+    /// `TOPICDESK_MASTER_KEY`: the key stored secrets are encrypted with; `None` = the key file
+    /// beside the database (`store::secrets`).
+    pub master_key: Option<crate::store::secrets::MasterKey>,
     /// Test builds only (the `fault-injection` feature): a message with the trigger text panics
     /// its handler. Never read from the environment or flags, so a daemon started from the
     /// command line has it off whatever it was built with.
@@ -418,7 +421,17 @@ impl Settings {
             basic: price("TOPICDESK_PRICE_BASIC", &cli.price_basic)?,
             pro: price("TOPICDESK_PRICE_PRO", &cli.price_pro)?,
         };
+        let master_key = match secret("TOPICDESK_MASTER_KEY") {
+            None => None,
+            Some(raw) => Some(
+                crate::store::secrets::MasterKey::from_base64(
+                    secrecy::ExposeSecret::expose_secret(&raw),
+                )
+                .map_err(|e| bad("TOPICDESK_MASTER_KEY", e.to_string()))?,
+            ),
+        };
         Ok(Self {
+            master_key,
             billing_secret: secret("TOPICDESK_BILLING_SECRET"),
             payment_provider_token,
             pricing,

@@ -11,7 +11,8 @@
 //! - [`domain`], [`clock`]: the pure core (tickets, permissions, seats, routing, business hours)
 //!   and the injected source of time. No IO.
 //! - [`store`], [`config`], [`metrics`]: the only SQL (queries, typed columns mapped to domain
-//!   enums, read models); typed settings with secrets redacted; process counters.
+//!   enums, read models) and the master key that encrypts stored secrets; typed settings with
+//!   secrets redacted; process counters.
 //! - [`app`]: use cases, one folder per area, sharing one prologue (`app::work`); each owns one
 //!   transaction that writes state, audit and outbox together; areas react to recorded changes
 //!   at commit instead of calling each other.

@@ -191,6 +191,7 @@ pub struct Application {
     listener: TcpListener,
     http_addr: SocketAddr,
     telegram_ready: Arc<AtomicBool>,
+    kb: Arc<crate::app::kb::Searcher>,
 }
 
 impl Application {
@@ -206,6 +207,11 @@ impl Application {
             )
         })?;
         let http_addr = listener.local_addr()?;
+        let master_key = master_key(&settings, &db, clock.now()).await?;
+        let kb = Arc::new(
+            crate::app::kb::Searcher::new(master_key)
+                .context("building the knowledge base's HTTP client")?,
+        );
         let ctx = crate::app::context(db, clock);
         Ok(Self {
             settings,
@@ -213,6 +219,7 @@ impl Application {
             listener,
             http_addr,
             telegram_ready: Arc::new(AtomicBool::new(false)),
+            kb,
         })
     }
 
@@ -230,6 +237,7 @@ impl Application {
             ctx,
             listener,
             telegram_ready,
+            kb,
             ..
         } = self;
         let Some(bot) = telegram::raw_bot(&settings) else {
@@ -245,6 +253,7 @@ impl Application {
             billing_secret: settings.billing_secret.clone(),
             pacer: telegram::pacer(&settings),
             telegram_ready: telegram_ready.clone(),
+            kb,
             #[cfg(feature = "fault-injection")]
             fault_injection: settings.fault_injection,
         });
@@ -323,6 +332,25 @@ impl Application {
         tracing::info!("topicdesk stopped");
         Ok(())
     }
+}
+
+/// The master key stored secrets are encrypted with: `TOPICDESK_MASTER_KEY`, or the key file
+/// beside the database (made on first start), checked against the database's check value.
+async fn master_key(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<store::secrets::MasterKey> {
+    use store::secrets::{key_file_for, load_master_key, KeySource};
+    let source = match (
+        &settings.master_key,
+        key_file_for(settings.database_url.expose()),
+    ) {
+        (Some(key), _) => KeySource::Variable(key.clone()),
+        (None, Some(path)) => KeySource::File(path),
+        (None, None) => KeySource::Ephemeral,
+    };
+    load_master_key(db, source, now).await
 }
 
 /// `getMe`, retried while Telegram is unreachable; a rejected token is fatal.

@@ -35,6 +35,9 @@ pub struct AppState {
     /// Whether Telegram answers: set by `getMe` and every successful poll, cleared when a poll
     /// fails for any reason but a 429. `/readyz` reports it.
     pub telegram_ready: Arc<AtomicBool>,
+    /// The knowledge base's external search client and the master key stored secrets are
+    /// encrypted with.
+    pub kb: Arc<crate::app::kb::Searcher>,
     /// See `Settings::fault_injection`.
     #[cfg(feature = "fault-injection")]
     pub fault_injection: bool,

@@ -10,17 +10,18 @@
 //! - [`lifecycle`]: [`lifecycle::apply`], the one way a ticket moves; it records the move.
 //! - Areas, each reacting to recorded changes instead of calling the others back:
 //!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`comments`], [`export`],
-//!   [`team`], [`workspaces`].
+//!   [`kb`], [`team`], [`workspaces`].
 //! - [`delivery`]: what the outbox sender learned (a card's message id, a renamed or deleted
 //!   topic), written back through a use case.
 //!
 //! Areas import each other one way only (`tickets -> routing`, `sla -> routing`,
-//! `tags -> sla`, `routing -> reminders`); the project's layer check keeps it so.
+//! `tags -> sla`, `routing -> reminders`, `tickets -> kb`); the project's layer check keeps it so.
 
 pub mod comments;
 pub mod delivery;
 pub mod effects;
 pub mod export;
+pub mod kb;
 pub mod lifecycle;
 pub mod reminders;
 pub mod routing;

@@ -10,6 +10,7 @@ pub mod duration;
 pub mod escalation;
 pub mod export;
 pub mod ids;
+pub mod kb;
 pub mod permissions;
 pub mod routing;
 pub mod seats;

@@ -81,6 +81,8 @@ pub enum Cmd {
     Remind(String),
     #[command(description = "Escalate: /escalate [reason]")]
     Escalate(String),
+    #[command(description = "Knowledge base: /kb <words> (answered privately)")]
+    Kb(String),
     /// This topic is not a ticket
     Exclude,
     /// Undo /exclude
@@ -156,6 +158,7 @@ impl Cmd {
             | Cmd::Tag(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_)
+            | Cmd::Kb(_)
             | Cmd::Exclude
             | Cmd::Include
             | Cmd::Connect
@@ -215,7 +218,8 @@ impl Cmd {
             | Cmd::Note(_)
             | Cmd::Tag(_)
             | Cmd::Remind(_)
-            | Cmd::Escalate(_) => &[HelpPart::Ticket],
+            | Cmd::Escalate(_)
+            | Cmd::Kb(_) => &[HelpPart::Ticket],
             Cmd::Settings
             | Cmd::Export(_)
             | Cmd::Exclude
@@ -318,6 +322,7 @@ mod tests {
                 ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
                 ("remind", "Remind me: /remind 2h call back"),
                 ("escalate", "Escalate: /escalate [reason]"),
+                ("kb", "Knowledge base: /kb <words> (answered privately)"),
                 ("exclude", "This topic is not a ticket"),
                 ("include", "Undo /exclude"),
                 ("connect", "Connect this forum group"),
@@ -365,7 +370,7 @@ mod tests {
                     Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
                     | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::Note(a) | Cmd::Comment(a)
-                    | Cmd::Notes(a) | Cmd::Ticket(a) | Cmd::Export(a) => a,
+                    | Cmd::Notes(a) | Cmd::Ticket(a) | Cmd::Export(a) | Cmd::Kb(a) => a,
                     _ => String::new(),
                 };
                 proptest::prop_assert!(arg.len() <= text.len());

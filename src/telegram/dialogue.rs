@@ -26,6 +26,13 @@ pub enum Dialogue {
     EscalationRule,
     /// A setting's Custom… button: the next message is its value.
     Number(crate::app::effects::NumberSetting),
+    /// Settings → Knowledge base → ➕ Article (`None`) or ✏ Edit: the next message is the article.
+    KbArticle {
+        id: Option<i64>,
+    },
+    /// Settings → Knowledge base → External search: the next message is its URL / its token.
+    KbExternalUrl,
+    KbExternalToken,
 }
 
 /// How long a dialogue step waits for its answer before it is forgotten.

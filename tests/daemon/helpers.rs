@@ -95,9 +95,19 @@ pub fn test_settings(tg: &FakeTelegram, database_url: &str) -> Settings {
             basic: 2900,
             pro: 3900,
         },
+        // SQLite: the key file is made beside the test's database on first start (and read
+        // again after a restart). PostgreSQL: a fixed key, so no key file lands in the
+        // working directory.
+        master_key: (!database_url.starts_with("sqlite")).then(|| {
+            topicdesk::store::secrets::MasterKey::from_base64(TEST_MASTER_KEY)
+                .expect("a valid test key")
+        }),
         fault_injection: true,
     }
 }
+
+/// The master key of the PostgreSQL test daemons (base64 of 32 bytes).
+pub const TEST_MASTER_KEY: &str = "dG9waWNkZXNrLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGU=";
 
 /// A running daemon and everything a test needs to drive and observe it.
 pub struct TestApp {

@@ -11,6 +11,7 @@ mod fake_tg_selftest;
 mod flood;
 mod helpers;
 mod inputs;
+mod kb;
 mod layers;
 mod lifecycle;
 mod reliability;

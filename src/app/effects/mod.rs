@@ -7,6 +7,7 @@
 mod comments;
 mod export;
 mod invalid;
+mod kb;
 mod notice;
 mod rows;
 
@@ -16,6 +17,7 @@ pub use crate::store::summary::{SlaLine, TicketSummary};
 pub use comments::{CommentNotice, CommentOn, CommentRow};
 pub use export::{ExportKind, ExportNotice};
 pub use invalid::Invalid;
+pub use kb::{ExternalHit, KbHit, KbNotice, KbPrompt};
 pub use notice::{Change, Notice, SlaAlertKind};
 pub use rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, MemberSeat, Missing,

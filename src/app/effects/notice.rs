@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::comments::CommentNotice;
 use super::export::ExportNotice;
 use super::invalid::Invalid;
+use super::kb::KbNotice;
 use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
     PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
@@ -393,6 +394,8 @@ pub enum Notice {
     Comments(CommentNotice),
     /// CSV exports (answered in the private chat only).
     Exports(ExportNotice),
+    /// The knowledge base (SPEC §9): its screens, `/kb` and suggestions.
+    Kb(KbNotice),
 }
 
 impl Notice {
@@ -420,7 +423,7 @@ impl Notice {
                 | Notice::Reminder { .. }
                 | Notice::AssignedToYou { .. }
                 | Notice::UnassignedAlert { .. }
-        )
+        ) || matches!(self, Notice::Kb(k) if k.is_staff_only())
     }
 
     /// Refusals are shown as alerts (a dialog the presser must dismiss), confirmations as toasts.
@@ -444,6 +447,6 @@ impl Notice {
                 | Notice::IntakeOnlyCustomer
                 | Notice::NotGroupAdmin
                 | Notice::TicketReadOnly { .. }
-        )
+        ) || matches!(self, Notice::Kb(k) if k.is_alert())
     }
 }

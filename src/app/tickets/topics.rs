@@ -6,7 +6,7 @@ use super::TopicMessage;
 use entity::tickets::Model as Ticket;
 use tracing::instrument;
 
-use crate::app::effects::{Effect, Notice};
+use crate::app::effects::{Effect, KbNotice, Notice};
 use crate::app::lifecycle::{apply, ApplyOpts};
 use crate::app::work::{access, AppResult, Caller, Changed, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
@@ -63,6 +63,7 @@ pub async fn topic_created(
                 thread,
                 name,
                 creator.id,
+                None,
             )
             .await?;
         }
@@ -70,6 +71,9 @@ pub async fn topic_created(
     w.commit().await
 }
 
+/// `first_message`: the message that created the ticket (a topic the bot never saw created),
+/// which the knowledge base's suggestions read besides the subject.
+#[allow(clippy::too_many_arguments)]
 async fn create(
     w: &mut Work,
     metrics: &Metrics,
@@ -78,6 +82,7 @@ async fn create(
     thread: i32,
     subject: &str,
     customer: i64,
+    first_message: Option<&str>,
 ) -> AppResult<Ticket> {
     let number = store::workspaces::take_ticket_number(&w.tx, workspace).await?;
     let subject = subject.trim();
@@ -118,7 +123,17 @@ async fn create(
         .and_then(|ws| ws.staff_chat_id)
     {
         let summary = store::summary::ticket(&w.tx, &ticket, w.now).await?;
-        w.post(staff, Notice::NewTicket { ticket: summary }).await?;
+        let about = format!("{} {}", ticket.subject, first_message.unwrap_or_default());
+        let suggestions = crate::app::kb::suggestions(&w.tx, workspace, &about).await?;
+        let notice = if suggestions.is_empty() {
+            Notice::NewTicket { ticket: summary }
+        } else {
+            Notice::Kb(KbNotice::NewTicket {
+                ticket: Box::new(summary),
+                suggestions,
+            })
+        };
+        w.post(staff, notice).await?;
     }
     Metrics::inc(&metrics.tickets_created);
     w.record(Changed::Created { ticket: ticket.id });
@@ -143,6 +158,7 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
         Some(t) => t,
         None => {
             let name = m.topic_name.clone().unwrap_or_default();
+            let first = m.text.as_deref().filter(|_| !m.is_command);
             create(
                 &mut w,
                 &ctx.metrics,
@@ -151,6 +167,7 @@ pub async fn topic_message(ctx: &Ctx, origin: Origin, m: TopicMessage) -> AppRes
                 m.thread,
                 &name,
                 m.from.id,
+                first,
             )
             .await?
         }

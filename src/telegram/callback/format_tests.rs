@@ -159,6 +159,22 @@ fn wire_format_is_stable() {
             "1|np|a",
         ),
         (C::Routing(Rt::IntakeTimeout { minutes: 10 }), "1|iu|10"),
+        (C::Kb(KbButton::KbList { page: 2 }), "1|zl|2"),
+        (C::Kb(KbButton::KbArticle { id: 7 }), "1|za|7"),
+        (C::Kb(KbButton::KbAdd), "1|zn"),
+        (C::Kb(KbButton::KbEdit { id: 7 }), "1|ze|7"),
+        (C::Kb(KbButton::KbDelete { id: 7 }), "1|zd|7"),
+        (C::Kb(KbButton::KbExternal), "1|zx"),
+        (C::Kb(KbButton::KbExternalUrl), "1|zu"),
+        (C::Kb(KbButton::KbExternalToken), "1|zt"),
+        (C::Kb(KbButton::KbExternalClear), "1|zc"),
+        (
+            C::Kb(KbButton::KbPost {
+                ticket: TicketId(12),
+                article: 7,
+            }),
+            "1|zp|12|7",
+        ),
     ];
     assert_eq!(cases.len(), VARIANTS);
     for (d, s) in cases {

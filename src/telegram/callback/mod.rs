@@ -18,7 +18,7 @@
 //!
 //! [`CallbackData`] is an enum of areas, each an enum of its buttons declared
 //! once (variant, fields, tag) in its own file — `ticket.rs`, `team.rs`, `routing.rs`,
-//! `sla.rs`, `workspace.rs` — with the `buttons!` macro of `wire.rs`, which generates
+//! `sla.rs`, `workspace.rs`, `kb.rs` — with the `buttons!` macro of `wire.rs`, which generates
 //! the encoder and decoder from that one declaration. The area is not on the wire:
 //! tags are unique across all areas, so moving a button between areas changes no
 //! encoding.
@@ -26,6 +26,7 @@
 //! The format is frozen by tests: changing a tag breaks buttons already
 //! sitting in chats.
 
+mod kb;
 mod routing;
 mod sla;
 mod team;
@@ -38,6 +39,7 @@ mod format_tests;
 #[cfg(test)]
 mod tests;
 
+pub use self::kb::KbButton;
 pub use self::routing::RoutingButton;
 pub use self::sla::{HoursField, SlaButton};
 pub use self::team::TeamButton;
@@ -117,6 +119,8 @@ areas! {
     Sla(SlaButton),
     /// Creating a workspace, the settings home, prompts.
     Workspace(WorkspaceButton),
+    /// The knowledge base: its settings, and posting an article into a ticket.
+    Kb(KbButton),
 }
 
 impl CallbackData {

@@ -12,13 +12,13 @@ use crate::domain::ticket::Priority;
 use proptest::strategy::Strategy;
 // One short name per area keeps the samples readable.
 use super::{
-    RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm, TicketButton as Tk,
+    KbButton as Kb, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm, TicketButton as Tk,
     WorkspaceButton as Ws,
 };
 
 /// How many variants `CallbackData` has. Bump together with
 /// `variant_index` when adding one.
-pub(super) const VARIANTS: usize = 56;
+pub(super) const VARIANTS: usize = 66;
 
 /// A distinct index per variant. The match has no wildcard, so adding a
 /// variant doesn't compile until it gets an index here; the index must
@@ -83,6 +83,16 @@ fn variant_index(d: &CallbackData) -> usize {
         C::Sla(Sl::ReminderCancel { .. }) => 53,
         C::Workspace(Ws::NumberPrompt { .. }) => 54,
         C::Routing(Rt::IntakeTimeout { .. }) => 55,
+        C::Kb(Kb::KbList { .. }) => 56,
+        C::Kb(Kb::KbArticle { .. }) => 57,
+        C::Kb(Kb::KbAdd) => 58,
+        C::Kb(Kb::KbEdit { .. }) => 59,
+        C::Kb(Kb::KbDelete { .. }) => 60,
+        C::Kb(Kb::KbExternal) => 61,
+        C::Kb(Kb::KbExternalUrl) => 62,
+        C::Kb(Kb::KbExternalToken) => 63,
+        C::Kb(Kb::KbExternalClear) => 64,
+        C::Kb(Kb::KbPost { .. }) => 65,
     }
 }
 
@@ -233,6 +243,31 @@ fn samples() -> Vec<CallbackData> {
     for minutes in [0, 5, u16::MAX] {
         out.push(C::Routing(Rt::IntakeTimeout { minutes }));
     }
+    out.extend([
+        C::Kb(Kb::KbAdd),
+        C::Kb(Kb::KbExternal),
+        C::Kb(Kb::KbExternalUrl),
+        C::Kb(Kb::KbExternalToken),
+        C::Kb(Kb::KbExternalClear),
+    ]);
+    for page in [0, 1, u16::MAX] {
+        out.push(C::Kb(Kb::KbList { page }));
+    }
+    for n in [i64::MIN, -1, 0, 42, i64::MAX] {
+        out.extend([
+            C::Kb(Kb::KbArticle { id: n }),
+            C::Kb(Kb::KbEdit { id: n }),
+            C::Kb(Kb::KbDelete { id: n }),
+            C::Kb(Kb::KbPost {
+                ticket: TicketId(n),
+                article: n,
+            }),
+            C::Kb(Kb::KbPost {
+                ticket: TicketId(i64::MIN),
+                article: i64::MIN,
+            }),
+        ]);
+    }
     out
 }
 
@@ -282,7 +317,7 @@ fn ticket_accessor() {
     for d in samples() {
         // Ticket buttons are exactly those whose first field is a ticket id.
         let ticket_tags = [
-            "cm", "am", "at", "pd", "rs", "cl", "ro", "pm", "sp", "bk", "cs", "pc", "qa",
+            "cm", "am", "at", "pd", "rs", "cl", "ro", "pm", "sp", "bk", "cs", "pc", "qa", "zp",
         ];
         let encoded = d.encode();
         let mut fields = encoded.split('|').skip(1);
@@ -376,6 +411,11 @@ fn any_callback() -> impl Strategy<Value = CallbackData> {
         Just(C::Sla(Sl::EscalationAdd)),
         any::<i64>().prop_map(|id| C::Sla(Sl::EscalationDelete { id })),
         any::<i64>().prop_map(|id| C::Sla(Sl::ReminderCancel { id })),
+        any::<u16>().prop_map(|page| C::Kb(Kb::KbList { page })),
+        any::<i64>().prop_map(|id| C::Kb(Kb::KbArticle { id })),
+        any::<i64>().prop_map(|id| C::Kb(Kb::KbEdit { id })),
+        any::<i64>().prop_map(|id| C::Kb(Kb::KbDelete { id })),
+        (t(), any::<i64>()).prop_map(|(ticket, article)| C::Kb(Kb::KbPost { ticket, article })),
     ]
 }
 

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use teloxide::types::CallbackQuery;
 
 use super::{profile, HandlerResult};
-use crate::app::effects::PromptKind;
 use crate::app::effects::{CardMenu, Notice, ReplyTo};
+use crate::app::effects::{KbPrompt, PromptKind};
+use crate::app::kb::{self, KbChange};
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team::{self, MemberAction};
@@ -17,7 +18,7 @@ use crate::app::{reminders, Caller, Origin};
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::seats::Tier;
 use crate::domain::team::Role;
-use crate::telegram::callback::{CallbackData, HoursField, RoutingButton, SlaButton};
+use crate::telegram::callback::{CallbackData, HoursField, KbButton, RoutingButton, SlaButton};
 use crate::telegram::callback::{TeamButton, TicketButton, WorkspaceButton};
 use crate::telegram::{AppState, Dialogue};
 
@@ -62,6 +63,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
         CallbackData::Routing(b) => press.routing(b).await,
         CallbackData::Sla(b) => press.sla(b).await,
         CallbackData::Workspace(b) => press.workspace(b).await,
+        CallbackData::Kb(b) => press.kb(b).await,
     }
 }
 
@@ -284,6 +286,58 @@ impl Press<'_> {
                 Ok(tickets::usage(ctx, origin, caller, Notice::PromptCancelled).await?)
             }
         }
+    }
+}
+
+impl Press<'_> {
+    /// Asks for a knowledge-base value; when the question went out, the next message answers.
+    async fn ask_kb(&self, prompt: KbPrompt, dialogue: Dialogue) -> HandlerResult {
+        if kb::ask(&self.state.ctx, self.origin, self.caller, prompt).await? {
+            self.state.ask(self.caller.profile.id, dialogue);
+        }
+        Ok(())
+    }
+
+    async fn kb(&self, b: KbButton) -> HandlerResult {
+        use KbButton as B;
+        let (ctx, origin, caller, screen) =
+            (&self.state.ctx, self.origin, self.caller, self.screen);
+        let searcher = &self.state.kb;
+        let show = |change| kb::kb_screen(ctx, origin, caller, change, screen, searcher);
+        let _accepted = match b {
+            B::KbList { page } => show(KbChange::List { page }).await?,
+            B::KbArticle { id } => show(KbChange::View(id)).await?,
+            B::KbDelete { id } => show(KbChange::Delete(id)).await?,
+            B::KbExternal => show(KbChange::External).await?,
+            B::KbExternalClear => show(KbChange::ExternalClear).await?,
+            B::KbAdd => {
+                let dialogue = Dialogue::KbArticle { id: None };
+                return self.ask_kb(KbPrompt::NewArticle, dialogue).await;
+            }
+            B::KbEdit { id } => {
+                let prompt = KbPrompt::EditArticle {
+                    id,
+                    current: String::new(),
+                };
+                return self
+                    .ask_kb(prompt, Dialogue::KbArticle { id: Some(id) })
+                    .await;
+            }
+            B::KbExternalUrl => {
+                return self
+                    .ask_kb(KbPrompt::ExternalUrl, Dialogue::KbExternalUrl)
+                    .await;
+            }
+            B::KbExternalToken => {
+                return self
+                    .ask_kb(KbPrompt::ExternalToken, Dialogue::KbExternalToken)
+                    .await;
+            }
+            B::KbPost { ticket, article } => {
+                return Ok(kb::post_article(ctx, origin, caller, ticket.0, article).await?);
+            }
+        };
+        Ok(())
     }
 }
 

@@ -15,6 +15,7 @@ use super::{AppState, Dialogue};
 use crate::app::comments::{self, Attachment, Which};
 use crate::app::effects::NumberSetting;
 use crate::app::effects::ReplyTo;
+use crate::app::kb::KbChange;
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team;
@@ -80,7 +81,7 @@ pub async fn message(state: Arc<AppState>, origin: Origin, msg: Message, me: Me)
         }
         if let Some(text) = msg.text().filter(|t| !t.starts_with('/')) {
             if let Some(dialogue) = state.take_dialogue(caller.profile.id) {
-                if !answer(ctx, origin, &caller, dialogue, text).await? {
+                if !answer(ctx, origin, &caller, dialogue, text, &state.kb).await? {
                     // A refused answer keeps the prompt: the next message is another try.
                     state.ask(caller.profile.id, dialogue);
                 }
@@ -226,6 +227,7 @@ async fn answer(
     caller: &Caller,
     dialogue: Dialogue,
     text: &str,
+    kb: &crate::app::kb::Searcher,
 ) -> crate::app::AppResult<bool> {
     let text = text.to_owned();
     match dialogue {
@@ -278,6 +280,21 @@ async fn answer(
         Dialogue::Number(NumberSetting::AutoClose) => {
             let change = SettingChange::AutoCloseTyped(text);
             workspaces::settings(ctx, origin, caller, change, None).await
+        }
+        Dialogue::KbArticle { id } => {
+            let change = match id {
+                Some(id) => KbChange::Edit(id, text),
+                None => KbChange::Add(text),
+            };
+            crate::app::kb::kb_screen(ctx, origin, caller, change, None, kb).await
+        }
+        Dialogue::KbExternalUrl => {
+            let change = KbChange::ExternalUrl(text);
+            crate::app::kb::kb_screen(ctx, origin, caller, change, None, kb).await
+        }
+        Dialogue::KbExternalToken => {
+            let change = KbChange::ExternalToken(text);
+            crate::app::kb::kb_screen(ctx, origin, caller, change, None, kb).await
         }
     }
 }
@@ -470,6 +487,7 @@ pub async fn command(
         Cmd::Remind(args) => InTopic::Remind(args),
         Cmd::Tag(args) => InTopic::Tag(args),
         Cmd::Escalate(reason) => InTopic::Escalate(note(&reason)),
+        Cmd::Kb(query) => InTopic::Kb(query),
         Cmd::Claim => Action::Claim.into(),
         Cmd::Assign(args) => {
             let mut parts = args.trim().splitn(2, char::is_whitespace);
@@ -521,6 +539,10 @@ pub async fn command(
         InTopic::Escalate(reason) => {
             Ok(sla::escalate(ctx, origin, &caller, chat, thread, reason).await?)
         }
+        InTopic::Kb(query) => Ok(crate::app::kb::kb_command(
+            ctx, origin, &caller, chat, thread, msg.id.0, &query, &state.kb,
+        )
+        .await?),
     }
 }
 
@@ -612,6 +634,8 @@ enum InTopic {
     Remind(String),
     Tag(String),
     Escalate(Option<String>),
+    /// `/kb <query>`: the command message's id goes with it, to be deleted.
+    Kb(String),
 }
 
 impl From<Action> for InTopic {

@@ -6,7 +6,7 @@ use super::common::{cb, custom_label, esc, mark, role_label};
 use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
-use crate::telegram::callback::{RoutingButton, SlaButton, TeamButton, WorkspaceButton};
+use crate::telegram::callback::{KbButton, RoutingButton, SlaButton, TeamButton, WorkspaceButton};
 use crate::telegram::commands::{help_lines, HelpPart};
 
 /// Auto-close times offered as buttons (hours); Custom… takes any other.
@@ -189,6 +189,7 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
                 cb("🔺 Escalation", SlaButton::SettingsEscalation),
             ],
             vec![cb("🔐 Permissions", TeamButton::SettingsPermissions)],
+            vec![cb("📚 Knowledge base", KbButton::KbList { page: 0 })],
             AUTO_CLOSE_CHOICES
                 .iter()
                 .map(|h| {
