@@ -8,10 +8,12 @@
 
 pub mod duration;
 pub mod escalation;
+pub mod fields;
 pub mod ids;
 pub mod permissions;
 pub mod routing;
 pub mod seats;
 pub mod sla;
+pub mod tags;
 pub mod team;
 pub mod ticket;
