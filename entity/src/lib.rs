@@ -4,6 +4,8 @@
 pub mod audit_log;
 pub mod billing_events;
 pub mod categories;
+pub mod custom_field_values;
+pub mod custom_fields;
 pub mod daemon_state;
 pub mod escalation_rules;
 pub mod excluded_topics;

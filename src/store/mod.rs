@@ -3,6 +3,7 @@
 //! except through the small mapping helpers here.
 
 pub mod audit;
+pub mod fields;
 pub mod groups;
 pub mod inbox;
 pub mod kinds;
