@@ -9,7 +9,8 @@
 //! - [`effects`]: what the use cases ask of Telegram, as data.
 //! - [`lifecycle`]: [`lifecycle::apply`], the one way a ticket moves; it records the move.
 //! - Areas, each reacting to recorded changes instead of calling the others back:
-//!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`team`], [`workspaces`].
+//!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`fields`], [`team`],
+//!   [`workspaces`].
 //! - [`delivery`]: what the outbox sender learned (a card's message id, a renamed or deleted
 //!   topic), written back through a use case.
 //!
@@ -18,6 +19,7 @@
 
 pub mod delivery;
 pub mod effects;
+pub mod fields;
 pub mod lifecycle;
 pub mod reminders;
 pub mod routing;

@@ -37,10 +37,10 @@ pub enum Cmd {
     Leave(String),
     /// Hand the workspace to a member (Owner)
     Transfer(String),
-    /// Waiting tickets and agents' load
-    Queue,
-    /// Your tickets
-    Mytickets,
+    /// Waiting tickets and agents' load; /queue tag:vip filters
+    Queue(String),
+    /// Your tickets; /mytickets tag:vip filters
+    Mytickets(String),
     /// Receive tickets from routing
     Available,
     /// Stop receiving new tickets
@@ -67,6 +67,8 @@ pub enum Cmd {
     Info,
     /// Tags: /tag +vip -billing, /tag customer +vip
     Tag(String),
+    /// Set a field: /set plan pro
+    Set(String),
     /// Remind me: /remind 2h call back
     Remind(String),
     #[command(description = "Escalate: /escalate [reason]")]
@@ -124,8 +126,8 @@ impl Cmd {
             | Cmd::Seats
             | Cmd::Leave(_)
             | Cmd::Transfer(_)
-            | Cmd::Queue
-            | Cmd::Mytickets
+            | Cmd::Queue(_)
+            | Cmd::Mytickets(_)
             | Cmd::Available
             | Cmd::Away
             | Cmd::Settings => &[Menu::Private],
@@ -139,6 +141,7 @@ impl Cmd {
             | Cmd::Priority(_)
             | Cmd::Info
             | Cmd::Tag(_)
+            | Cmd::Set(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_)
             | Cmd::Exclude
@@ -181,7 +184,7 @@ impl Cmd {
             Cmd::Members => &[HelpPart::Team, HelpPart::Private],
             Cmd::Seats | Cmd::Transfer(_) => &[HelpPart::Owner],
             Cmd::Leave(_) => &[HelpPart::Leaving],
-            Cmd::Queue | Cmd::Mytickets | Cmd::Available | Cmd::Away => &[HelpPart::Private],
+            Cmd::Queue(_) | Cmd::Mytickets(_) | Cmd::Available | Cmd::Away => &[HelpPart::Private],
             Cmd::Claim
             | Cmd::Assign(_)
             | Cmd::Unassign
@@ -192,6 +195,7 @@ impl Cmd {
             | Cmd::Priority(_)
             | Cmd::Info
             | Cmd::Tag(_)
+            | Cmd::Set(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_) => &[HelpPart::Ticket],
             Cmd::Settings
@@ -292,6 +296,7 @@ mod tests {
                 ("priority", "low | normal | high | urgent"),
                 ("info", "Ticket details (sent privately)"),
                 ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
+                ("set", "Set a field: /set plan pro"),
                 ("remind", "Remind me: /remind 2h call back"),
                 ("escalate", "Escalate: /escalate [reason]"),
                 ("exclude", "This topic is not a ticket"),
@@ -312,8 +317,11 @@ mod tests {
                 ("seats", "Seats and buying more (Owner)"),
                 ("leave", "Ask to leave the workspace"),
                 ("transfer", "Hand the workspace to a member (Owner)"),
-                ("queue", "Waiting tickets and agents' load"),
-                ("mytickets", "Your tickets"),
+                (
+                    "queue",
+                    "Waiting tickets and agents' load; /queue tag:vip filters"
+                ),
+                ("mytickets", "Your tickets; /mytickets tag:vip filters"),
                 ("available", "Receive tickets from routing"),
                 ("away", "Stop receiving new tickets"),
                 ("settings", "Workspace settings"),
@@ -336,7 +344,8 @@ mod tests {
                 let arg = match cmd {
                     Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
-                    | Cmd::Escalate(a) | Cmd::Tag(a) => a,
+                    | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::Set(a) | Cmd::Queue(a)
+                    | Cmd::Mytickets(a) => a,
                     _ => String::new(),
                 };
                 proptest::prop_assert!(arg.len() <= text.len());

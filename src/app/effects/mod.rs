@@ -4,6 +4,7 @@
 //! *why* as data ([`Invalid`], [`CheckoutRefusal`], the domain's reasons); all wording lives in
 //! the Telegram adapter (`telegram::render`, and `telegram::words` for refusals).
 
+mod fields;
 mod invalid;
 mod notice;
 mod rows;
@@ -11,6 +12,7 @@ mod rows;
 use serde::{Deserialize, Serialize};
 
 pub use crate::store::summary::{SlaLine, TicketSummary};
+pub use fields::{FieldPrompt, FieldsNotice, TagRow};
 pub use invalid::Invalid;
 pub use notice::{Change, Notice, SlaAlertKind};
 pub use rows::{

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fields::FieldsNotice;
 use super::invalid::Invalid;
 use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
@@ -11,6 +12,7 @@ use super::rows::{
 };
 use crate::domain::permissions::Denied;
 use crate::domain::seats::InviteProblem;
+use crate::domain::tags::TagFilter;
 use crate::domain::team::Role;
 use crate::store::summary::TicketSummary;
 
@@ -280,6 +282,9 @@ pub enum Notice {
         overdue: usize,
         unassigned: Vec<QueueTicket>,
         agents: Vec<AgentLoad>,
+        /// `/queue tag:vip`: only tickets matching these were counted and listed.
+        #[serde(default)]
+        filter: Vec<TagFilter>,
     },
     /// Agents to give a ticket to (from `/queue`).
     AssignPicker {
@@ -293,6 +298,9 @@ pub enum Notice {
         tickets: Vec<QueueTicket>,
         #[serde(default)]
         reminders: Vec<ReminderRow>,
+        /// `/mytickets tag:vip`: only tickets matching these are listed.
+        #[serde(default)]
+        filter: Vec<TagFilter>,
     },
     RoutingSettings {
         view: RoutingView,
@@ -387,6 +395,8 @@ pub enum Notice {
         customer: bool,
         tags: Vec<String>,
     },
+    /// Custom fields, the Tags screen and the tag filters.
+    Fields(FieldsNotice),
 }
 
 impl Notice {
@@ -412,7 +422,7 @@ impl Notice {
                 | Notice::Reminder { .. }
                 | Notice::AssignedToYou { .. }
                 | Notice::UnassignedAlert { .. }
-        )
+        ) || matches!(self, Notice::Fields(f) if f.is_staff_only())
     }
 
     /// Refusals are shown as alerts (a dialog the presser must dismiss), confirmations as toasts.
@@ -436,6 +446,6 @@ impl Notice {
                 | Notice::IntakeOnlyCustomer
                 | Notice::NotGroupAdmin
                 | Notice::TicketReadOnly { .. }
-        )
+        ) || matches!(self, Notice::Fields(f) if f.is_alert())
     }
 }

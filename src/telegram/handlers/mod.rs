@@ -13,7 +13,8 @@ use teloxide::types::{ChatMemberKind, Me, User};
 use super::commands::Cmd;
 use super::{AppState, Dialogue};
 use crate::app::effects::NumberSetting;
-use crate::app::effects::ReplyTo;
+use crate::app::effects::{FieldsNotice, Notice, ReplyTo};
+use crate::app::fields::{self, FieldsChange, TagsChange};
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team;
@@ -195,6 +196,26 @@ async fn answer(
             let change = SettingChange::AutoCloseTyped(text);
             workspaces::settings(ctx, origin, caller, change, None).await
         }
+        Dialogue::FieldAdd => {
+            let change = FieldsChange::Add(text);
+            fields::fields_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::FieldLabel { field } => {
+            let change = FieldsChange::Label(field, text);
+            fields::fields_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::FieldChoices { field } => {
+            let change = FieldsChange::Choices(field, text);
+            fields::fields_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TagRename { tag } => {
+            let change = TagsChange::Rename(tag, text);
+            fields::tags_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TagMerge { tag } => {
+            let change = TagsChange::Merge(tag, text);
+            fields::tags_screen(ctx, origin, caller, change, None).await
+        }
     }
 }
 
@@ -269,8 +290,8 @@ pub async fn command(
         | Cmd::Transfer(_)
         | Cmd::Available
         | Cmd::Away
-        | Cmd::Queue
-        | Cmd::Mytickets
+        | Cmd::Queue(_)
+        | Cmd::Mytickets(_)
             if !private =>
         {
             return Ok(tickets::usage(
@@ -303,8 +324,19 @@ pub async fn command(
             let on = matches!(cmd, Cmd::Available);
             return Ok(routing::set_available(ctx, origin, &caller, on).await?);
         }
-        Cmd::Queue => return Ok(routing::queue(ctx, origin, &caller, None).await?),
-        Cmd::Mytickets => return Ok(routing::my_tickets(ctx, origin, &caller).await?),
+        Cmd::Queue(ref args) | Cmd::Mytickets(ref args) => {
+            let mine = matches!(cmd, Cmd::Mytickets(_));
+            let Some(filter) = crate::domain::tags::parse_filter(args) else {
+                let usage = FieldsNotice::FilterUsage { mine };
+                return Ok(tickets::usage(ctx, origin, &caller, Notice::Fields(usage)).await?);
+            };
+            if mine {
+                routing::my_tickets_filtered(ctx, origin, &caller, &filter).await?;
+            } else {
+                routing::queue_filtered(ctx, origin, &caller, None, &filter).await?;
+            }
+            return Ok(());
+        }
         Cmd::Leave(reason) => {
             let reason = note(&reason);
             return Ok(team::leave(ctx, origin, &caller, reason).await?);
@@ -339,6 +371,7 @@ pub async fn command(
         }
         Cmd::Remind(args) => InTopic::Remind(args),
         Cmd::Tag(args) => InTopic::Tag(args),
+        Cmd::Set(args) => InTopic::Set(args),
         Cmd::Escalate(reason) => InTopic::Escalate(note(&reason)),
         Cmd::Claim => Action::Claim.into(),
         Cmd::Assign(args) => {
@@ -391,6 +424,7 @@ pub async fn command(
         InTopic::Escalate(reason) => {
             Ok(sla::escalate(ctx, origin, &caller, chat, thread, reason).await?)
         }
+        InTopic::Set(args) => Ok(fields::set(ctx, origin, &caller, chat, thread, &args).await?),
     }
 }
 
@@ -482,6 +516,8 @@ enum InTopic {
     Remind(String),
     Tag(String),
     Escalate(Option<String>),
+    /// `/set <field> <value>`.
+    Set(String),
 }
 
 impl From<Action> for InTopic {

@@ -3,12 +3,13 @@
 //! break a message.
 //!
 //! The words live in one file per area (`tickets.rs`, `team.rs`, `routing.rs`, `sla.rs`,
-//! `workspace.rs`), built from the pieces in `common.rs`. This file holds the types a rendering
+//! `workspace.rs`, `fields.rs`), built from the pieces in `common.rs`. This file holds the types a rendering
 //! is made of, the fitting of long text into one message, and [`notice`]: the one dispatch
 //! that names every [`Notice`] and hands its fields to its area. It has no catch-all arm, so
 //! a new notice does not compile until it is worded.
 
 mod common;
+mod fields;
 mod routing;
 mod sla;
 mod team;
@@ -295,8 +296,12 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             overdue,
             unassigned,
             agents,
-        } => routing::queue(
-            workspace, strategy, *paused, *depth, *overdue, unassigned, agents,
+            filter,
+        } => fields::filtered(
+            routing::queue(
+                workspace, strategy, *paused, *depth, *overdue, unassigned, agents,
+            ),
+            filter,
         ),
         Notice::AssignPicker {
             ticket,
@@ -308,7 +313,11 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             available,
             tickets,
             reminders,
-        } => routing::my_tickets(workspace, *available, tickets, reminders),
+            filter,
+        } => fields::filtered(
+            routing::my_tickets(workspace, *available, tickets, reminders),
+            filter,
+        ),
         Notice::RoutingSettings { view } => routing::routing_settings(view),
         Notice::AgentsSettings { agents } => routing::agents_settings(agents),
         Notice::AgentSettings { agent } => routing::agent_settings(agent),
@@ -360,6 +369,9 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             holidays,
         } => sla::hours_settings(time_zone, week, holidays),
         Notice::EscalationSettings { rules } => sla::escalation_settings(rules),
+
+        // Custom fields, the Tags screen, the tag filters.
+        Notice::Fields(n) => fields::notice(n),
     }
 }
 

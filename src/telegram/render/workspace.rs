@@ -6,7 +6,8 @@ use super::common::{cb, custom_label, esc, mark, role_label};
 use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
-use crate::telegram::callback::{RoutingButton, SlaButton, TeamButton, WorkspaceButton};
+use crate::telegram::callback::WorkspaceButton;
+use crate::telegram::callback::{FieldsButton, RoutingButton, SlaButton, TeamButton};
 use crate::telegram::commands::{help_lines, HelpPart};
 
 /// Auto-close times offered as buttons (hours); Custom… takes any other.
@@ -187,6 +188,10 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
             vec![
                 cb("🕘 Business hours", SlaButton::SettingsHours),
                 cb("🔺 Escalation", SlaButton::SettingsEscalation),
+            ],
+            vec![
+                cb("🧩 Custom fields", FieldsButton::SettingsFields),
+                cb("🏷 Tags", FieldsButton::TagsPage { page: 0 }),
             ],
             vec![cb("🔐 Permissions", TeamButton::SettingsPermissions)],
             AUTO_CLOSE_CHOICES
