@@ -6,6 +6,7 @@
 mod cli;
 mod fake_tg;
 mod fake_tg_selftest;
+mod fields;
 mod flood;
 mod helpers;
 mod inputs;
