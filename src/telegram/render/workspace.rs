@@ -189,10 +189,6 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
                 cb("🕘 Business hours", SlaButton::SettingsHours),
                 cb("🔺 Escalation", SlaButton::SettingsEscalation),
             ],
-            vec![
-                cb("🧩 Custom fields", FieldsButton::SettingsFields),
-                cb("🏷 Tags", FieldsButton::TagsPage { page: 0 }),
-            ],
             vec![cb("🔐 Permissions", TeamButton::SettingsPermissions)],
             AUTO_CLOSE_CHOICES
                 .iter()
@@ -209,6 +205,10 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
                     setting: NumberSetting::AutoClose,
                 },
             )],
+            vec![
+                cb("🧩 Custom fields", FieldsButton::SettingsFields),
+                cb("🏷 Tags", FieldsButton::TagsPage { page: 0 }),
+            ],
         ]),
     }
 }
