@@ -6,6 +6,8 @@ pub mod billing_events;
 pub mod categories;
 pub mod comment_messages;
 pub mod comments;
+pub mod custom_field_values;
+pub mod custom_fields;
 pub mod daemon_state;
 pub mod escalation_rules;
 pub mod excluded_topics;

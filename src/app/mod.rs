@@ -9,8 +9,8 @@
 //! - [`effects`]: what the use cases ask of Telegram, as data.
 //! - [`lifecycle`]: [`lifecycle::apply`], the one way a ticket moves; it records the move.
 //! - Areas, each reacting to recorded changes instead of calling the others back:
-//!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`comments`], [`export`],
-//!   [`kb`], [`team`], [`workspaces`].
+//!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`fields`], [`comments`],
+//!   [`export`], [`kb`], [`team`], [`workspaces`].
 //! - [`delivery`]: what the outbox sender learned (a card's message id, a renamed or deleted
 //!   topic), written back through a use case.
 //!
@@ -21,6 +21,7 @@ pub mod comments;
 pub mod delivery;
 pub mod effects;
 pub mod export;
+pub mod fields;
 pub mod kb;
 pub mod lifecycle;
 pub mod reminders;

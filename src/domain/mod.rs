@@ -9,11 +9,13 @@
 pub mod duration;
 pub mod escalation;
 pub mod export;
+pub mod fields;
 pub mod ids;
 pub mod kb;
 pub mod permissions;
 pub mod routing;
 pub mod seats;
 pub mod sla;
+pub mod tags;
 pub mod team;
 pub mod ticket;

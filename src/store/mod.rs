@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod comments;
 pub mod export;
+pub mod fields;
 pub mod groups;
 pub mod inbox;
 pub mod kb;

@@ -231,8 +231,18 @@ pub async fn unassigned<C: ConnectionTrait>(
     db: &C,
     workspace: i64,
 ) -> Result<Vec<tickets::Model>, DbErr> {
+    unassigned_where(db, workspace, Condition::all()).await
+}
+
+/// [`unassigned`], of the tickets that also meet `filter` (`/queue tag:vip`).
+pub async fn unassigned_where<C: ConnectionTrait>(
+    db: &C,
+    workspace: i64,
+    filter: Condition,
+) -> Result<Vec<tickets::Model>, DbErr> {
     tickets::Entity::find()
         .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(filter)
         .filter(super::tickets::live())
         .filter(tickets::Column::Status.eq("open"))
         .filter(tickets::Column::AssigneeId.is_null())
@@ -243,9 +253,19 @@ pub async fn unassigned<C: ConnectionTrait>(
 
 /// Tickets not yet resolved or closed, for `/queue`'s depth.
 pub async fn active_count<C: ConnectionTrait>(db: &C, workspace: i64) -> Result<u64, DbErr> {
+    active_count_where(db, workspace, Condition::all()).await
+}
+
+/// [`active_count`], of the tickets that also meet `filter` (`/queue tag:vip`).
+pub async fn active_count_where<C: ConnectionTrait>(
+    db: &C,
+    workspace: i64,
+    filter: Condition,
+) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     tickets::Entity::find()
         .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(filter)
         .filter(super::tickets::live())
         .filter(tickets::Column::Status.is_in(["open", "assigned", "in_progress", "pending"]))
         .count(db)
@@ -258,8 +278,19 @@ pub async fn tickets_of<C: ConnectionTrait>(
     workspace: i64,
     user: i64,
 ) -> Result<Vec<tickets::Model>, DbErr> {
+    tickets_of_where(db, workspace, user, Condition::all()).await
+}
+
+/// [`tickets_of`], of the tickets that also meet `filter` (`/mytickets tag:vip`).
+pub async fn tickets_of_where<C: ConnectionTrait>(
+    db: &C,
+    workspace: i64,
+    user: i64,
+    filter: Condition,
+) -> Result<Vec<tickets::Model>, DbErr> {
     tickets::Entity::find()
         .filter(tickets::Column::WorkspaceId.eq(workspace))
+        .filter(filter)
         .filter(super::tickets::live())
         .filter(tickets::Column::AssigneeId.eq(user))
         .filter(tickets::Column::Status.is_in(["assigned", "in_progress", "pending", "resolved"]))

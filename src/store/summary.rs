@@ -41,6 +41,9 @@ pub struct TicketSummary {
     pub tags: Vec<String>,
     #[serde(default)]
     pub customer_tags: Vec<String>,
+    /// Every custom field of the workspace with this ticket's value (staff only: `/info`).
+    #[serde(default)]
+    pub fields: Vec<super::fields::FieldLine>,
 }
 
 /// One SLA clock as shown on the card and in `/info`.
@@ -106,6 +109,7 @@ pub async fn ticket<C: sea_orm::ConnectionTrait>(
             super::tags::On::Customer(t.customer_id),
         )
         .await?,
+        fields: super::fields::lines(db, t.workspace_id, t.id).await?,
     })
 }
 

@@ -37,10 +37,10 @@ pub enum Cmd {
     Leave(String),
     /// Hand the workspace to a member (Owner)
     Transfer(String),
-    /// Waiting tickets and agents' load
-    Queue,
-    /// Your tickets
-    Mytickets,
+    /// Waiting tickets and agents' load; /queue tag:vip filters
+    Queue(String),
+    /// Your tickets; /mytickets tag:vip filters
+    Mytickets(String),
     #[command(description = "A ticket and its comments: /ticket <number>")]
     Ticket(String),
     #[command(description = "Internal comment: /comment <number> <text>")]
@@ -77,6 +77,8 @@ pub enum Cmd {
     Note(String),
     /// Tags: /tag +vip -billing, /tag customer +vip
     Tag(String),
+    /// Set a field: /set plan pro
+    Set(String),
     /// Remind me: /remind 2h call back
     Remind(String),
     #[command(description = "Escalate: /escalate [reason]")]
@@ -136,8 +138,8 @@ impl Cmd {
             | Cmd::Seats
             | Cmd::Leave(_)
             | Cmd::Transfer(_)
-            | Cmd::Queue
-            | Cmd::Mytickets
+            | Cmd::Queue(_)
+            | Cmd::Mytickets(_)
             | Cmd::Ticket(_)
             | Cmd::Comment(_)
             | Cmd::Notes(_)
@@ -156,6 +158,7 @@ impl Cmd {
             | Cmd::Info
             | Cmd::Note(_)
             | Cmd::Tag(_)
+            | Cmd::Set(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_)
             | Cmd::Kb(_)
@@ -199,8 +202,8 @@ impl Cmd {
             Cmd::Members => &[HelpPart::Team, HelpPart::Private],
             Cmd::Seats | Cmd::Transfer(_) => &[HelpPart::Owner],
             Cmd::Leave(_) => &[HelpPart::Leaving],
-            Cmd::Queue
-            | Cmd::Mytickets
+            Cmd::Queue(_)
+            | Cmd::Mytickets(_)
             | Cmd::Ticket(_)
             | Cmd::Comment(_)
             | Cmd::Notes(_)
@@ -217,6 +220,7 @@ impl Cmd {
             | Cmd::Info
             | Cmd::Note(_)
             | Cmd::Tag(_)
+            | Cmd::Set(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_)
             | Cmd::Kb(_) => &[HelpPart::Ticket],
@@ -320,6 +324,7 @@ mod tests {
                 ("info", "Ticket details (sent privately)"),
                 ("note", "Internal comment, only staff see it"),
                 ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
+                ("set", "Set a field: /set plan pro"),
                 ("remind", "Remind me: /remind 2h call back"),
                 ("escalate", "Escalate: /escalate [reason]"),
                 ("kb", "Knowledge base: /kb <words> (answered privately)"),
@@ -341,8 +346,11 @@ mod tests {
                 ("seats", "Seats and buying more (Owner)"),
                 ("leave", "Ask to leave the workspace"),
                 ("transfer", "Hand the workspace to a member (Owner)"),
-                ("queue", "Waiting tickets and agents' load"),
-                ("mytickets", "Your tickets"),
+                (
+                    "queue",
+                    "Waiting tickets and agents' load; /queue tag:vip filters"
+                ),
+                ("mytickets", "Your tickets; /mytickets tag:vip filters"),
                 ("ticket", "A ticket and its comments: /ticket <number>"),
                 ("comment", "Internal comment: /comment <number> <text>"),
                 ("notes", "A ticket's internal comments: /notes <number>"),
@@ -370,7 +378,8 @@ mod tests {
                     Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
                     | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::Note(a) | Cmd::Comment(a)
-                    | Cmd::Notes(a) | Cmd::Ticket(a) | Cmd::Export(a) | Cmd::Kb(a) => a,
+                    | Cmd::Notes(a) | Cmd::Ticket(a) | Cmd::Export(a) | Cmd::Kb(a)
+                    | Cmd::Set(a) | Cmd::Queue(a) | Cmd::Mytickets(a) => a,
                     _ => String::new(),
                 };
                 proptest::prop_assert!(arg.len() <= text.len());

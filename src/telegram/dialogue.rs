@@ -33,6 +33,22 @@ pub enum Dialogue {
     /// Settings → Knowledge base → External search: the next message is its URL / its token.
     KbExternalUrl,
     KbExternalToken,
+    /// Settings → Custom fields → ➕ Field: the next message is the new field, as one line.
+    FieldAdd,
+    /// Settings → Custom fields → a field → Label / Choices: the next message is the value.
+    FieldLabel {
+        field: i64,
+    },
+    FieldChoices {
+        field: i64,
+    },
+    /// Settings → Tags → a tag → Rename / Merge: the next message is a tag name.
+    TagRename {
+        tag: i64,
+    },
+    TagMerge {
+        tag: i64,
+    },
 }
 
 /// How long a dialogue step waits for its answer before it is forgotten.

@@ -8,6 +8,7 @@ mod comments;
 mod export;
 mod fake_tg;
 mod fake_tg_selftest;
+mod fields;
 mod flood;
 mod helpers;
 mod inputs;

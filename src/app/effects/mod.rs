@@ -6,6 +6,7 @@
 
 mod comments;
 mod export;
+mod fields;
 mod invalid;
 mod kb;
 mod notice;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::store::summary::{SlaLine, TicketSummary};
 pub use comments::{CommentNotice, CommentOn, CommentRow};
 pub use export::{ExportKind, ExportNotice};
+pub use fields::{FieldPrompt, FieldsNotice, TagRow};
 pub use invalid::Invalid;
 pub use kb::{ExternalHit, KbHit, KbNotice, KbPrompt};
 pub use notice::{Change, Notice, SlaAlertKind};

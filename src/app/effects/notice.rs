@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::comments::CommentNotice;
 use super::export::ExportNotice;
+use super::fields::FieldsNotice;
 use super::invalid::Invalid;
 use super::kb::KbNotice;
 use super::rows::{
@@ -14,6 +15,7 @@ use super::rows::{
 };
 use crate::domain::permissions::Denied;
 use crate::domain::seats::InviteProblem;
+use crate::domain::tags::TagFilter;
 use crate::domain::team::Role;
 use crate::store::summary::TicketSummary;
 
@@ -283,6 +285,9 @@ pub enum Notice {
         overdue: usize,
         unassigned: Vec<QueueTicket>,
         agents: Vec<AgentLoad>,
+        /// `/queue tag:vip`: only tickets matching these were counted and listed.
+        #[serde(default)]
+        filter: Vec<TagFilter>,
     },
     /// Agents to give a ticket to (from `/queue`).
     AssignPicker {
@@ -296,6 +301,9 @@ pub enum Notice {
         tickets: Vec<QueueTicket>,
         #[serde(default)]
         reminders: Vec<ReminderRow>,
+        /// `/mytickets tag:vip`: only tickets matching these are listed.
+        #[serde(default)]
+        filter: Vec<TagFilter>,
     },
     RoutingSettings {
         view: RoutingView,
@@ -396,6 +404,8 @@ pub enum Notice {
     Exports(ExportNotice),
     /// The knowledge base (SPEC §9): its screens, `/kb` and suggestions.
     Kb(KbNotice),
+    /// Custom fields, the Tags screen and the tag filters.
+    Fields(FieldsNotice),
 }
 
 impl Notice {
@@ -424,6 +434,7 @@ impl Notice {
                 | Notice::AssignedToYou { .. }
                 | Notice::UnassignedAlert { .. }
         ) || matches!(self, Notice::Kb(k) if k.is_staff_only())
+            || matches!(self, Notice::Fields(f) if f.is_staff_only())
     }
 
     /// Refusals are shown as alerts (a dialog the presser must dismiss), confirmations as toasts.
@@ -448,5 +459,6 @@ impl Notice {
                 | Notice::NotGroupAdmin
                 | Notice::TicketReadOnly { .. }
         ) || matches!(self, Notice::Kb(k) if k.is_alert())
+            || matches!(self, Notice::Fields(f) if f.is_alert())
     }
 }

@@ -17,7 +17,9 @@ pub use screens::{
     agents_screen, ask, intake_screen, routing_screen, AgentChange, IntakeChange, RoutingChange,
 };
 pub use screens::{ALERT_CHOICES, CAPACITY_CHOICES, INTAKE_TIMEOUT_CHOICES};
-pub use views::{my_tickets, queue, queue_assign, set_available};
+pub use views::{
+    my_tickets, my_tickets_filtered, queue, queue_assign, queue_filtered, set_available,
+};
 
 #[cfg(test)]
 mod tests {

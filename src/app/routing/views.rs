@@ -9,6 +9,7 @@ use crate::app::effects::{Notice, QueueTicket};
 use crate::app::work::access::{begin, begin_for, member_entry};
 use crate::app::work::{current_workspace, AppResult, Caller, Ctx, Origin};
 use crate::domain::permissions::Perm;
+use crate::domain::tags::TagFilter;
 use crate::domain::ticket::Priority;
 use crate::domain::ticket::Status;
 use crate::store::{self};
@@ -65,11 +66,23 @@ pub async fn queue(
     caller: &Caller,
     screen: Option<(i64, i32)>,
 ) -> AppResult<()> {
+    queue_filtered(ctx, origin, caller, screen, &[]).await
+}
+
+/// `/queue tag:vip`: [`queue`], counting and listing only the tickets that match `filter`.
+pub async fn queue_filtered(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    screen: Option<(i64, i32)>,
+    filter: &[TagFilter],
+) -> AppResult<()> {
     let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::WorkTickets).await? else {
         return Ok(());
     };
-    let depth = store::routing::active_count(&w.tx, ws.id).await?;
-    let waiting = store::routing::unassigned(&w.tx, ws.id).await?;
+    let only = || store::tags::ticket_filter(ws.id, filter);
+    let depth = store::routing::active_count_where(&w.tx, ws.id, only()).await?;
+    let waiting = store::routing::unassigned_where(&w.tx, ws.id, only()).await?;
     let overdue_after = i64::from(ws.unassigned_alert_minutes);
     let mut unassigned: Vec<QueueTicket> = waiting
         .iter()
@@ -98,6 +111,7 @@ pub async fn queue(
             overdue,
             unassigned,
             agents,
+            filter: filter.to_vec(),
         },
     )
     .await?;
@@ -157,13 +171,24 @@ pub async fn queue_assign(
 
 /// `/mytickets`: the caller's tickets with links to their topics.
 pub async fn my_tickets(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult<()> {
+    my_tickets_filtered(ctx, origin, caller, &[]).await
+}
+
+/// `/mytickets tag:vip`: [`my_tickets`], listing only the tickets that match `filter`.
+pub async fn my_tickets_filtered(
+    ctx: &Ctx,
+    origin: Origin,
+    caller: &Caller,
+    filter: &[TagFilter],
+) -> AppResult<()> {
     let Some((mut w, ws)) = begin_for(ctx, origin, caller, Perm::WorkTickets).await? else {
         return Ok(());
     };
     let available = store::team::member(&w.tx, ws.id, caller.profile.id)
         .await?
         .is_some_and(|m| m.available);
-    let tickets = store::routing::tickets_of(&w.tx, ws.id, caller.profile.id)
+    let only = store::tags::ticket_filter(ws.id, filter);
+    let tickets = store::routing::tickets_of_where(&w.tx, ws.id, caller.profile.id, only)
         .await?
         .iter()
         .map(|t| queue_row(t, w.now, 0))
@@ -176,6 +201,7 @@ pub async fn my_tickets(ctx: &Ctx, origin: Origin, caller: &Caller) -> AppResult
             available,
             tickets,
             reminders,
+            filter: filter.to_vec(),
         },
     )
     .await?;

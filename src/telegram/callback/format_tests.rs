@@ -11,7 +11,7 @@ use crate::domain::routing::Strategy as Routing;
 use crate::domain::ticket::Priority;
 // One short name per area keeps the cases readable.
 use super::{
-    RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm, TicketButton as Tk,
+    FieldsButton as Fd, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm, TicketButton as Tk,
     WorkspaceButton as Ws,
 };
 
@@ -175,6 +175,41 @@ fn wire_format_is_stable() {
             }),
             "1|zp|12|7",
         ),
+        (C::Fields(Fd::SettingsFields), "1|fs"),
+        (C::Fields(Fd::FieldMenu { field: 3 }), "1|fm|3"),
+        (C::Fields(Fd::FieldAdd), "1|fa"),
+        (C::Fields(Fd::FieldLabel { field: 3 }), "1|fl|3"),
+        (C::Fields(Fd::FieldChoices { field: 3 }), "1|fc|3"),
+        (
+            C::Fields(Fd::FieldRequired { field: 3, on: true }),
+            "1|fr|3|1",
+        ),
+        (C::Fields(Fd::FieldDelete { field: 3 }), "1|fd|3"),
+        (C::Fields(Fd::FieldDeleteConfirm { field: 3 }), "1|fx|3"),
+        (
+            C::Fields(Fd::FieldPick {
+                ticket: t,
+                field: 3,
+                choice: 2,
+                check: 65535,
+                on: false,
+            }),
+            "1|fp|42|3|2|65535|0",
+        ),
+        (
+            C::Fields(Fd::FieldCheck {
+                ticket: t,
+                field: 3,
+                on: true,
+            }),
+            "1|fk|42|3|1",
+        ),
+        (C::Fields(Fd::TagsPage { page: 2 }), "1|ys|2"),
+        (C::Fields(Fd::TagMenu { tag: -9 }), "1|ym|-9"),
+        (C::Fields(Fd::TagRename { tag: -9 }), "1|yr|-9"),
+        (C::Fields(Fd::TagMerge { tag: -9 }), "1|yg|-9"),
+        (C::Fields(Fd::TagDelete { tag: -9 }), "1|yd|-9"),
+        (C::Fields(Fd::TagDeleteConfirm { tag: -9 }), "1|yx|-9"),
     ];
     assert_eq!(cases.len(), VARIANTS);
     for (d, s) in cases {

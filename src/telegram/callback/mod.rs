@@ -18,14 +18,15 @@
 //!
 //! [`CallbackData`] is an enum of areas, each an enum of its buttons declared
 //! once (variant, fields, tag) in its own file — `ticket.rs`, `team.rs`, `routing.rs`,
-//! `sla.rs`, `workspace.rs`, `kb.rs` — with the `buttons!` macro of `wire.rs`, which generates
-//! the encoder and decoder from that one declaration. The area is not on the wire:
+//! `sla.rs`, `workspace.rs`, `kb.rs`, `fields.rs` — with the `buttons!` macro of `wire.rs`,
+//! which generates the encoder and decoder from that one declaration. The area is not on the wire:
 //! tags are unique across all areas, so moving a button between areas changes no
 //! encoding.
 //!
 //! The format is frozen by tests: changing a tag breaks buttons already
 //! sitting in chats.
 
+mod fields;
 mod kb;
 mod routing;
 mod sla;
@@ -39,6 +40,7 @@ mod format_tests;
 #[cfg(test)]
 mod tests;
 
+pub use self::fields::FieldsButton;
 pub use self::kb::KbButton;
 pub use self::routing::RoutingButton;
 pub use self::sla::{HoursField, SlaButton};
@@ -121,6 +123,8 @@ areas! {
     Workspace(WorkspaceButton),
     /// The knowledge base: its settings, and posting an article into a ticket.
     Kb(KbButton),
+    /// Custom fields (settings and `/info`), the Tags screen.
+    Fields(FieldsButton),
 }
 
 impl CallbackData {

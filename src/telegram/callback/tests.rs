@@ -12,13 +12,13 @@ use crate::domain::ticket::Priority;
 use proptest::strategy::Strategy;
 // One short name per area keeps the samples readable.
 use super::{
-    KbButton as Kb, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm, TicketButton as Tk,
-    WorkspaceButton as Ws,
+    FieldsButton as Fd, KbButton as Kb, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm,
+    TicketButton as Tk, WorkspaceButton as Ws,
 };
 
 /// How many variants `CallbackData` has. Bump together with
 /// `variant_index` when adding one.
-pub(super) const VARIANTS: usize = 66;
+pub(super) const VARIANTS: usize = 82;
 
 /// A distinct index per variant. The match has no wildcard, so adding a
 /// variant doesn't compile until it gets an index here; the index must
@@ -93,6 +93,22 @@ fn variant_index(d: &CallbackData) -> usize {
         C::Kb(Kb::KbExternalToken) => 63,
         C::Kb(Kb::KbExternalClear) => 64,
         C::Kb(Kb::KbPost { .. }) => 65,
+        C::Fields(Fd::SettingsFields) => 66,
+        C::Fields(Fd::FieldMenu { .. }) => 67,
+        C::Fields(Fd::FieldAdd) => 68,
+        C::Fields(Fd::FieldLabel { .. }) => 69,
+        C::Fields(Fd::FieldChoices { .. }) => 70,
+        C::Fields(Fd::FieldRequired { .. }) => 71,
+        C::Fields(Fd::FieldDelete { .. }) => 72,
+        C::Fields(Fd::FieldDeleteConfirm { .. }) => 73,
+        C::Fields(Fd::FieldPick { .. }) => 74,
+        C::Fields(Fd::FieldCheck { .. }) => 75,
+        C::Fields(Fd::TagsPage { .. }) => 76,
+        C::Fields(Fd::TagMenu { .. }) => 77,
+        C::Fields(Fd::TagRename { .. }) => 78,
+        C::Fields(Fd::TagMerge { .. }) => 79,
+        C::Fields(Fd::TagDelete { .. }) => 80,
+        C::Fields(Fd::TagDeleteConfirm { .. }) => 81,
     }
 }
 
@@ -268,6 +284,40 @@ fn samples() -> Vec<CallbackData> {
             }),
         ]);
     }
+    out.extend([C::Fields(Fd::SettingsFields), C::Fields(Fd::FieldAdd)]);
+    for page in [0, 1, u16::MAX] {
+        out.push(C::Fields(Fd::TagsPage { page }));
+    }
+    for n in [i64::MIN, -1, 0, 42, i64::MAX] {
+        out.extend([
+            C::Fields(Fd::FieldMenu { field: n }),
+            C::Fields(Fd::FieldLabel { field: n }),
+            C::Fields(Fd::FieldChoices { field: n }),
+            C::Fields(Fd::FieldDelete { field: n }),
+            C::Fields(Fd::FieldDeleteConfirm { field: n }),
+            C::Fields(Fd::TagMenu { tag: n }),
+            C::Fields(Fd::TagRename { tag: n }),
+            C::Fields(Fd::TagMerge { tag: n }),
+            C::Fields(Fd::TagDelete { tag: n }),
+            C::Fields(Fd::TagDeleteConfirm { tag: n }),
+        ]);
+        for on in [false, true] {
+            out.push(C::Fields(Fd::FieldRequired { field: n, on }));
+            out.push(C::Fields(Fd::FieldCheck {
+                ticket: TicketId(n),
+                field: n,
+                on,
+            }));
+            // The longest encoding of all: two extreme ids, a choice and its fingerprint.
+            out.push(C::Fields(Fd::FieldPick {
+                ticket: TicketId(n),
+                field: n,
+                choice: u8::MAX,
+                check: u16::MAX,
+                on,
+            }));
+        }
+    }
     out
 }
 
@@ -318,6 +368,7 @@ fn ticket_accessor() {
         // Ticket buttons are exactly those whose first field is a ticket id.
         let ticket_tags = [
             "cm", "am", "at", "pd", "rs", "cl", "ro", "pm", "sp", "bk", "cs", "pc", "qa", "zp",
+            "fp", "fk",
         ];
         let encoded = d.encode();
         let mut fields = encoded.split('|').skip(1);
@@ -416,6 +467,32 @@ fn any_callback() -> impl Strategy<Value = CallbackData> {
         any::<i64>().prop_map(|id| C::Kb(Kb::KbEdit { id })),
         any::<i64>().prop_map(|id| C::Kb(Kb::KbDelete { id })),
         (t(), any::<i64>()).prop_map(|(ticket, article)| C::Kb(Kb::KbPost { ticket, article })),
+        Just(C::Fields(Fd::SettingsFields)),
+        any::<i64>().prop_map(|field| C::Fields(Fd::FieldMenu { field })),
+        Just(C::Fields(Fd::FieldAdd)),
+        any::<i64>().prop_map(|field| C::Fields(Fd::FieldLabel { field })),
+        any::<i64>().prop_map(|field| C::Fields(Fd::FieldChoices { field })),
+        (any::<i64>(), any::<bool>())
+            .prop_map(|(field, on)| C::Fields(Fd::FieldRequired { field, on })),
+        any::<i64>().prop_map(|field| C::Fields(Fd::FieldDelete { field })),
+        any::<i64>().prop_map(|field| C::Fields(Fd::FieldDeleteConfirm { field })),
+        (t(), any::<i64>(), any::<u8>(), any::<u16>(), any::<bool>()).prop_map(
+            |(ticket, field, choice, check, on)| C::Fields(Fd::FieldPick {
+                ticket,
+                field,
+                choice,
+                check,
+                on
+            })
+        ),
+        (t(), any::<i64>(), any::<bool>())
+            .prop_map(|(ticket, field, on)| C::Fields(Fd::FieldCheck { ticket, field, on })),
+        any::<u16>().prop_map(|page| C::Fields(Fd::TagsPage { page })),
+        any::<i64>().prop_map(|tag| C::Fields(Fd::TagMenu { tag })),
+        any::<i64>().prop_map(|tag| C::Fields(Fd::TagRename { tag })),
+        any::<i64>().prop_map(|tag| C::Fields(Fd::TagMerge { tag })),
+        any::<i64>().prop_map(|tag| C::Fields(Fd::TagDelete { tag })),
+        any::<i64>().prop_map(|tag| C::Fields(Fd::TagDeleteConfirm { tag })),
     ]
 }
 

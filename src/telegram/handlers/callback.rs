@@ -1,6 +1,8 @@
 //! Button presses. The callback data is decoded into the typed [`CallbackData`]; anything that
 //! does not decode (garbage, a button from an older version) gets a polite alert.
 
+mod fields;
+
 use std::sync::Arc;
 
 use teloxide::types::CallbackQuery;
@@ -64,6 +66,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
         CallbackData::Sla(b) => press.sla(b).await,
         CallbackData::Workspace(b) => press.workspace(b).await,
         CallbackData::Kb(b) => press.kb(b).await,
+        CallbackData::Fields(b) => press.fields(b).await,
     }
 }
 

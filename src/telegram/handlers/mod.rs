@@ -14,7 +14,8 @@ use super::commands::Cmd;
 use super::{AppState, Dialogue};
 use crate::app::comments::{self, Attachment, Which};
 use crate::app::effects::NumberSetting;
-use crate::app::effects::ReplyTo;
+use crate::app::effects::{FieldsNotice, Notice, ReplyTo};
+use crate::app::fields::{self, FieldsChange, TagsChange};
 use crate::app::kb::KbChange;
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
@@ -296,6 +297,26 @@ async fn answer(
             let change = KbChange::ExternalToken(text);
             crate::app::kb::kb_screen(ctx, origin, caller, change, None, kb).await
         }
+        Dialogue::FieldAdd => {
+            let change = FieldsChange::Add(text);
+            fields::fields_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::FieldLabel { field } => {
+            let change = FieldsChange::Label(field, text);
+            fields::fields_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::FieldChoices { field } => {
+            let change = FieldsChange::Choices(field, text);
+            fields::fields_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TagRename { tag } => {
+            let change = TagsChange::Rename(tag, text);
+            fields::tags_screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TagMerge { tag } => {
+            let change = TagsChange::Merge(tag, text);
+            fields::tags_screen(ctx, origin, caller, change, None).await
+        }
     }
 }
 
@@ -374,8 +395,8 @@ pub async fn command(
         | Cmd::Transfer(_)
         | Cmd::Available
         | Cmd::Away
-        | Cmd::Queue
-        | Cmd::Mytickets
+        | Cmd::Queue(_)
+        | Cmd::Mytickets(_)
         | Cmd::Ticket(_)
         | Cmd::Notes(_)
         | Cmd::Export(_)
@@ -411,8 +432,6 @@ pub async fn command(
             let on = matches!(cmd, Cmd::Available);
             return Ok(routing::set_available(ctx, origin, &caller, on).await?);
         }
-        Cmd::Queue => return Ok(routing::queue(ctx, origin, &caller, None).await?),
-        Cmd::Mytickets => return Ok(routing::my_tickets(ctx, origin, &caller).await?),
         Cmd::Ticket(args) => {
             let which = Which::Number {
                 command: "ticket".into(),
@@ -452,6 +471,19 @@ pub async fn command(
             let file = attachment(&msg);
             return Ok(comments::note(ctx, origin, &caller, at, &args, file).await?);
         }
+        Cmd::Queue(ref args) | Cmd::Mytickets(ref args) => {
+            let mine = matches!(cmd, Cmd::Mytickets(_));
+            let Some(filter) = crate::domain::tags::parse_filter(args) else {
+                let usage = FieldsNotice::FilterUsage { mine };
+                return Ok(tickets::usage(ctx, origin, &caller, Notice::Fields(usage)).await?);
+            };
+            if mine {
+                routing::my_tickets_filtered(ctx, origin, &caller, &filter).await?;
+            } else {
+                routing::queue_filtered(ctx, origin, &caller, None, &filter).await?;
+            }
+            return Ok(());
+        }
         Cmd::Leave(reason) => {
             let reason = note(&reason);
             return Ok(team::leave(ctx, origin, &caller, reason).await?);
@@ -486,6 +518,7 @@ pub async fn command(
         }
         Cmd::Remind(args) => InTopic::Remind(args),
         Cmd::Tag(args) => InTopic::Tag(args),
+        Cmd::Set(args) => InTopic::Set(args),
         Cmd::Escalate(reason) => InTopic::Escalate(note(&reason)),
         Cmd::Kb(query) => InTopic::Kb(query),
         Cmd::Claim => Action::Claim.into(),
@@ -543,6 +576,7 @@ pub async fn command(
             ctx, origin, &caller, chat, thread, msg.id.0, &query, &state.kb,
         )
         .await?),
+        InTopic::Set(args) => Ok(fields::set(ctx, origin, &caller, chat, thread, &args).await?),
     }
 }
 
@@ -636,6 +670,8 @@ enum InTopic {
     Escalate(Option<String>),
     /// `/kb <query>`: the command message's id goes with it, to be deleted.
     Kb(String),
+    /// `/set <field> <value>`.
+    Set(String),
 }
 
 impl From<Action> for InTopic {

@@ -3,7 +3,8 @@
 //! break a message.
 //!
 //! The words live in one file per area (`tickets.rs`, `team.rs`, `routing.rs`, `sla.rs`,
-//! `workspace.rs`, `kb.rs`), built from the pieces in `common.rs`. This file holds the types a rendering
+//! `workspace.rs`, `kb.rs`, `fields.rs`, `comments.rs`, `export.rs`), built from the pieces in
+//! `common.rs`. This file holds the types a rendering
 //! is made of, the fitting of long text into one message, and [`notice`]: the one dispatch
 //! that names every [`Notice`] and hands its fields to its area. It has no catch-all arm, so
 //! a new notice does not compile until it is worded.
@@ -11,6 +12,7 @@
 mod comments;
 mod common;
 mod export;
+mod fields;
 mod kb;
 mod routing;
 mod sla;
@@ -300,8 +302,12 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             overdue,
             unassigned,
             agents,
-        } => routing::queue(
-            workspace, strategy, *paused, *depth, *overdue, unassigned, agents,
+            filter,
+        } => fields::filtered(
+            routing::queue(
+                workspace, strategy, *paused, *depth, *overdue, unassigned, agents,
+            ),
+            filter,
         ),
         Notice::AssignPicker {
             ticket,
@@ -313,7 +319,11 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             available,
             tickets,
             reminders,
-        } => routing::my_tickets(workspace, *available, tickets, reminders),
+            filter,
+        } => fields::filtered(
+            routing::my_tickets(workspace, *available, tickets, reminders),
+            filter,
+        ),
         Notice::RoutingSettings { view } => routing::routing_settings(view),
         Notice::AgentsSettings { agents } => routing::agents_settings(agents),
         Notice::AgentSettings { agent } => routing::agent_settings(agent),
@@ -368,6 +378,8 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
 
         // The knowledge base.
         Notice::Kb(k) => kb::notice(k),
+        // Custom fields, the Tags screen, the tag filters.
+        Notice::Fields(n) => fields::notice(n),
     }
 }
 

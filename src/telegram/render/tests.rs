@@ -74,6 +74,7 @@ fn routing_samples() -> Vec<Notice> {
         escalation_level: 2,
         tags: vec!["<vip>".into()],
         customer_tags: vec!["<churn>".into()],
+        fields: vec![],
     };
     let agent = AgentLoad {
         user_id: 3,
@@ -130,6 +131,7 @@ fn routing_samples() -> Vec<Notice> {
             overdue: 1,
             unassigned: vec![q.clone()],
             agents: vec![agent.clone()],
+            filter: vec![],
         },
         Notice::AssignPicker {
             ticket: 1,
@@ -148,6 +150,7 @@ fn routing_samples() -> Vec<Notice> {
                 zone: None,
                 text: "<call>".into(),
             }],
+            filter: vec![],
         },
         Notice::RoutingSettings {
             view: RoutingView {

@@ -179,14 +179,17 @@ pub(super) fn new_ticket(ticket: &TicketSummary) -> Rendered {
     }
 }
 
-/// `/info`: everything staff may know about the ticket, sent privately.
+/// `/info`: everything staff may know about the ticket, sent privately, with buttons that set
+/// its choice fields and checkboxes in place.
 pub(super) fn ticket_info(ticket: &TicketSummary) -> Rendered {
+    let mut keyboard = super::fields::info_buttons(ticket.id, &ticket.fields);
+    keyboard.push(vec![Button::Url(
+        "Open topic".into(),
+        topic_url(ticket.chat_id, ticket.thread_id),
+    )]);
     Rendered {
-        text: summary_text(ticket),
-        keyboard: Some(vec![vec![Button::Url(
-            "Open topic".into(),
-            topic_url(ticket.chat_id, ticket.thread_id),
-        )]]),
+        text: summary_text(ticket) + &super::fields::info_lines(&ticket.fields),
+        keyboard: Some(keyboard),
     }
 }
 

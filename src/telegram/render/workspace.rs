@@ -6,7 +6,9 @@ use super::common::{cb, custom_label, esc, mark, role_label};
 use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
-use crate::telegram::callback::{KbButton, RoutingButton, SlaButton, TeamButton, WorkspaceButton};
+use crate::telegram::callback::{
+    FieldsButton, KbButton, RoutingButton, SlaButton, TeamButton, WorkspaceButton,
+};
 use crate::telegram::commands::{help_lines, HelpPart};
 
 /// Auto-close times offered as buttons (hours); Custom… takes any other.
@@ -205,6 +207,10 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
                     setting: NumberSetting::AutoClose,
                 },
             )],
+            vec![
+                cb("🧩 Custom fields", FieldsButton::SettingsFields),
+                cb("🏷 Tags", FieldsButton::TagsPage { page: 0 }),
+            ],
         ]),
     }
 }
