@@ -14,4 +14,5 @@ pub mod routing;
 pub mod seats;
 pub mod sla;
 pub mod team;
+pub mod template;
 pub mod ticket;
