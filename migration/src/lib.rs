@@ -11,6 +11,7 @@ mod m20261121_000002_create_team;
 mod m20261121_000003_create_routing;
 mod m20261121_000004_create_sla;
 mod m20261129_000005_harden;
+mod m20261129_000008_create_templates;
 
 /// The ordered list of every migration the daemon knows.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_routing::Migration),
             Box::new(m20261121_000004_create_sla::Migration),
             Box::new(m20261129_000005_harden::Migration),
+            Box::new(m20261129_000008_create_templates::Migration),
         ]
     }
 }
