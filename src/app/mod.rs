@@ -9,7 +9,8 @@
 //! - [`effects`]: what the use cases ask of Telegram, as data.
 //! - [`lifecycle`]: [`lifecycle::apply`], the one way a ticket moves; it records the move.
 //! - Areas, each reacting to recorded changes instead of calling the others back:
-//!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`team`], [`workspaces`].
+//!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`team`], [`workspaces`],
+//!   [`templates`].
 //! - [`delivery`]: what the outbox sender learned (a card's message id, a renamed or deleted
 //!   topic), written back through a use case.
 //!
@@ -24,6 +25,7 @@ pub mod routing;
 pub mod sla;
 pub mod tags;
 pub mod team;
+pub mod templates;
 pub mod tickets;
 pub mod work;
 pub mod workspaces;

@@ -47,6 +47,8 @@ pub enum Cmd {
     Away,
     /// Workspace settings
     Settings,
+    /// Canned responses: yours and the shared ones
+    Templates,
     /// Take this ticket
     Claim,
     #[command(description = "Assign to @agent [note]")]
@@ -69,6 +71,8 @@ pub enum Cmd {
     Tag(String),
     /// Remind me: /remind 2h call back
     Remind(String),
+    #[command(description = "Send a canned response: /t <name>, or /t to pick one")]
+    T(String),
     #[command(description = "Escalate: /escalate [reason]")]
     Escalate(String),
     /// This topic is not a ticket
@@ -128,7 +132,8 @@ impl Cmd {
             | Cmd::Mytickets
             | Cmd::Available
             | Cmd::Away
-            | Cmd::Settings => &[Menu::Private],
+            | Cmd::Settings
+            | Cmd::Templates => &[Menu::Private],
             Cmd::Claim
             | Cmd::Assign(_)
             | Cmd::Unassign
@@ -140,6 +145,7 @@ impl Cmd {
             | Cmd::Info
             | Cmd::Tag(_)
             | Cmd::Remind(_)
+            | Cmd::T(_)
             | Cmd::Escalate(_)
             | Cmd::Exclude
             | Cmd::Include
@@ -181,7 +187,9 @@ impl Cmd {
             Cmd::Members => &[HelpPart::Team, HelpPart::Private],
             Cmd::Seats | Cmd::Transfer(_) => &[HelpPart::Owner],
             Cmd::Leave(_) => &[HelpPart::Leaving],
-            Cmd::Queue | Cmd::Mytickets | Cmd::Available | Cmd::Away => &[HelpPart::Private],
+            Cmd::Queue | Cmd::Mytickets | Cmd::Available | Cmd::Away | Cmd::Templates => {
+                &[HelpPart::Private]
+            }
             Cmd::Claim
             | Cmd::Assign(_)
             | Cmd::Unassign
@@ -193,6 +201,7 @@ impl Cmd {
             | Cmd::Info
             | Cmd::Tag(_)
             | Cmd::Remind(_)
+            | Cmd::T(_)
             | Cmd::Escalate(_) => &[HelpPart::Ticket],
             Cmd::Settings
             | Cmd::Exclude
@@ -293,6 +302,7 @@ mod tests {
                 ("info", "Ticket details (sent privately)"),
                 ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
                 ("remind", "Remind me: /remind 2h call back"),
+                ("t", "Send a canned response: /t <name>, or /t to pick one"),
                 ("escalate", "Escalate: /escalate [reason]"),
                 ("exclude", "This topic is not a ticket"),
                 ("include", "Undo /exclude"),
@@ -317,6 +327,7 @@ mod tests {
                 ("available", "Receive tickets from routing"),
                 ("away", "Stop receiving new tickets"),
                 ("settings", "Workspace settings"),
+                ("templates", "Canned responses: yours and the shared ones"),
                 ("help", "What you can do"),
             ]
         );
@@ -336,7 +347,7 @@ mod tests {
                 let arg = match cmd {
                     Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
-                    | Cmd::Escalate(a) | Cmd::Tag(a) => a,
+                    | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::T(a) => a,
                     _ => String::new(),
                 };
                 proptest::prop_assert!(arg.len() <= text.len());

@@ -7,6 +7,7 @@
 mod invalid;
 mod notice;
 mod rows;
+mod templates;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,7 @@ pub use rows::{
     NumberSetting, PolicyRow, PromptKind, QueueTicket, ReminderRow, RoutingView, SeatLabel,
     SeatRow, SeatStateLabel,
 };
+pub use templates::{TemplateNotice, TemplatePrompt, TemplateRow, VersionRow};
 
 /// Where an answer goes: into a chat (optionally a topic, replying to a message) or as the
 /// answer to a pressed button.
@@ -131,6 +133,13 @@ pub enum Effect {
         chat: i64,
         message_id: i32,
     },
+    /// A canned response posted into a ticket's topic as the bot for `agent` (plain text,
+    /// escaped when sent). Once sent it is logged as that agent's message.
+    PostTemplate {
+        ticket: i64,
+        agent: i64,
+        text: String,
+    },
     /// [`Effect::AnswerCheckout`] with the refusal already in words. Kept for rows written
     /// before typed reasons; never produced now.
     AnswerPreCheckout {
@@ -163,6 +172,7 @@ impl Effect {
                 | Effect::PostCard { .. }
                 | Effect::AskCsat { .. }
                 | Effect::SendInvoice { .. }
+                | Effect::PostTemplate { .. }
         )
     }
 
@@ -174,7 +184,8 @@ impl Effect {
             | Effect::RenameTopic { ticket }
             | Effect::CloseTopic { ticket }
             | Effect::ReopenTopic { ticket }
-            | Effect::AskCsat { ticket } => Some(*ticket),
+            | Effect::AskCsat { ticket }
+            | Effect::PostTemplate { ticket, .. } => Some(*ticket),
             _ => None,
         }
     }

@@ -18,7 +18,7 @@
 //!
 //! [`CallbackData`] is an enum of areas, each an enum of its buttons declared
 //! once (variant, fields, tag) in its own file — `ticket.rs`, `team.rs`, `routing.rs`,
-//! `sla.rs`, `workspace.rs` — with the `buttons!` macro of `wire.rs`, which generates
+//! `sla.rs`, `workspace.rs`, `templates.rs` — with the `buttons!` macro of `wire.rs`, which generates
 //! the encoder and decoder from that one declaration. The area is not on the wire:
 //! tags are unique across all areas, so moving a button between areas changes no
 //! encoding.
@@ -29,6 +29,7 @@
 mod routing;
 mod sla;
 mod team;
+mod templates;
 mod ticket;
 mod wire;
 mod workspace;
@@ -41,6 +42,7 @@ mod tests;
 pub use self::routing::RoutingButton;
 pub use self::sla::{HoursField, SlaButton};
 pub use self::team::TeamButton;
+pub use self::templates::TemplateButton;
 pub use self::ticket::TicketButton;
 pub use self::wire::{CallbackDecodeError, MAX_CALLBACK_DATA_LEN};
 pub use self::workspace::WorkspaceButton;
@@ -117,6 +119,8 @@ areas! {
     Sla(SlaButton),
     /// Creating a workspace, the settings home, prompts.
     Workspace(WorkspaceButton),
+    /// Canned responses: their screens and the `/t` picker.
+    Templates(TemplateButton),
 }
 
 impl CallbackData {

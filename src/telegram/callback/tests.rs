@@ -12,13 +12,13 @@ use crate::domain::ticket::Priority;
 use proptest::strategy::Strategy;
 // One short name per area keeps the samples readable.
 use super::{
-    RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm, TicketButton as Tk,
-    WorkspaceButton as Ws,
+    RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm, TemplateButton as Tp,
+    TicketButton as Tk, WorkspaceButton as Ws,
 };
 
 /// How many variants `CallbackData` has. Bump together with
 /// `variant_index` when adding one.
-pub(super) const VARIANTS: usize = 56;
+pub(super) const VARIANTS: usize = 68;
 
 /// A distinct index per variant. The match has no wildcard, so adding a
 /// variant doesn't compile until it gets an index here; the index must
@@ -83,6 +83,18 @@ fn variant_index(d: &CallbackData) -> usize {
         C::Sla(Sl::ReminderCancel { .. }) => 53,
         C::Workspace(Ws::NumberPrompt { .. }) => 54,
         C::Routing(Rt::IntakeTimeout { .. }) => 55,
+        C::Templates(Tp::List { .. }) => 56,
+        C::Templates(Tp::Add { .. }) => 57,
+        C::Templates(Tp::Show { .. }) => 58,
+        C::Templates(Tp::EditBody { .. }) => 59,
+        C::Templates(Tp::EditLabel { .. }) => 60,
+        C::Templates(Tp::Versions { .. }) => 61,
+        C::Templates(Tp::Version { .. }) => 62,
+        C::Templates(Tp::Restore { .. }) => 63,
+        C::Templates(Tp::AskDelete { .. }) => 64,
+        C::Templates(Tp::Delete { .. }) => 65,
+        C::Templates(Tp::Pick { .. }) => 66,
+        C::Templates(Tp::PickerPage { .. }) => 67,
     }
 }
 
@@ -127,7 +139,33 @@ fn samples() -> Vec<CallbackData> {
                 category: i64::MIN,
             }),
             C::Routing(Rt::QueueAssign { ticket }),
+            C::Templates(Tp::Pick {
+                ticket,
+                template: n,
+            }),
+            C::Templates(Tp::Pick {
+                ticket,
+                template: i64::MIN,
+            }),
+            C::Templates(Tp::PickerPage {
+                ticket,
+                page: u16::MAX,
+            }),
+            C::Templates(Tp::Show { id: n }),
+            C::Templates(Tp::EditBody { id: n }),
+            C::Templates(Tp::EditLabel { id: n }),
+            C::Templates(Tp::Versions { id: n }),
+            C::Templates(Tp::Version { id: n }),
+            C::Templates(Tp::Restore { id: n }),
+            C::Templates(Tp::AskDelete { id: n }),
+            C::Templates(Tp::Delete { id: n }),
         ]);
+    }
+    for page in [0, 1, u16::MAX] {
+        out.push(C::Templates(Tp::List { page }));
+    }
+    for shared in [false, true] {
+        out.push(C::Templates(Tp::Add { shared }));
     }
     out.extend([
         C::Workspace(Ws::CreateWorkspace),
@@ -282,7 +320,8 @@ fn ticket_accessor() {
     for d in samples() {
         // Ticket buttons are exactly those whose first field is a ticket id.
         let ticket_tags = [
-            "cm", "am", "at", "pd", "rs", "cl", "ro", "pm", "sp", "bk", "cs", "pc", "qa",
+            "cm", "am", "at", "pd", "rs", "cl", "ro", "pm", "sp", "bk", "cs", "pc", "qa", "jp",
+            "jg",
         ];
         let encoded = d.encode();
         let mut fields = encoded.split('|').skip(1);
@@ -376,6 +415,12 @@ fn any_callback() -> impl Strategy<Value = CallbackData> {
         Just(C::Sla(Sl::EscalationAdd)),
         any::<i64>().prop_map(|id| C::Sla(Sl::EscalationDelete { id })),
         any::<i64>().prop_map(|id| C::Sla(Sl::ReminderCancel { id })),
+        any::<u16>().prop_map(|page| C::Templates(Tp::List { page })),
+        (t(), any::<i64>())
+            .prop_map(|(ticket, template)| C::Templates(Tp::Pick { ticket, template })),
+        (t(), any::<u16>())
+            .prop_map(|(ticket, page)| C::Templates(Tp::PickerPage { ticket, page })),
+        any::<i64>().prop_map(|id| C::Templates(Tp::Restore { id })),
     ]
 }
 

@@ -17,6 +17,7 @@ use crate::app::effects::ReplyTo;
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team;
+use crate::app::templates::{self, TemplateChange};
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef, TopicMessage};
 use crate::app::workspaces::{self, BotRights, GroupRole, SettingChange};
 use crate::app::{reminders, Caller, Origin};
@@ -195,6 +196,18 @@ async fn answer(
             let change = SettingChange::AutoCloseTyped(text);
             workspaces::settings(ctx, origin, caller, change, None).await
         }
+        Dialogue::TemplateAdd { shared } => {
+            let change = TemplateChange::Add { shared, text };
+            templates::screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TemplateBody { id } => {
+            let change = TemplateChange::Body { id, text };
+            templates::screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TemplateLabel { id } => {
+            let change = TemplateChange::Label { id, text };
+            templates::screen(ctx, origin, caller, change, None).await
+        }
     }
 }
 
@@ -271,6 +284,7 @@ pub async fn command(
         | Cmd::Away
         | Cmd::Queue
         | Cmd::Mytickets
+        | Cmd::Templates
             if !private =>
         {
             return Ok(tickets::usage(
@@ -305,6 +319,11 @@ pub async fn command(
         }
         Cmd::Queue => return Ok(routing::queue(ctx, origin, &caller, None).await?),
         Cmd::Mytickets => return Ok(routing::my_tickets(ctx, origin, &caller).await?),
+        Cmd::Templates => {
+            let change = TemplateChange::List { page: 0 };
+            templates::screen(ctx, origin, &caller, change, None).await?;
+            return Ok(());
+        }
         Cmd::Leave(reason) => {
             let reason = note(&reason);
             return Ok(team::leave(ctx, origin, &caller, reason).await?);
@@ -339,6 +358,7 @@ pub async fn command(
         }
         Cmd::Remind(args) => InTopic::Remind(args),
         Cmd::Tag(args) => InTopic::Tag(args),
+        Cmd::T(args) => InTopic::Template(args),
         Cmd::Escalate(reason) => InTopic::Escalate(note(&reason)),
         Cmd::Claim => Action::Claim.into(),
         Cmd::Assign(args) => {
@@ -390,6 +410,9 @@ pub async fn command(
         }
         InTopic::Escalate(reason) => {
             Ok(sla::escalate(ctx, origin, &caller, chat, thread, reason).await?)
+        }
+        InTopic::Template(args) => {
+            Ok(templates::send(ctx, origin, &caller, chat, thread, &args).await?)
         }
     }
 }
@@ -482,6 +505,8 @@ enum InTopic {
     Remind(String),
     Tag(String),
     Escalate(Option<String>),
+    /// `/t [name]`: a canned response.
+    Template(String),
 }
 
 impl From<Action> for InTopic {

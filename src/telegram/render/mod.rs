@@ -3,15 +3,16 @@
 //! break a message.
 //!
 //! The words live in one file per area (`tickets.rs`, `team.rs`, `routing.rs`, `sla.rs`,
-//! `workspace.rs`), built from the pieces in `common.rs`. This file holds the types a rendering
-//! is made of, the fitting of long text into one message, and [`notice`]: the one dispatch
-//! that names every [`Notice`] and hands its fields to its area. It has no catch-all arm, so
-//! a new notice does not compile until it is worded.
+//! `workspace.rs`, `templates.rs`), built from the pieces in `common.rs`. This file holds the
+//! types a rendering is made of, the fitting of long text into one message, and [`notice`]:
+//! the one dispatch that names every [`Notice`] and hands its fields to its area. It has no
+//! catch-all arm, so a new notice does not compile until it is worded.
 
 mod common;
 mod routing;
 mod sla;
 mod team;
+pub mod templates;
 mod tickets;
 pub mod words;
 mod workspace;
@@ -360,6 +361,9 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
             holidays,
         } => sla::hours_settings(time_zone, week, holidays),
         Notice::EscalationSettings { rules } => sla::escalation_settings(rules),
+
+        // Canned responses.
+        Notice::Templates(n) => templates::notice(n),
     }
 }
 

@@ -6,7 +6,9 @@ use super::common::{cb, custom_label, esc, mark, role_label};
 use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
-use crate::telegram::callback::{RoutingButton, SlaButton, TeamButton, WorkspaceButton};
+use crate::telegram::callback::{
+    RoutingButton, SlaButton, TeamButton, TemplateButton, WorkspaceButton,
+};
 use crate::telegram::commands::{help_lines, HelpPart};
 
 /// Auto-close times offered as buttons (hours); Custom… takes any other.
@@ -188,7 +190,10 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
                 cb("🕘 Business hours", SlaButton::SettingsHours),
                 cb("🔺 Escalation", SlaButton::SettingsEscalation),
             ],
-            vec![cb("🔐 Permissions", TeamButton::SettingsPermissions)],
+            vec![
+                cb("📝 Templates", TemplateButton::List { page: 0 }),
+                cb("🔐 Permissions", TeamButton::SettingsPermissions),
+            ],
             AUTO_CLOSE_CHOICES
                 .iter()
                 .map(|h| {
