@@ -16,4 +16,5 @@ mod routing;
 mod sla;
 mod takeover;
 mod team;
+mod templates;
 mod workspace;
