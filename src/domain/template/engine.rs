@@ -23,7 +23,6 @@ fn environment() -> Environment<'static> {
         match name {
             "lower" => env.add_filter(name, minijinja::filters::lower),
             "upper" => env.add_filter(name, minijinja::filters::upper),
-            "title" => env.add_filter(name, minijinja::filters::title),
             "capitalize" => env.add_filter(name, minijinja::filters::capitalize),
             "trim" => env.add_filter(name, minijinja::filters::trim),
             "default" | "d" => env.add_filter(name, minijinja::filters::default),

@@ -43,9 +43,10 @@ pub const MAX_OUTPUT_CHARS: usize = 4096;
 pub const MAX_NAME_CHARS: usize = 32;
 /// The most characters of a category (it labels a group of buttons).
 pub const MAX_CATEGORY_CHARS: usize = 32;
-/// The instructions one render may run: a page of text with a few hundred variables and loops
-/// over a ticket's fields needs a few thousand.
-pub const FUEL: u64 = 20_000;
+/// The instructions one render may run. A page of text with a hundred variables and a loop
+/// over a ticket's fields needs well under a thousand; the bound keeps the worst body (loops
+/// nested over the fields, each step filtering a long string) to milliseconds.
+pub const FUEL: u64 = 5_000;
 /// How deep blocks and loops may nest while rendering.
 pub const RECURSION_LIMIT: usize = 64;
 
@@ -64,11 +65,11 @@ pub const VARIABLES: [&str; 10] = [
     "fields",
 ];
 
-/// The filters a body may use: none of them makes a value much longer than its input.
-pub const FILTERS: [&str; 8] = [
+/// The filters a body may use: none of them makes a value much longer than its input, and each
+/// costs little per character (minijinja's `title` costs a hundred times more, so it is left out).
+pub const FILTERS: [&str; 7] = [
     "lower",
     "upper",
-    "title",
     "capitalize",
     "trim",
     "default",

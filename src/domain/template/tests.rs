@@ -165,6 +165,14 @@ fn syntax_errors_are_refused_with_their_line() {
         check("{{ subject|nosuchfilter }}"),
         Err(TemplateProblem::Failed { .. })
     ));
+    // Only the cheap filters exist (`title` costs a hundred times more per character).
+    for f in FILTERS {
+        assert!(check(&format!("{{{{ subject|{f} }}}}")).is_ok(), "{f}");
+    }
+    assert!(matches!(
+        check("{{ subject|title }}"),
+        Err(TemplateProblem::Failed { .. })
+    ));
     assert!(matches!(
         check("{{ ticket_number - subject }}"),
         Err(TemplateProblem::Failed { .. })
@@ -259,12 +267,12 @@ fn one_render_costs_bounded_work_and_output() {
 fn typed_forms_read_name_category_and_body() {
     assert_eq!(
         parse_draft(
-            " Refund | Billing \nHi {{ customer_first_name|title }} | your refund\nis on its way "
+            " Refund | Billing \nHi {{ customer_first_name|upper }} | your refund\nis on its way "
         ),
         Ok(Draft {
             name: "refund".into(),
             category: "Billing".into(),
-            body: "Hi {{ customer_first_name|title }} | your refund\nis on its way".into(),
+            body: "Hi {{ customer_first_name|upper }} | your refund\nis on its way".into(),
         })
     );
     assert_eq!(

@@ -297,7 +297,7 @@ fn variables() -> String {
         .join(", ")
 }
 
-const HOW: &str = "Conditions: <code>{% if category == \"billing\" %}…{% else %}…{% endif %}</code>. Filters: upper, lower, title, capitalize, trim, default, length. A variable a ticket lacks stops the template from being sent, so guard optional ones: <code>{% if fields.plan is defined %}…{% endif %}</code>.";
+const HOW: &str = "Conditions: <code>{% if category == \"billing\" %}…{% else %}…{% endif %}</code>. Filters: upper, lower, capitalize, trim, default, length. A variable a ticket lacks stops the template from being sent, so guard optional ones: <code>{% if fields.plan is defined %}…{% endif %}</code>.";
 
 fn prompt_text(what: &TemplatePrompt) -> String {
     match what {
