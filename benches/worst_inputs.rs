@@ -5,7 +5,8 @@
 //! each costs:
 //!
 //! 1. The SLA arithmetic alone, on the worst calendars an admin can save (one working hour a
-//!    week, where the clocks change, with holidays; a year of targets): milliseconds per due time.
+//!    week, where the clocks change, with holidays; a year of targets): milliseconds per due time;
+//!    and rendering the worst canned-response bodies (they are bounded by fuel).
 //! 2. The real daemon against the test suite's fake Telegram, on a fresh SQLite file (or with
 //!    `TEST_DATABASE_URL`, a PostgreSQL admin URL, as for the tests): for each worst update, the process's CPU from injecting it until it is
 //!    handled and everything it caused was sent. That includes the fake server and the outbox,
@@ -131,6 +132,42 @@ fn arithmetic() -> anyhow::Result<()> {
             "{name}: four due times cost {:.0} ms",
             4.0 * add
         );
+    }
+    Ok(())
+}
+
+/// The worst canned responses a body can be: loops nested over a ticket's fields, each step
+/// filtering or comparing the longest literal a body can hold (rendering stops at its fuel).
+fn templates() -> anyhow::Result<()> {
+    use topicdesk::domain::template::{render, Vars, FILTERS, MAX_BODY_CHARS};
+    println!("\nTemplate rendering, the worst bodies (median of 21 runs):");
+    println!("| body | render |");
+    println!("| --- | --- |");
+    let mut vars = Vars::sample();
+    vars.fields = (0..100)
+        .map(|i| (format!("k{i}"), "v".repeat(200)))
+        .collect();
+    let long = "x".repeat(MAX_BODY_CHARS - 200);
+    let mut bodies: Vec<(String, String)> = FILTERS
+        .iter()
+        .map(|f| {
+            let f = if f.starts_with('d') { format!("{f}('a')") } else { (*f).to_owned() };
+            (
+                format!("nested loops, |{f} on a long literal"),
+                format!("{{% for a in fields %}}{{% for b in fields %}}{{% if '{long}'|{f} == '' %}}{{% endif %}}{{% endfor %}}{{% endfor %}}"),
+            )
+        })
+        .collect();
+    bodies.push((
+        "nested loops printing every field".into(),
+        "{% for a in fields %}{% for b in fields %}{{ fields[b] }}{% endfor %}{% endfor %}".into(),
+    ));
+    for (name, body) in bodies {
+        let ms = median_ms(21, || {
+            std::hint::black_box(render(&body, &vars).err());
+        });
+        println!("| {name} | {ms:.2} ms |");
+        anyhow::ensure!(ms <= BUDGET_MS, "{name}: {ms:.0} ms");
     }
     Ok(())
 }
@@ -338,6 +375,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .try_init();
     arithmetic()?;
+    templates()?;
     daemon().await?;
     Ok(())
 }

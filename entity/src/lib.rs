@@ -28,6 +28,8 @@ pub mod seats;
 pub mod sla_policies;
 pub mod support_groups;
 pub mod tags;
+pub mod template_versions;
+pub mod templates;
 pub mod ticket_messages;
 pub mod tickets;
 pub mod timers;

@@ -13,6 +13,7 @@ mod m20261121_000004_create_sla;
 mod m20261129_000005_harden;
 mod m20261129_000006_create_comments;
 mod m20261129_000007_create_custom_fields;
+mod m20261129_000008_create_templates;
 mod m20261129_000009_create_knowledge_base;
 mod m20261129_000010_add_export_limit;
 
@@ -29,9 +30,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_create_sla::Migration),
             Box::new(m20261129_000005_harden::Migration),
             Box::new(m20261129_000006_create_comments::Migration),
+            Box::new(m20261129_000007_create_custom_fields::Migration),
+            Box::new(m20261129_000008_create_templates::Migration),
             Box::new(m20261129_000009_create_knowledge_base::Migration),
             Box::new(m20261129_000010_add_export_limit::Migration),
-            Box::new(m20261129_000007_create_custom_fields::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@
 //! - [`lifecycle`]: [`lifecycle::apply`], the one way a ticket moves; it records the move.
 //! - Areas, each reacting to recorded changes instead of calling the others back:
 //!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`fields`], [`comments`],
-//!   [`export`], [`kb`], [`team`], [`workspaces`].
+//!   [`templates`], [`export`], [`kb`], [`team`], [`workspaces`].
 //! - [`delivery`]: what the outbox sender learned (a card's message id, a renamed or deleted
 //!   topic), written back through a use case.
 //!
@@ -29,6 +29,7 @@ pub mod routing;
 pub mod sla;
 pub mod tags;
 pub mod team;
+pub mod templates;
 pub mod tickets;
 pub mod work;
 pub mod workspaces;

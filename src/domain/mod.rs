@@ -18,4 +18,5 @@ pub mod seats;
 pub mod sla;
 pub mod tags;
 pub mod team;
+pub mod template;
 pub mod ticket;

@@ -17,6 +17,7 @@ pub mod sla;
 pub mod summary;
 pub mod tags;
 pub mod team;
+pub mod templates;
 pub mod tickets;
 pub mod timers;
 pub mod users;

@@ -55,6 +55,8 @@ pub enum Cmd {
     Export(String),
     /// Workspace settings
     Settings,
+    /// Canned responses: yours and the shared ones
+    Templates,
     /// Take this ticket
     Claim,
     #[command(description = "Assign to @agent [note]")]
@@ -81,6 +83,8 @@ pub enum Cmd {
     Set(String),
     /// Remind me: /remind 2h call back
     Remind(String),
+    #[command(description = "Send a canned response: /t <name>, or /t to pick one")]
+    T(String),
     #[command(description = "Escalate: /escalate [reason]")]
     Escalate(String),
     #[command(description = "Knowledge base: /kb <words> (answered privately)")]
@@ -146,7 +150,8 @@ impl Cmd {
             | Cmd::Available
             | Cmd::Away
             | Cmd::Export(_)
-            | Cmd::Settings => &[Menu::Private],
+            | Cmd::Settings
+            | Cmd::Templates => &[Menu::Private],
             Cmd::Claim
             | Cmd::Assign(_)
             | Cmd::Unassign
@@ -160,6 +165,7 @@ impl Cmd {
             | Cmd::Tag(_)
             | Cmd::Set(_)
             | Cmd::Remind(_)
+            | Cmd::T(_)
             | Cmd::Escalate(_)
             | Cmd::Kb(_)
             | Cmd::Exclude
@@ -208,7 +214,8 @@ impl Cmd {
             | Cmd::Comment(_)
             | Cmd::Notes(_)
             | Cmd::Available
-            | Cmd::Away => &[HelpPart::Private],
+            | Cmd::Away
+            | Cmd::Templates => &[HelpPart::Private],
             Cmd::Claim
             | Cmd::Assign(_)
             | Cmd::Unassign
@@ -223,7 +230,8 @@ impl Cmd {
             | Cmd::Set(_)
             | Cmd::Remind(_)
             | Cmd::Escalate(_)
-            | Cmd::Kb(_) => &[HelpPart::Ticket],
+            | Cmd::Kb(_)
+            | Cmd::T(_) => &[HelpPart::Ticket],
             Cmd::Settings
             | Cmd::Export(_)
             | Cmd::Exclude
@@ -326,6 +334,7 @@ mod tests {
                 ("tag", "Tags: /tag +vip -billing, /tag customer +vip"),
                 ("set", "Set a field: /set plan pro"),
                 ("remind", "Remind me: /remind 2h call back"),
+                ("t", "Send a canned response: /t <name>, or /t to pick one"),
                 ("escalate", "Escalate: /escalate [reason]"),
                 ("kb", "Knowledge base: /kb <words> (answered privately)"),
                 ("exclude", "This topic is not a ticket"),
@@ -358,6 +367,7 @@ mod tests {
                 ("away", "Stop receiving new tickets"),
                 ("export", "CSV file: /export audit|tickets [7d|30d|90d|all]"),
                 ("settings", "Workspace settings"),
+                ("templates", "Canned responses: yours and the shared ones"),
                 ("help", "What you can do"),
             ]
         );
@@ -379,7 +389,7 @@ mod tests {
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
                     | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::Note(a) | Cmd::Comment(a)
                     | Cmd::Notes(a) | Cmd::Ticket(a) | Cmd::Export(a) | Cmd::Kb(a)
-                    | Cmd::Set(a) | Cmd::Queue(a) | Cmd::Mytickets(a) => a,
+                    | Cmd::Set(a) | Cmd::Queue(a) | Cmd::Mytickets(a) | Cmd::T(a) => a,
                     _ => String::new(),
                 };
                 proptest::prop_assert!(arg.len() <= text.len());

@@ -49,6 +49,18 @@ pub enum Dialogue {
     TagMerge {
         tag: i64,
     },
+    /// Templates → ➕: the next message is `name | category | body`.
+    TemplateAdd {
+        shared: bool,
+    },
+    /// A template's ✏ Edit body: the next message is its new body.
+    TemplateBody {
+        id: i64,
+    },
+    /// A template's 🏷 Name & category: the next message is `name | category`.
+    TemplateLabel {
+        id: i64,
+    },
 }
 
 /// How long a dialogue step waits for its answer before it is forgotten.

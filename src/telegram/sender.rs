@@ -442,6 +442,20 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                 Err(e) => return Err(classify(e)),
             }
         }
+        Effect::PostTemplate {
+            ticket,
+            agent,
+            text,
+        } => {
+            let Some(t) = store::tickets::get(db, *ticket).await? else {
+                return Ok(());
+            };
+            let r = render::templates::posted(text);
+            let msg = send(state, t.chat_id, Some(t.thread_id), None, &r)
+                .await
+                .map_err(classify)?;
+            crate::app::templates::posted(&state.ctx, t.id, *agent, msg.id.0, text).await?;
+        }
         Effect::AskCsat { ticket } => {
             let Some(t) = store::tickets::get(db, *ticket).await? else {
                 return Ok(());

@@ -20,4 +20,5 @@ mod routing;
 mod sla;
 mod takeover;
 mod team;
+mod templates;
 mod workspace;

@@ -11,6 +11,7 @@ mod invalid;
 mod kb;
 mod notice;
 mod rows;
+mod templates;
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,7 @@ pub use rows::{
     NumberSetting, PolicyRow, PromptKind, QueueTicket, ReminderRow, RoutingView, SeatLabel,
     SeatRow, SeatStateLabel,
 };
+pub use templates::{TemplateNotice, TemplatePrompt, TemplateRow, VersionRow};
 
 /// Where an answer goes: into a chat (optionally a topic, replying to a message) or as the
 /// answer to a pressed button.
@@ -159,6 +161,13 @@ pub enum Effect {
         chat: i64,
         message_id: i32,
     },
+    /// A canned response posted into a ticket's topic as the bot for `agent` (plain text,
+    /// escaped when sent). Once sent it is logged as that agent's message.
+    PostTemplate {
+        ticket: i64,
+        agent: i64,
+        text: String,
+    },
     /// [`Effect::AnswerCheckout`] with the refusal already in words. Kept for rows written
     /// before typed reasons; never produced now.
     AnswerPreCheckout {
@@ -194,6 +203,7 @@ impl Effect {
                 | Effect::SendInvoice { .. }
                 | Effect::SendComment { .. }
                 | Effect::SendExport { .. }
+                | Effect::PostTemplate { .. }
         )
     }
 
@@ -205,7 +215,8 @@ impl Effect {
             | Effect::RenameTopic { ticket }
             | Effect::CloseTopic { ticket }
             | Effect::ReopenTopic { ticket }
-            | Effect::AskCsat { ticket } => Some(*ticket),
+            | Effect::AskCsat { ticket }
+            | Effect::PostTemplate { ticket, .. } => Some(*ticket),
             _ => None,
         }
     }

@@ -13,6 +13,7 @@ use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
     PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
 };
+use super::templates::TemplateNotice;
 use crate::domain::permissions::Denied;
 use crate::domain::seats::InviteProblem;
 use crate::domain::tags::TagFilter;
@@ -406,6 +407,8 @@ pub enum Notice {
     Kb(KbNotice),
     /// Custom fields, the Tags screen and the tag filters.
     Fields(FieldsNotice),
+    /// Canned responses (SPEC §8): their screens, prompts, the `/t` picker and refusals.
+    Templates(TemplateNotice),
 }
 
 impl Notice {
@@ -413,6 +416,11 @@ impl Notice {
     /// loads, SLA clocks). In a group, where the customer reads along, they go to the person
     /// privately instead (see [`crate::app::Work::reply`]).
     pub fn is_staff_only(&self) -> bool {
+        // Template names, bodies and refusals are the team's (the rendered text goes to the
+        // topic as its own effect, never as an answer).
+        if let Notice::Templates(_) = self {
+            return true;
+        }
         matches!(
             self,
             Notice::Tagged { .. }
@@ -439,6 +447,9 @@ impl Notice {
 
     /// Refusals are shown as alerts (a dialog the presser must dismiss), confirmations as toasts.
     pub fn is_alert(&self) -> bool {
+        if let Notice::Templates(t) = self {
+            return t.is_alert();
+        }
         matches!(
             self,
             Notice::OnlyAgents

@@ -11,8 +11,8 @@ use crate::domain::routing::Strategy as Routing;
 use crate::domain::ticket::Priority;
 // One short name per area keeps the cases readable.
 use super::{
-    FieldsButton as Fd, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm, TicketButton as Tk,
-    WorkspaceButton as Ws,
+    FieldsButton as Fd, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm,
+    TemplateButton as Tp, TicketButton as Tk, WorkspaceButton as Ws,
 };
 
 /// Freezes the wire format: these strings are sitting in chats.
@@ -210,6 +210,27 @@ fn wire_format_is_stable() {
         (C::Fields(Fd::TagMerge { tag: -9 }), "1|yg|-9"),
         (C::Fields(Fd::TagDelete { tag: -9 }), "1|yd|-9"),
         (C::Fields(Fd::TagDeleteConfirm { tag: -9 }), "1|yx|-9"),
+        (C::Templates(Tp::List { page: 2 }), "1|jl|2"),
+        (C::Templates(Tp::Add { shared: true }), "1|ja|1"),
+        (C::Templates(Tp::Show { id: 7 }), "1|jv|7"),
+        (C::Templates(Tp::EditBody { id: 7 }), "1|jb|7"),
+        (C::Templates(Tp::EditLabel { id: 7 }), "1|jn|7"),
+        (C::Templates(Tp::Versions { id: 7 }), "1|jh|7"),
+        (C::Templates(Tp::Version { id: 9 }), "1|jw|9"),
+        (C::Templates(Tp::Restore { id: 9 }), "1|jr|9"),
+        (C::Templates(Tp::AskDelete { id: 7 }), "1|jd|7"),
+        (C::Templates(Tp::Delete { id: 7 }), "1|jx|7"),
+        (
+            C::Templates(Tp::Pick {
+                ticket: t,
+                template: 7,
+            }),
+            "1|jp|42|7",
+        ),
+        (
+            C::Templates(Tp::PickerPage { ticket: t, page: 1 }),
+            "1|jg|42|1",
+        ),
     ];
     assert_eq!(cases.len(), VARIANTS);
     for (d, s) in cases {

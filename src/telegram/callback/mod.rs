@@ -18,8 +18,9 @@
 //!
 //! [`CallbackData`] is an enum of areas, each an enum of its buttons declared
 //! once (variant, fields, tag) in its own file — `ticket.rs`, `team.rs`, `routing.rs`,
-//! `sla.rs`, `workspace.rs`, `kb.rs`, `fields.rs` — with the `buttons!` macro of `wire.rs`,
-//! which generates the encoder and decoder from that one declaration. The area is not on the wire:
+//! `sla.rs`, `workspace.rs`, `kb.rs`, `fields.rs`, `templates.rs` — with the `buttons!` macro of
+//! `wire.rs`, which generates the encoder and decoder from that one declaration. The area is not
+//! on the wire:
 //! tags are unique across all areas, so moving a button between areas changes no
 //! encoding.
 //!
@@ -31,6 +32,7 @@ mod kb;
 mod routing;
 mod sla;
 mod team;
+mod templates;
 mod ticket;
 mod wire;
 mod workspace;
@@ -45,6 +47,7 @@ pub use self::kb::KbButton;
 pub use self::routing::RoutingButton;
 pub use self::sla::{HoursField, SlaButton};
 pub use self::team::TeamButton;
+pub use self::templates::TemplateButton;
 pub use self::ticket::TicketButton;
 pub use self::wire::{CallbackDecodeError, MAX_CALLBACK_DATA_LEN};
 pub use self::workspace::WorkspaceButton;
@@ -125,6 +128,8 @@ areas! {
     Kb(KbButton),
     /// Custom fields (settings and `/info`), the Tags screen.
     Fields(FieldsButton),
+    /// Canned responses: their screens and the `/t` picker.
+    Templates(TemplateButton),
 }
 
 impl CallbackData {

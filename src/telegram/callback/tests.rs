@@ -13,12 +13,12 @@ use proptest::strategy::Strategy;
 // One short name per area keeps the samples readable.
 use super::{
     FieldsButton as Fd, KbButton as Kb, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm,
-    TicketButton as Tk, WorkspaceButton as Ws,
+    TemplateButton as Tp, TicketButton as Tk, WorkspaceButton as Ws,
 };
 
 /// How many variants `CallbackData` has. Bump together with
 /// `variant_index` when adding one.
-pub(super) const VARIANTS: usize = 82;
+pub(super) const VARIANTS: usize = 94;
 
 /// A distinct index per variant. The match has no wildcard, so adding a
 /// variant doesn't compile until it gets an index here; the index must
@@ -109,6 +109,18 @@ fn variant_index(d: &CallbackData) -> usize {
         C::Fields(Fd::TagMerge { .. }) => 79,
         C::Fields(Fd::TagDelete { .. }) => 80,
         C::Fields(Fd::TagDeleteConfirm { .. }) => 81,
+        C::Templates(Tp::List { .. }) => 82,
+        C::Templates(Tp::Add { .. }) => 83,
+        C::Templates(Tp::Show { .. }) => 84,
+        C::Templates(Tp::EditBody { .. }) => 85,
+        C::Templates(Tp::EditLabel { .. }) => 86,
+        C::Templates(Tp::Versions { .. }) => 87,
+        C::Templates(Tp::Version { .. }) => 88,
+        C::Templates(Tp::Restore { .. }) => 89,
+        C::Templates(Tp::AskDelete { .. }) => 90,
+        C::Templates(Tp::Delete { .. }) => 91,
+        C::Templates(Tp::Pick { .. }) => 92,
+        C::Templates(Tp::PickerPage { .. }) => 93,
     }
 }
 
@@ -153,7 +165,33 @@ fn samples() -> Vec<CallbackData> {
                 category: i64::MIN,
             }),
             C::Routing(Rt::QueueAssign { ticket }),
+            C::Templates(Tp::Pick {
+                ticket,
+                template: n,
+            }),
+            C::Templates(Tp::Pick {
+                ticket,
+                template: i64::MIN,
+            }),
+            C::Templates(Tp::PickerPage {
+                ticket,
+                page: u16::MAX,
+            }),
+            C::Templates(Tp::Show { id: n }),
+            C::Templates(Tp::EditBody { id: n }),
+            C::Templates(Tp::EditLabel { id: n }),
+            C::Templates(Tp::Versions { id: n }),
+            C::Templates(Tp::Version { id: n }),
+            C::Templates(Tp::Restore { id: n }),
+            C::Templates(Tp::AskDelete { id: n }),
+            C::Templates(Tp::Delete { id: n }),
         ]);
+    }
+    for page in [0, 1, u16::MAX] {
+        out.push(C::Templates(Tp::List { page }));
+    }
+    for shared in [false, true] {
+        out.push(C::Templates(Tp::Add { shared }));
     }
     out.extend([
         C::Workspace(Ws::CreateWorkspace),
@@ -368,7 +406,7 @@ fn ticket_accessor() {
         // Ticket buttons are exactly those whose first field is a ticket id.
         let ticket_tags = [
             "cm", "am", "at", "pd", "rs", "cl", "ro", "pm", "sp", "bk", "cs", "pc", "qa", "zp",
-            "fp", "fk",
+            "fp", "fk", "jp", "jg",
         ];
         let encoded = d.encode();
         let mut fields = encoded.split('|').skip(1);
@@ -493,6 +531,12 @@ fn any_callback() -> impl Strategy<Value = CallbackData> {
         any::<i64>().prop_map(|tag| C::Fields(Fd::TagMerge { tag })),
         any::<i64>().prop_map(|tag| C::Fields(Fd::TagDelete { tag })),
         any::<i64>().prop_map(|tag| C::Fields(Fd::TagDeleteConfirm { tag })),
+        any::<u16>().prop_map(|page| C::Templates(Tp::List { page })),
+        (t(), any::<i64>())
+            .prop_map(|(ticket, template)| C::Templates(Tp::Pick { ticket, template })),
+        (t(), any::<u16>())
+            .prop_map(|(ticket, page)| C::Templates(Tp::PickerPage { ticket, page })),
+        any::<i64>().prop_map(|id| C::Templates(Tp::Restore { id })),
     ]
 }
 

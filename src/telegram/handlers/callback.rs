@@ -14,6 +14,7 @@ use crate::app::kb::{self, KbChange};
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team::{self, MemberAction};
+use crate::app::templates::{self, Ask, TemplateChange};
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef};
 use crate::app::workspaces::{self, SettingChange};
 use crate::app::{reminders, Caller, Origin};
@@ -21,7 +22,7 @@ use crate::domain::ids::{TicketId, UserId};
 use crate::domain::seats::Tier;
 use crate::domain::team::Role;
 use crate::telegram::callback::{CallbackData, HoursField, KbButton, RoutingButton, SlaButton};
-use crate::telegram::callback::{TeamButton, TicketButton, WorkspaceButton};
+use crate::telegram::callback::{TeamButton, TemplateButton, TicketButton, WorkspaceButton};
 use crate::telegram::{AppState, Dialogue};
 
 pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) -> HandlerResult {
@@ -67,6 +68,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
         CallbackData::Workspace(b) => press.workspace(b).await,
         CallbackData::Kb(b) => press.kb(b).await,
         CallbackData::Fields(b) => press.fields(b).await,
+        CallbackData::Templates(b) => press.templates(b).await,
     }
 }
 
@@ -340,6 +342,53 @@ impl Press<'_> {
                 return Ok(kb::post_article(ctx, origin, caller, ticket.0, article).await?);
             }
         };
+        Ok(())
+    }
+}
+
+impl Press<'_> {
+    async fn templates(&self, b: TemplateButton) -> HandlerResult {
+        use TemplateButton as B;
+        let (ctx, origin, caller, screen) =
+            (&self.state.ctx, self.origin, self.caller, self.screen);
+        let show = |change| templates::screen(ctx, origin, caller, change, screen);
+        let _accepted = match b {
+            B::List { page } => show(TemplateChange::List { page }).await?,
+            B::Show { id } => show(TemplateChange::Show(id)).await?,
+            B::Versions { id } => show(TemplateChange::Versions(id)).await?,
+            B::Version { id } => show(TemplateChange::Version(id)).await?,
+            B::Restore { id } => show(TemplateChange::Restore(id)).await?,
+            B::AskDelete { id } => show(TemplateChange::AskDelete(id)).await?,
+            B::Delete { id } => show(TemplateChange::Delete(id)).await?,
+            B::Add { shared } => {
+                let dialogue = Dialogue::TemplateAdd { shared };
+                return self.ask_template(Ask::Add { shared }, dialogue).await;
+            }
+            B::EditBody { id } => {
+                let dialogue = Dialogue::TemplateBody { id };
+                return self.ask_template(Ask::Body(id), dialogue).await;
+            }
+            B::EditLabel { id } => {
+                let dialogue = Dialogue::TemplateLabel { id };
+                return self.ask_template(Ask::Label(id), dialogue).await;
+            }
+            B::Pick { ticket, template } => {
+                return Ok(templates::pick(ctx, origin, caller, ticket.0, template).await?);
+            }
+            B::PickerPage { ticket, page } => {
+                let page = templates::picker_page(ctx, origin, caller, ticket.0, page, screen);
+                return Ok(page.await?);
+            }
+        };
+        Ok(())
+    }
+
+    /// Asks for a template's text; when the question went out, the presser's next message
+    /// answers it.
+    async fn ask_template(&self, what: Ask, dialogue: Dialogue) -> HandlerResult {
+        if templates::ask(&self.state.ctx, self.origin, self.caller, what).await? {
+            self.state.ask(self.caller.profile.id, dialogue);
+        }
         Ok(())
     }
 }

@@ -20,6 +20,7 @@ use crate::app::kb::KbChange;
 use crate::app::routing::{self, AgentChange, IntakeChange, RoutingChange};
 use crate::app::sla::{self, EscalationChange, HoursChange, SlaChange};
 use crate::app::team;
+use crate::app::templates::{self, TemplateChange};
 use crate::app::tickets::{self, Action, AssignTarget, TicketRef, TopicMessage};
 use crate::app::workspaces::{self, BotRights, GroupRole, SettingChange};
 use crate::app::{reminders, Caller, Origin};
@@ -317,6 +318,18 @@ async fn answer(
             let change = TagsChange::Merge(tag, text);
             fields::tags_screen(ctx, origin, caller, change, None).await
         }
+        Dialogue::TemplateAdd { shared } => {
+            let change = TemplateChange::Add { shared, text };
+            templates::screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TemplateBody { id } => {
+            let change = TemplateChange::Body { id, text };
+            templates::screen(ctx, origin, caller, change, None).await
+        }
+        Dialogue::TemplateLabel { id } => {
+            let change = TemplateChange::Label { id, text };
+            templates::screen(ctx, origin, caller, change, None).await
+        }
     }
 }
 
@@ -400,6 +413,7 @@ pub async fn command(
         | Cmd::Ticket(_)
         | Cmd::Notes(_)
         | Cmd::Export(_)
+        | Cmd::Templates
             if !private =>
         {
             return Ok(tickets::usage(
@@ -484,6 +498,11 @@ pub async fn command(
             }
             return Ok(());
         }
+        Cmd::Templates => {
+            let change = TemplateChange::List { page: 0 };
+            templates::screen(ctx, origin, &caller, change, None).await?;
+            return Ok(());
+        }
         Cmd::Leave(reason) => {
             let reason = note(&reason);
             return Ok(team::leave(ctx, origin, &caller, reason).await?);
@@ -519,6 +538,7 @@ pub async fn command(
         Cmd::Remind(args) => InTopic::Remind(args),
         Cmd::Tag(args) => InTopic::Tag(args),
         Cmd::Set(args) => InTopic::Set(args),
+        Cmd::T(args) => InTopic::Template(args),
         Cmd::Escalate(reason) => InTopic::Escalate(note(&reason)),
         Cmd::Kb(query) => InTopic::Kb(query),
         Cmd::Claim => Action::Claim.into(),
@@ -577,6 +597,9 @@ pub async fn command(
         )
         .await?),
         InTopic::Set(args) => Ok(fields::set(ctx, origin, &caller, chat, thread, &args).await?),
+        InTopic::Template(args) => {
+            Ok(templates::send(ctx, origin, &caller, chat, thread, &args).await?)
+        }
     }
 }
 
@@ -672,6 +695,8 @@ enum InTopic {
     Kb(String),
     /// `/set <field> <value>`.
     Set(String),
+    /// `/t [name]`: a canned response.
+    Template(String),
 }
 
 impl From<Action> for InTopic {

@@ -3,11 +3,11 @@
 //! break a message.
 //!
 //! The words live in one file per area (`tickets.rs`, `team.rs`, `routing.rs`, `sla.rs`,
-//! `workspace.rs`, `kb.rs`, `fields.rs`, `comments.rs`, `export.rs`), built from the pieces in
-//! `common.rs`. This file holds the types a rendering
-//! is made of, the fitting of long text into one message, and [`notice`]: the one dispatch
-//! that names every [`Notice`] and hands its fields to its area. It has no catch-all arm, so
-//! a new notice does not compile until it is worded.
+//! `workspace.rs`, `kb.rs`, `fields.rs`, `comments.rs`, `templates.rs`, `export.rs`), built from
+//! the pieces in `common.rs`. This file holds the types a rendering is made of, the fitting of
+//! long text into one message, and [`notice`]: the one dispatch that names every [`Notice`] and
+//! hands its fields to its area. It has no catch-all arm, so a new notice does not compile until
+//! it is worded.
 
 mod comments;
 mod common;
@@ -17,6 +17,7 @@ mod kb;
 mod routing;
 mod sla;
 mod team;
+pub mod templates;
 mod tickets;
 pub mod words;
 mod workspace;
@@ -380,6 +381,8 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         Notice::Kb(k) => kb::notice(k),
         // Custom fields, the Tags screen, the tag filters.
         Notice::Fields(n) => fields::notice(n),
+        // Canned responses.
+        Notice::Templates(n) => templates::notice(n),
     }
 }
 

@@ -7,7 +7,7 @@ use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
 use crate::telegram::callback::{
-    FieldsButton, KbButton, RoutingButton, SlaButton, TeamButton, WorkspaceButton,
+    FieldsButton, KbButton, RoutingButton, SlaButton, TeamButton, TemplateButton, WorkspaceButton,
 };
 use crate::telegram::commands::{help_lines, HelpPart};
 
@@ -190,8 +190,11 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
                 cb("🕘 Business hours", SlaButton::SettingsHours),
                 cb("🔺 Escalation", SlaButton::SettingsEscalation),
             ],
+            vec![
+                cb("📝 Templates", TemplateButton::List { page: 0 }),
+                cb("📚 Knowledge base", KbButton::KbList { page: 0 }),
+            ],
             vec![cb("🔐 Permissions", TeamButton::SettingsPermissions)],
-            vec![cb("📚 Knowledge base", KbButton::KbList { page: 0 })],
             AUTO_CLOSE_CHOICES
                 .iter()
                 .map(|h| {
