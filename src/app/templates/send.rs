@@ -330,13 +330,16 @@ async fn vars_for(w: &Work, t: &Ticket, ws: &Workspace, caller: &Caller) -> AppR
     })
 }
 
-/// The ticket's custom field values for `fields.<key>`, by key, as display strings.
-///
-/// Custom fields (SPEC §7) are another area's; until they exist this is empty, and a template
-/// that reads a field says the field is undefined. PLUG IN HERE: load the ticket's field values
-/// (workspace-scoped) and map each field's key to its value's display string.
-async fn field_values(_w: &Work, _t: &Ticket) -> AppResult<BTreeMap<String, String>> {
-    Ok(BTreeMap::new())
+/// The ticket's custom field values for `fields.<key>`, by key, as display strings. Every field
+/// the workspace defines is there, an unset one as `""`, so `{% if fields.plan %}` works under
+/// strict undefined while a key no field has still names itself as undefined.
+async fn field_values(w: &Work, t: &Ticket) -> AppResult<BTreeMap<String, String>> {
+    Ok(
+        store::fields::values_for_ticket(&w.tx, t.workspace_id, t.id)
+            .await?
+            .into_iter()
+            .collect(),
+    )
 }
 
 fn full_name(first: &str, last: Option<&str>) -> String {

@@ -182,3 +182,36 @@ async fn t_alone_sends_the_agent_buttons_and_a_press_posts_that_one() {
     assert_eq!(t.status, TicketStatus::InProgress);
     app.stop().await;
 }
+
+/// `fields.<key>` reads the ticket's custom field values: a set one shows its value, an unset
+/// one is empty (so a condition on it works), a key no field has is named as undefined.
+#[tokio::test]
+async fn templates_read_the_tickets_custom_fields() {
+    let app = spawn_app().await;
+    let (owner, chat, _) = desk(&app).await;
+    crate::fields::add_field(&app, &owner, "plan | Plan | single | free, pro, team | no").await;
+    crate::fields::add_field(&app, &owner, "seats | Seats | number | | no").await;
+    add(
+        &app,
+        &owner,
+        true,
+        "plan\nYour plan: {{ fields.plan }}.{% if fields.seats %} Seats: {{ fields.seats }}.{% endif %}",
+    )
+    .await;
+    let customer = app.tg.add_user("Carl", Some("carl"));
+    let thread = app.open_ticket(chat, &customer, "Upgrade").await;
+    let answer = crate::fields::set(&app, &owner, chat, thread, "plan Pro").await;
+    assert!(answer.text.contains("pro"), "{}", answer.text);
+
+    app.tg.group_text(chat, Some(thread), &owner, "/t plan");
+    let posted = app
+        .wait_bot_message(chat, Some(thread), "Your plan: pro.")
+        .await;
+    assert!(!posted.text.contains("Seats"), "{}", posted.text);
+
+    crate::fields::set(&app, &owner, chat, thread, "seats 12").await;
+    app.tg.group_text(chat, Some(thread), &owner, "/t plan");
+    app.wait_bot_message(chat, Some(thread), "Your plan: pro. Seats: 12.")
+        .await;
+    app.stop().await;
+}
