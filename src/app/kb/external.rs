@@ -17,6 +17,10 @@ use crate::store::secrets::MasterKey;
 pub const TIMEOUT: Duration = Duration::from_secs(2);
 /// The most of an answer that is read.
 const MAX_BODY_BYTES: usize = 256 * 1024;
+/// External searches in flight at once, over all workspaces. Each `/kb` asks from its own task
+/// (the update is not held up for it), so a burst of `/kb` must not become as many open
+/// connections: past this, a search answers with the local articles alone.
+pub const MAX_IN_FLIGHT: usize = 32;
 /// External results shown per search.
 pub const MAX_RESULTS: usize = 3;
 const MAX_TITLE_CHARS: usize = 100;
@@ -48,6 +52,8 @@ pub enum Trouble {
     NotJson,
     /// The stored token does not decrypt with this master key.
     Token,
+    /// [`MAX_IN_FLIGHT`] searches were already waiting for answers.
+    Busy,
 }
 
 impl std::fmt::Display for Trouble {
@@ -61,6 +67,10 @@ impl std::fmt::Display for Trouble {
             Trouble::Token => {
                 f.write_str("its stored token cannot be decrypted with this master key")
             }
+            Trouble::Busy => write!(
+                f,
+                "not asked: {MAX_IN_FLIGHT} searches were already waiting for it"
+            ),
         }
     }
 }
@@ -71,6 +81,7 @@ pub struct Searcher {
     client: reqwest::Client,
     key: MasterKey,
     trouble: DashMap<i64, Trouble>,
+    in_flight: tokio::sync::Semaphore,
 }
 
 impl Searcher {
@@ -85,6 +96,7 @@ impl Searcher {
             client,
             key,
             trouble: DashMap::new(),
+            in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
         })
     }
 
@@ -100,6 +112,10 @@ impl Searcher {
         cfg: &ExternalConfig,
         query: &str,
     ) -> Vec<ExternalHit> {
+        let Ok(_permit) = self.in_flight.try_acquire() else {
+            self.note(workspace, Some(Trouble::Busy));
+            return Vec::new();
+        };
         let asked = tokio::time::timeout(TIMEOUT, self.ask(cfg, query)).await;
         let outcome = match asked {
             Ok(result) => result,
@@ -251,6 +267,26 @@ mod tests {
         assert!(s.note(1, None), "recovered");
         assert!(!s.note(1, None));
         assert!(s.note(1, Some(Trouble::Status(500))));
+    }
+
+    /// With every slot taken, a search asks nobody and answers at once, and says why once.
+    #[tokio::test]
+    async fn a_full_house_answers_with_nothing_and_asks_nobody() {
+        let s = Searcher::new(MasterKey::generate()).expect("client");
+        let held = s
+            .in_flight
+            .try_acquire_many(MAX_IN_FLIGHT as u32)
+            .expect("all permits");
+        // Nothing listens on port 9 (discard): were it asked, this would be Unreachable.
+        let cfg = ExternalConfig {
+            url: "http://127.0.0.1:9/search".into(),
+            token: None,
+        };
+        assert!(s.search(7, &cfg, "reset password").await.is_empty());
+        assert_eq!(s.trouble.get(&7).map(|t| t.clone()), Some(Trouble::Busy));
+        drop(held);
+        s.search(7, &cfg, "reset password").await;
+        assert_ne!(s.trouble.get(&7).map(|t| t.clone()), Some(Trouble::Busy));
     }
 
     #[test]
