@@ -7,6 +7,9 @@
 //! What is left cannot grow a value beyond what the ticket and the body hold, so fuel and the
 //! output limit bound a render's whole cost.
 //!
+//! Braces are refused inside a tag too: a map literal's `}}` would end the tag here but not for
+//! minijinja (whose lexer counts brackets), and whatever followed it would go unchecked.
+//!
 //! Comments (`{# … #}`) are skipped. A tag that never closes is left to the parser, which
 //! reports the syntax error.
 
@@ -72,6 +75,11 @@ fn tag(body: &str, start: usize, close: &[u8], statement: bool) -> Result<usize,
         }
         match c {
             b'"' | b'\'' => quote = Some(c),
+            b'{' | b'}' => {
+                return Err(TemplateProblem::NotAllowed {
+                    what: char::from(c).to_string(),
+                })
+            }
             // Whitespace control right before the closing delimiter: `+%}`.
             b'+' if bytes[i + 1..].starts_with(close) => {}
             b'*' | b'~' | b'+' => {

@@ -203,6 +203,13 @@ fn the_subset_refuses_what_could_grow_values_or_capture_output() {
         ("{% raw %}{{ x }}{% endraw %}", "{% raw %}"),
         ("{% include 'other' %}", "{% include %}"),
         ("{%- with a = 1 %}{% endwith %}", "{% with %}"),
+        // A map literal's `}}` must not end the tag early and hide what follows it.
+        (
+            "{% if ticket_number > 1 %}{{ [{\"a\": {\"b\": 1}}, \"x\"*100000000][1]|length }}{% endif %}",
+            "{",
+        ),
+        ("{{ {'a': 1} }}", "{"),
+        ("{{ subject } }}", "}"),
     ] {
         assert_eq!(
             check(body),
@@ -211,6 +218,7 @@ fn the_subset_refuses_what_could_grow_values_or_capture_output() {
         );
     }
     // Inside strings and outside tags these characters are text.
+    assert_eq!(ok("{{ '{}}' }} {x}"), "{}} {x}");
     assert_eq!(
         ok("5 * 3 ~ 2 + 1 = {{ 'a*b~c+d' }} {% if subject != \"*\" %}ok{% endif %}"),
         "5 * 3 ~ 2 + 1 = a*b~c+d ok"
