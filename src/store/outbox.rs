@@ -69,7 +69,8 @@ fn head() -> sea_orm::Condition {
 
 /// Leases up to `limit` rows that may be sent now, until `now + lease`, oldest first: with
 /// `chatless`, rows that belong to no chat (answers to button presses and pre-checkout queries,
-/// which expire in seconds and so are leased on their own budget); otherwise the oldest live row
+/// which expire in seconds, and deletes of commands that must leave a topic at once, so they
+/// are leased on their own budget); otherwise the oldest live row
 /// of each chat.
 pub async fn lease_heads(
     db: &sea_orm::DatabaseConnection,

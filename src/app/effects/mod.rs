@@ -183,10 +183,12 @@ impl Effect {
         match self {
             Effect::Send { chat, .. }
             | Effect::Edit { chat, .. }
-            | Effect::DeleteMessage { chat, .. }
             | Effect::SendComment { chat, .. } => Some(*chat),
             Effect::SendPrivate { user, .. } | Effect::SendExport { user, .. } => Some(*user),
             Effect::SendInvoice { chat, .. } => Some(*chat),
+            // A delete takes staff text out of a customer's topic: it must not wait in the
+            // group's lane behind paced sends, 429 waits and backoffs, and it needs no order.
+            Effect::DeleteMessage { .. } => None,
             _ => None,
         }
     }

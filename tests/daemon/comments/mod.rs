@@ -407,3 +407,36 @@ async fn a_comments_text_never_reaches_the_support_group() {
     }
     app.stop().await;
 }
+
+/// Telegram holds the support group's messages for ten minutes: a `/note` still leaves the topic
+/// at once, not behind the group's queue.
+#[tokio::test]
+async fn a_note_leaves_a_flood_limited_topic_at_once() {
+    let app = spawn_app().await;
+    let (owner, chat, staff) = desk(&app).await;
+    let customer = app.tg.add_user("Carl", Some("carl"));
+    let thread = app.open_ticket(chat, &customer, "Slow group").await;
+    app.settle().await;
+    app.tg.flood(chat, 600);
+    // An answer into the topic meets the 429 and holds the group's queue.
+    app.tg
+        .group_text(chat, Some(thread), &owner, "/priority sky-high");
+    app.tg
+        .wait_until(WAIT, "the usage answer refused", |tg| {
+            tg.request_log()
+                .iter()
+                .any(|r| r.method == "sendmessage" && r.faulted)
+        })
+        .await;
+    let note = app
+        .tg
+        .group_text(chat, Some(thread), &owner, "/note do not refund twice");
+    app.wait_bot_message(staff, None, "do not refund twice")
+        .await;
+    app.tg
+        .wait_until(WAIT, "the note deleted", |tg| {
+            tg.message(chat, note).is_some_and(|m| m.deleted)
+        })
+        .await;
+    app.stop().await;
+}
