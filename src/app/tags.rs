@@ -3,7 +3,7 @@
 //! vip").
 
 use super::effects::Notice;
-use super::work::access::begin;
+use super::work::access::{begin, take_out_of_group};
 use super::work::{AppResult, Caller, Ctx, Origin};
 use crate::domain::escalation::{normalize_tag, Happened};
 use crate::domain::ids::UserId;
@@ -52,11 +52,14 @@ pub async fn tag(
     caller: &Caller,
     chat: i64,
     thread: i32,
+    message_id: i32,
     args: &str,
 ) -> AppResult<()> {
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
+    // Tags are for staff: the command does not stay in the customer's topic.
+    take_out_of_group(&mut w, caller, chat, message_id).await?;
     let Some((t, ws)) = super::lifecycle::agent_ticket(&mut w, caller, chat, thread).await? else {
         return w.commit().await;
     };

@@ -5,7 +5,7 @@
 use entity::tickets::Model as Ticket;
 
 use crate::app::effects::{FieldsNotice, Notice};
-use crate::app::work::access::{authorize, begin};
+use crate::app::work::access::{authorize, begin, take_out_of_group};
 use crate::app::work::{AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::fields::{self, FieldKind};
 use crate::domain::ids::UserId;
@@ -21,11 +21,14 @@ pub async fn set(
     caller: &Caller,
     chat: i64,
     thread: i32,
+    message_id: i32,
     args: &str,
 ) -> AppResult<()> {
     let Some(mut w) = begin(ctx, origin, caller).await? else {
         return Ok(());
     };
+    // Field values are for staff: the command does not stay in the customer's topic.
+    take_out_of_group(&mut w, caller, chat, message_id).await?;
     let Some((t, ws)) = crate::app::lifecycle::agent_ticket(&mut w, caller, chat, thread).await?
     else {
         return w.commit().await;

@@ -154,6 +154,28 @@ pub(crate) async fn begin_for(
     Ok(Some((w, ws)))
 }
 
+/// A command whose words are for staff only (`/set plan pro`, `/tag +churn-risk`), typed by a
+/// member in a support group: it leaves the group before anything else is sent, since the
+/// customer reads the topic. A customer's own command is theirs and stays.
+pub(crate) async fn take_out_of_group(
+    w: &mut Work,
+    caller: &Caller,
+    chat: i64,
+    message_id: i32,
+) -> AppResult<()> {
+    let Some(group) = store::groups::get(&w.tx, chat).await? else {
+        return Ok(());
+    };
+    if store::team::member(&w.tx, group.workspace_id, caller.profile.id)
+        .await?
+        .is_some()
+    {
+        w.effect(crate::app::effects::Effect::DeleteMessage { chat, message_id })
+            .await?;
+    }
+    Ok(())
+}
+
 /// An audit row of a member acting on the workspace (not on a ticket).
 pub(crate) fn member_entry(
     ws: i64,

@@ -587,7 +587,7 @@ pub async fn command(
             Ok(reminders::set_reminder(ctx, origin, &caller, chat, thread, &args).await?)
         }
         InTopic::Tag(args) => {
-            Ok(crate::app::tags::tag(ctx, origin, &caller, chat, thread, &args).await?)
+            Ok(crate::app::tags::tag(ctx, origin, &caller, chat, thread, msg.id.0, &args).await?)
         }
         InTopic::Escalate(reason) => {
             Ok(sla::escalate(ctx, origin, &caller, chat, thread, reason).await?)
@@ -596,7 +596,9 @@ pub async fn command(
             ctx, origin, &caller, chat, thread, msg.id.0, &query, &state.kb,
         )
         .await?),
-        InTopic::Set(args) => Ok(fields::set(ctx, origin, &caller, chat, thread, &args).await?),
+        InTopic::Set(args) => {
+            Ok(fields::set(ctx, origin, &caller, chat, thread, msg.id.0, &args).await?)
+        }
         InTopic::Template(args) => {
             Ok(templates::send(ctx, origin, &caller, chat, thread, &args).await?)
         }

@@ -67,12 +67,28 @@ async fn set_checks_each_type_and_answers_only_the_agent() {
     let answer = set(&app, &owner, chat, thread, "").await;
     assert!(answer.text.starts_with("Use /set"), "{}", answer.text);
 
-    // The customer reads the topic: no value, key or refusal went there.
+    // The customer reads the topic: no value, key or refusal went there, and the agent's own
+    // commands (/set, /tag) were taken out of it.
     topic_is_free_of(
         &app,
         chat,
         thread,
         &["3.5", "Priority score", "must be", "Plan", "slack", "Note"],
+    );
+    app.tg
+        .group_text(chat, Some(thread), &owner, "/tag +churn-risk");
+    app.wait_private(&owner, "churn-risk").await;
+    app.settle().await;
+    let left: Vec<String> = app
+        .tg
+        .messages_in(chat, Some(thread))
+        .into_iter()
+        .filter(|m| m.from_id == owner.id)
+        .map(|m| m.text)
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the agent's commands are still in the topic: {left:?}"
     );
     // A customer may not set fields.
     app.tg
