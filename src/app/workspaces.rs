@@ -236,6 +236,15 @@ pub async fn connect_group(
         w.reply(caller, notice).await?;
         return w.commit().await;
     }
+    // A staff chat (of any workspace) is read by staff only; made a support group, its
+    // comments, suggestions and alerts would land where customers read.
+    if !store::workspaces::with_staff_chat(&w.tx, chat)
+        .await?
+        .is_empty()
+    {
+        w.reply(caller, Notice::SupportGroupIsStaffChat).await?;
+        return w.commit().await;
+    }
     let missing = missing_rights(is_forum, rights);
     if !missing.is_empty() {
         w.reply(caller, Notice::ConnectMissing { missing }).await?;

@@ -161,6 +161,28 @@ async fn the_staff_chat_gets_a_line_per_new_ticket_with_claim_and_open_buttons()
     app.stop().await;
 }
 
+/// The other order: a forum linked as the staff chat is not connected as a support group later,
+/// or its customers would read internal comments and alerts.
+#[tokio::test]
+async fn a_staff_chat_cannot_become_a_support_group() {
+    let app = spawn_app().await;
+    let owner = app.owner("Olga", "Acme").await;
+    let team = app.tg.add_forum_owned_by("Acme Team", &owner);
+    app.tg.group_text(team, None, &owner, "/staffchat");
+    app.wait_bot_message(team, None, "staff notifications")
+        .await;
+    app.tg.group_text(team, None, &owner, "/connect");
+    app.wait_bot_message(team, None, "This group is a staff chat")
+        .await;
+    app.settle().await;
+    let groups = entity::support_groups::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("groups");
+    assert!(groups.is_empty(), "{groups:?}");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn excluded_topics_are_never_tickets_and_include_reverses_it() {
     let app = spawn_app().await;

@@ -103,6 +103,8 @@ pub enum Notice {
         workspace: String,
     },
     StaffChatIsSupportGroup,
+    /// `/connect` in a staff chat: customers would read what is meant for staff.
+    SupportGroupIsStaffChat,
     TopicExcluded,
     TopicIncluded,
     AlreadyExcluded,

@@ -168,6 +168,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         Notice::NotConnected => t(workspace::NOT_CONNECTED),
         Notice::StaffChatLinked { workspace } => t(workspace::staff_chat_linked(workspace)),
         Notice::StaffChatIsSupportGroup => t(workspace::STAFF_CHAT_IS_SUPPORT_GROUP),
+        Notice::SupportGroupIsStaffChat => t(workspace::SUPPORT_GROUP_IS_STAFF_CHAT),
         Notice::TopicExcluded => t(workspace::TOPIC_EXCLUDED),
         Notice::TopicIncluded => t(workspace::TOPIC_INCLUDED),
         Notice::AlreadyExcluded => t(workspace::ALREADY_EXCLUDED),

@@ -63,6 +63,7 @@ pub(super) const NOT_CONNECTED: &str =
 pub(super) const NOT_GROUP_ADMIN: &str =
     "Only this group's creator or one of its administrators can do this.";
 pub(super) const STAFF_CHAT_IS_SUPPORT_GROUP: &str = "A support group can't be the staff chat: customers would see staff notifications. Use a separate group.";
+pub(super) const SUPPORT_GROUP_IS_STAFF_CHAT: &str = "This group is a staff chat: as a support group, customers would read staff notifications and internal comments. Connect a separate forum group.";
 pub(super) const TOPIC_EXCLUDED: &str =
     "This topic is excluded: it is not a ticket. /include reverses it.";
 pub(super) const TOPIC_INCLUDED: &str =
