@@ -394,7 +394,11 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                         chat: *chat,
                         message_id: msg.id.0,
                     };
-                    delivery::record(&state.ctx, sent).await?;
+                    // Sent is sent: a failure to remember it costs replies to this message
+                    // their thread, while a retry would post the comment a second time.
+                    if let Err(e) = delivery::record(&state.ctx, sent).await {
+                        tracing::warn!(error = %e, comment, "comment message sent, not remembered");
+                    }
                 }
                 Err(e) if is_forbidden(&e) && fallback.is_some() => {
                     start_bot_first(state, *chat, *fallback).await?;
@@ -454,7 +458,13 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
             let msg = send(state, t.chat_id, Some(t.thread_id), None, &r)
                 .await
                 .map_err(classify)?;
-            crate::app::templates::posted(&state.ctx, t.id, *agent, msg.id.0, text).await?;
+            // Posted is posted: a failure to log it must not make the retry post it twice into
+            // the customer's topic.
+            if let Err(e) =
+                crate::app::templates::posted(&state.ctx, t.id, *agent, msg.id.0, text).await
+            {
+                tracing::warn!(error = %e, ticket = t.id, "template posted, not logged");
+            }
         }
         Effect::AskCsat { ticket } => {
             let Some(t) = store::tickets::get(db, *ticket).await? else {
