@@ -330,16 +330,16 @@ async fn vars_for(w: &Work, t: &Ticket, ws: &Workspace, caller: &Caller) -> AppR
     })
 }
 
-/// The ticket's custom field values for `fields.<key>`, by key, as display strings. Every field
-/// the workspace defines is there, an unset one as `""`, so `{% if fields.plan %}` works under
-/// strict undefined while a key no field has still names itself as undefined.
+/// The ticket's custom field values for `fields.<key>`, by key, as display strings. Only set
+/// values are there: a field the ticket lacks is undefined, so an unguarded `{{ fields.plan }}`
+/// names itself instead of leaving a hole in what the customer reads, and
+/// `{% if fields.plan is defined %}` guards it.
 async fn field_values(w: &Work, t: &Ticket) -> AppResult<BTreeMap<String, String>> {
-    Ok(
-        store::fields::values_for_ticket(&w.tx, t.workspace_id, t.id)
-            .await?
-            .into_iter()
-            .collect(),
-    )
+    Ok(store::fields::values_for_ticket(&w.tx, t.workspace_id, t.id)
+        .await?
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .collect())
 }
 
 fn full_name(first: &str, last: Option<&str>) -> String {

@@ -183,8 +183,8 @@ async fn t_alone_sends_the_agent_buttons_and_a_press_posts_that_one() {
     app.stop().await;
 }
 
-/// `fields.<key>` reads the ticket's custom field values: a set one shows its value, an unset
-/// one is empty (so a condition on it works), a key no field has is named as undefined.
+/// `fields.<key>` reads the ticket's custom field values: a set one shows its value; an unset
+/// one is undefined, so `is defined` guards it and unguarded use posts nothing and names it.
 #[tokio::test]
 async fn templates_read_the_tickets_custom_fields() {
     let app = spawn_app().await;
@@ -195,14 +195,21 @@ async fn templates_read_the_tickets_custom_fields() {
         &app,
         &owner,
         true,
-        "plan\nYour plan: {{ fields.plan }}.{% if fields.seats %} Seats: {{ fields.seats }}.{% endif %}",
+        "plan\nYour plan: {{ fields.plan }}.{% if fields.seats is defined %} Seats: {{ fields.seats }}.{% endif %}",
     )
     .await;
     let customer = app.tg.add_user("Carl", Some("carl"));
     let thread = app.open_ticket(chat, &customer, "Upgrade").await;
+    app.settle().await;
+    let posts = topic_posts(&app, chat, thread).len();
+    app.tg.group_text(chat, Some(thread), &owner, "/t plan");
+    let failed = app.wait_private(&owner, "was not sent").await;
+    assert!(failed.text.contains("“fields.plan” is not defined"), "{}", failed.text);
+    app.settle().await;
+    assert_eq!(topic_posts(&app, chat, thread).len(), posts);
+
     let answer = crate::fields::set(&app, &owner, chat, thread, "plan Pro").await;
     assert!(answer.text.contains("pro"), "{}", answer.text);
-
     app.tg.group_text(chat, Some(thread), &owner, "/t plan");
     let posted = app
         .wait_bot_message(chat, Some(thread), "Your plan: pro.")
