@@ -361,7 +361,7 @@ pub async fn show(
             .await?;
     }
     let (rows, total) = store::comments::of_ticket(&w.tx, ws.id, ticket.id).await?;
-    let comments = thread_rows(&w, rows).await?;
+    let comments = thread_rows(&w, newest_that_fit(rows)).await?;
     let notice = CommentNotice::Thread {
         on: comment_on(&ticket),
         comments,
@@ -370,6 +370,38 @@ pub async fn show(
     };
     w.reply(caller, Notice::Comments(notice)).await?;
     w.commit().await
+}
+
+/// About how much of one Telegram message a thread view may fill with comments (the rest is
+/// its header and markup): past it, a message would be cut at its end, where the newest are.
+const THREAD_BUDGET: usize = 3400;
+
+/// The newest comments whose text fits [`THREAD_BUDGET`] (always the newest one), oldest first.
+/// A kept reply whose parent is not kept starts a thread in the view.
+fn newest_that_fit(mut rows: Vec<Comment>) -> Vec<Comment> {
+    let mut used = 0;
+    let mut keep = 0;
+    for c in rows.iter().rev() {
+        // The text as it will be sent: names, a date, indentation, and escaped markup.
+        let escaped: usize = c
+            .body
+            .chars()
+            .map(|ch| {
+                if matches!(ch, '<' | '>' | '&' | '"') {
+                    6
+                } else {
+                    1
+                }
+            })
+            .sum();
+        used += escaped + 80;
+        if used > THREAD_BUDGET && keep > 0 {
+            break;
+        }
+        keep += 1;
+    }
+    rows.drain(..rows.len() - keep);
+    rows
 }
 
 /// Puts comments in thread order: each comment right after its parent (replies oldest first),
@@ -407,4 +439,40 @@ async fn thread_rows(w: &Work, rows: Vec<Comment>) -> AppResult<Vec<CommentRow>>
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(id: i64, body: &str) -> Comment {
+        Comment {
+            id,
+            workspace_id: 1,
+            ticket_id: 1,
+            parent_id: None,
+            author_id: 7,
+            body: body.into(),
+            file_kind: None,
+            file_id: None,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_long_thread_keeps_its_newest_comments() {
+        let rows: Vec<Comment> = (1..=10).map(|i| comment(i, &"x".repeat(1000))).collect();
+        let kept: Vec<i64> = newest_that_fit(rows).iter().map(|c| c.id).collect();
+        assert_eq!(kept, [8, 9, 10]);
+        // Markup costs what its escaping costs.
+        let rows: Vec<Comment> = (1..=4).map(|i| comment(i, &"<".repeat(250))).collect();
+        let kept: Vec<i64> = newest_that_fit(rows).iter().map(|c| c.id).collect();
+        assert_eq!(kept, [3, 4]);
+        // One comment longer than a message is still shown (and shortened when sent).
+        let kept = newest_that_fit(vec![comment(1, "a"), comment(2, &"y".repeat(9000))]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].id, 2);
+        let short: Vec<Comment> = (1..=5).map(|i| comment(i, "ok")).collect();
+        assert_eq!(newest_that_fit(short).len(), 5);
+    }
 }

@@ -335,11 +335,13 @@ async fn vars_for(w: &Work, t: &Ticket, ws: &Workspace, caller: &Caller) -> AppR
 /// names itself instead of leaving a hole in what the customer reads, and
 /// `{% if fields.plan is defined %}` guards it.
 async fn field_values(w: &Work, t: &Ticket) -> AppResult<BTreeMap<String, String>> {
-    Ok(store::fields::values_for_ticket(&w.tx, t.workspace_id, t.id)
-        .await?
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .collect())
+    Ok(
+        store::fields::values_for_ticket(&w.tx, t.workspace_id, t.id)
+            .await?
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .collect(),
+    )
 }
 
 fn full_name(first: &str, last: Option<&str>) -> String {

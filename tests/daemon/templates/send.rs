@@ -204,7 +204,11 @@ async fn templates_read_the_tickets_custom_fields() {
     let posts = topic_posts(&app, chat, thread).len();
     app.tg.group_text(chat, Some(thread), &owner, "/t plan");
     let failed = app.wait_private(&owner, "was not sent").await;
-    assert!(failed.text.contains("“fields.plan” is not defined"), "{}", failed.text);
+    assert!(
+        failed.text.contains("“fields.plan” is not defined"),
+        "{}",
+        failed.text
+    );
     app.settle().await;
     assert_eq!(topic_posts(&app, chat, thread).len(), posts);
 
