@@ -21,6 +21,15 @@ use crate::store;
 /// what one command makes the daemon read and hold.
 pub const MAX_ROWS: usize = 100_000;
 
+/// The most bytes one file holds, whatever its rows: audit rows can carry whole template and
+/// article bodies, and Telegram takes files of at most 50 MB from a bot.
+pub const MAX_BYTES: usize = 45 * 1024 * 1024;
+
+/// Whether the file is full (the writer's buffer is at most a few KB behind).
+fn full(out: &csv::Writer<Vec<u8>>, rows: usize) -> bool {
+    rows >= MAX_ROWS || out.get_ref().len() >= MAX_BYTES
+}
+
 /// A written export.
 #[derive(Debug, Clone)]
 pub struct Csv {
@@ -147,7 +156,7 @@ async fn audit<C: ConnectionTrait>(
         let ids = page.iter().filter_map(|a| a.ticket_id).collect();
         let numbers = store::export::numbers(db, workspace, ids).await?;
         for a in &page {
-            if rows == MAX_ROWS {
+            if full(out, rows) {
                 return Ok((rows, true));
             }
             let actor = match (a.actor_kind.as_str(), a.actor_id) {
@@ -218,7 +227,7 @@ async fn tickets<C: ConnectionTrait>(
         let ids = page.iter().map(|t| t.id).collect();
         let tags = store::export::ticket_tags(db, workspace, ids).await?;
         for t in &page {
-            if rows == MAX_ROWS {
+            if full(out, rows) {
                 return Ok((rows, true));
             }
             let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| id.to_string());
