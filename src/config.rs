@@ -82,6 +82,15 @@ pub struct Cli {
         default_value = "8"
     )]
     pub poll_timeout: String,
+    /// `1` lets outgoing calls (the knowledge base's external search, webhooks) reach loopback,
+    /// private and link-local addresses.
+    #[arg(
+        long,
+        global = true,
+        env = "TOPICDESK_WEBHOOK_ALLOW_PRIVATE",
+        default_value = "0"
+    )]
+    pub webhook_allow_private: String,
 
     /// Invoice currency for seats (ignored for Telegram Stars).
     #[arg(
@@ -212,6 +221,10 @@ pub struct Settings {
     /// `TOPICDESK_MASTER_KEY`: the key stored secrets are encrypted with; `None` = the key file
     /// beside the database (`store::secrets`).
     pub master_key: Option<crate::store::secrets::MasterKey>,
+    /// `TOPICDESK_WEBHOOK_ALLOW_PRIVATE`: outgoing calls an admin points somewhere may reach
+    /// loopback, private and link-local addresses. Off by default: a workspace admin is anyone
+    /// who created a workspace, and must not make the daemon probe its own network.
+    pub allow_private_targets: bool,
     /// Test builds only (the `fault-injection` feature): a message with the trigger text panics
     /// its handler. Never read from the environment or flags, so a daemon started from the
     /// command line has it off whatever it was built with.
@@ -430,7 +443,18 @@ impl Settings {
                 .map_err(|e| bad("TOPICDESK_MASTER_KEY", e.to_string()))?,
             ),
         };
+        let allow_private_targets = match cli.webhook_allow_private.trim() {
+            "0" | "" => false,
+            "1" => true,
+            other => {
+                return Err(bad(
+                    "TOPICDESK_WEBHOOK_ALLOW_PRIVATE",
+                    format!("{other:?} is neither 0 nor 1"),
+                ))
+            }
+        };
         Ok(Self {
+            allow_private_targets,
             master_key,
             billing_secret: secret("TOPICDESK_BILLING_SECRET"),
             payment_provider_token,

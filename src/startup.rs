@@ -209,7 +209,7 @@ impl Application {
         let http_addr = listener.local_addr()?;
         let master_key = master_key(&settings, &db, clock.now()).await?;
         let kb = Arc::new(
-            crate::app::kb::Searcher::new(master_key)
+            crate::app::kb::Searcher::new(master_key, settings.allow_private_targets)
                 .context("building the knowledge base's HTTP client")?,
         );
         let ctx = crate::app::context(db, clock);

@@ -158,6 +158,37 @@ pub fn check_url(raw: &str) -> Option<String> {
         .then(|| raw.to_owned())
 }
 
+/// Whether an address is on the public internet: not loopback, private (RFC 1918, unique
+/// local), link-local (cloud metadata lives there), carrier-grade NAT, unspecified, broadcast or
+/// multicast. An IPv4 address written as IPv6 is judged as IPv4.
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
 /// A bearer token as typed: trimmed, printable ASCII without spaces (what an HTTP header may
 /// carry), at most [`MAX_TOKEN_CHARS`].
 pub fn check_token(raw: &str) -> Result<String, KbProblem> {
@@ -338,6 +369,38 @@ const STOP_WORDS: &[&str] = &[
     "should",
     "now",
 ];
+
+#[cfg(test)]
+mod address_tests {
+    use super::is_public;
+
+    #[test]
+    fn only_public_addresses_are_public() {
+        for private in [
+            "127.0.0.1",
+            "10.0.0.1",
+            "172.16.5.4",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().expect("ip")), "{private}");
+        }
+        for public in ["1.1.1.1", "93.184.216.34", "100.128.0.1", "2606:4700::1111"] {
+            assert!(is_public(public.parse().expect("ip")), "{public}");
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

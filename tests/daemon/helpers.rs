@@ -102,6 +102,8 @@ pub fn test_settings(tg: &FakeTelegram, database_url: &str) -> Settings {
             topicdesk::store::secrets::MasterKey::from_base64(TEST_MASTER_KEY)
                 .expect("a valid test key")
         }),
+        // The tests' external services (a KB search) listen on 127.0.0.1.
+        allow_private_targets: true,
         fault_injection: true,
     }
 }

@@ -54,6 +54,9 @@ pub enum Trouble {
     Token,
     /// [`MAX_IN_FLIGHT`] searches were already waiting for answers.
     Busy,
+    /// The host is (or resolves to) a loopback, private or link-local address, and
+    /// `TOPICDESK_WEBHOOK_ALLOW_PRIVATE` is off.
+    PrivateAddress,
 }
 
 impl std::fmt::Display for Trouble {
@@ -67,6 +70,10 @@ impl std::fmt::Display for Trouble {
             Trouble::Token => {
                 f.write_str("its stored token cannot be decrypted with this master key")
             }
+            Trouble::PrivateAddress => f.write_str(
+                "not asked: its host is a loopback, private or link-local address \
+                 (TOPICDESK_WEBHOOK_ALLOW_PRIVATE=1 allows it)",
+            ),
             Trouble::Busy => write!(
                 f,
                 "not asked: {MAX_IN_FLIGHT} searches were already waiting for it"
@@ -82,14 +89,16 @@ pub struct Searcher {
     key: MasterKey,
     trouble: DashMap<i64, Trouble>,
     in_flight: tokio::sync::Semaphore,
+    allow_private: bool,
 }
 
 impl Searcher {
-    pub fn new(key: MasterKey) -> anyhow::Result<Self> {
+    pub fn new(key: MasterKey, allow_private: bool) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
-            .redirect(reqwest::redirect::Policy::limited(3))
+            // A redirect could lead past the address check; the search URL is asked as set.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("topicdesk/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(Searcher {
@@ -97,6 +106,7 @@ impl Searcher {
             key,
             trouble: DashMap::new(),
             in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
+            allow_private,
         })
     }
 
@@ -134,6 +144,9 @@ impl Searcher {
     }
 
     async fn ask(&self, cfg: &ExternalConfig, query: &str) -> Result<Vec<ExternalHit>, Trouble> {
+        if !self.allow_private {
+            self.check_public(&cfg.url).await?;
+        }
         let q: String = query.trim().chars().take(MAX_QUERY_CHARS).collect();
         let mut req = self.client.get(&cfg.url).query(&[("q", q.as_str())]);
         if let Some(token) = &cfg.token {
@@ -164,6 +177,28 @@ impl Searcher {
         }
         let json: Value = serde_json::from_slice(&body).map_err(|_| Trouble::NotJson)?;
         parse_results(&json).ok_or(Trouble::NotJson)
+    }
+
+    /// Refuses a URL whose host is, or resolves to, an address that is not public. (A name
+    /// that resolves differently a moment later is not caught; the switch to refuse private
+    /// targets is about admins probing the daemon's network by mistake or on purpose.)
+    async fn check_public(&self, url: &str) -> Result<(), Trouble> {
+        let url = reqwest::Url::parse(url).map_err(|_| Trouble::Unreachable)?;
+        let host = url.host_str().ok_or(Trouble::Unreachable)?;
+        let port = url.port_or_known_default().unwrap_or(443);
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|_| Trouble::Unreachable)?
+            .collect();
+        if addrs.is_empty() {
+            return Err(Trouble::Unreachable);
+        }
+        if addrs.iter().all(|a| crate::domain::kb::is_public(a.ip())) {
+            Ok(())
+        } else {
+            Err(Trouble::PrivateAddress)
+        }
     }
 
     /// Records how a workspace's external search went; logs only a change. True when it logged.
@@ -259,7 +294,7 @@ mod tests {
 
     #[test]
     fn trouble_is_logged_once_until_it_changes_or_recovers() {
-        let s = Searcher::new(MasterKey::generate()).expect("client");
+        let s = Searcher::new(MasterKey::generate(), true).expect("client");
         assert!(s.note(1, Some(Trouble::TimedOut)));
         assert!(!s.note(1, Some(Trouble::TimedOut)));
         assert!(s.note(2, Some(Trouble::TimedOut)), "per workspace");
@@ -272,7 +307,7 @@ mod tests {
     /// With every slot taken, a search asks nobody and answers at once, and says why once.
     #[tokio::test]
     async fn a_full_house_answers_with_nothing_and_asks_nobody() {
-        let s = Searcher::new(MasterKey::generate()).expect("client");
+        let s = Searcher::new(MasterKey::generate(), true).expect("client");
         let held = s
             .in_flight
             .try_acquire_many(MAX_IN_FLIGHT as u32)
@@ -287,6 +322,31 @@ mod tests {
         drop(held);
         s.search(7, &cfg, "reset password").await;
         assert_ne!(s.trouble.get(&7).map(|t| t.clone()), Some(Trouble::Busy));
+    }
+
+    /// Without the switch, loopback, private and link-local hosts are not asked.
+    #[tokio::test]
+    async fn private_hosts_are_refused_unless_allowed() {
+        let s = Searcher::new(MasterKey::generate(), false).expect("client");
+        for url in [
+            "http://127.0.0.1:9/search",
+            "http://localhost:9/search",
+            "http://[::1]:9/search",
+            "http://10.1.2.3/search",
+            "http://169.254.169.254/latest/meta-data",
+        ] {
+            let cfg = ExternalConfig {
+                url: url.into(),
+                token: None,
+            };
+            assert!(s.search(3, &cfg, "q").await.is_empty());
+            assert_eq!(
+                s.trouble.get(&3).map(|t| t.clone()),
+                Some(Trouble::PrivateAddress),
+                "{url}"
+            );
+            s.note(3, None);
+        }
     }
 
     #[test]
