@@ -21,6 +21,9 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 /// (the update is not held up for it), so a burst of `/kb` must not become as many open
 /// connections: past this, a search answers with the local articles alone.
 pub const MAX_IN_FLIGHT: usize = 32;
+/// External searches of one workspace in flight at once: one tenant pointing at a slow server
+/// and sending `/kb` after `/kb` must not take every slot from the others.
+pub const MAX_IN_FLIGHT_PER_WORKSPACE: usize = 4;
 /// External results shown per search.
 pub const MAX_RESULTS: usize = 3;
 const MAX_TITLE_CHARS: usize = 100;
@@ -89,7 +92,26 @@ pub struct Searcher {
     key: MasterKey,
     trouble: DashMap<i64, Trouble>,
     in_flight: tokio::sync::Semaphore,
+    /// Searches in flight per workspace (entries are removed when they drop to zero).
+    per_workspace: DashMap<i64, usize>,
     allow_private: bool,
+}
+
+/// A workspace's place among the searches in flight, given back when dropped.
+struct Slot<'a> {
+    searcher: &'a Searcher,
+    workspace: i64,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.searcher
+            .per_workspace
+            .remove_if_mut(&self.workspace, |_, n| {
+                *n -= 1;
+                *n == 0
+            });
+    }
 }
 
 impl Searcher {
@@ -106,6 +128,7 @@ impl Searcher {
             key,
             trouble: DashMap::new(),
             in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
+            per_workspace: DashMap::new(),
             allow_private,
         })
     }
@@ -122,6 +145,10 @@ impl Searcher {
         cfg: &ExternalConfig,
         query: &str,
     ) -> Vec<ExternalHit> {
+        let Some(_slot) = self.slot(workspace) else {
+            self.note(workspace, Some(Trouble::Busy));
+            return Vec::new();
+        };
         let Ok(_permit) = self.in_flight.try_acquire() else {
             self.note(workspace, Some(Trouble::Busy));
             return Vec::new();
@@ -177,6 +204,21 @@ impl Searcher {
         }
         let json: Value = serde_json::from_slice(&body).map_err(|_| Trouble::NotJson)?;
         parse_results(&json).ok_or(Trouble::NotJson)
+    }
+
+    /// A place for one more of `workspace`'s searches, unless it has
+    /// [`MAX_IN_FLIGHT_PER_WORKSPACE`] in flight.
+    fn slot(&self, workspace: i64) -> Option<Slot<'_>> {
+        let mut n = self.per_workspace.entry(workspace).or_insert(0);
+        if *n >= MAX_IN_FLIGHT_PER_WORKSPACE {
+            return None;
+        }
+        *n += 1;
+        drop(n);
+        Some(Slot {
+            searcher: self,
+            workspace,
+        })
     }
 
     /// Refuses a URL whose host is, or resolves to, an address that is not public. (A name
@@ -322,6 +364,20 @@ mod tests {
         drop(held);
         s.search(7, &cfg, "reset password").await;
         assert_ne!(s.trouble.get(&7).map(|t| t.clone()), Some(Trouble::Busy));
+    }
+
+    /// One workspace holds at most its share of the slots; the others keep theirs.
+    #[test]
+    fn one_workspace_cannot_take_every_slot() {
+        let s = Searcher::new(MasterKey::generate(), true).expect("client");
+        let held: Vec<Slot<'_>> = (0..MAX_IN_FLIGHT_PER_WORKSPACE)
+            .map(|_| s.slot(1).expect("a slot"))
+            .collect();
+        assert!(s.slot(1).is_none());
+        assert!(s.slot(2).is_some(), "another workspace still searches");
+        drop(held);
+        assert!(s.per_workspace.is_empty(), "slots are given back");
+        assert!(s.slot(1).is_some());
     }
 
     /// Without the switch, loopback, private and link-local hosts are not asked.
