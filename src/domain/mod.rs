@@ -6,6 +6,7 @@
 //! from the plumbing is what lets them be tested exhaustively and changed
 //! without touching the bot.
 
+pub mod analytics;
 pub mod duration;
 pub mod escalation;
 pub mod export;
