@@ -10,13 +10,14 @@
 //! - [`lifecycle`]: [`lifecycle::apply`], the one way a ticket moves; it records the move.
 //! - Areas, each reacting to recorded changes instead of calling the others back:
 //!   [`tickets`], [`routing`], [`sla`], [`reminders`], [`tags`], [`fields`], [`comments`],
-//!   [`templates`], [`export`], [`kb`], [`team`], [`workspaces`].
+//!   [`templates`], [`export`], [`kb`], [`analytics`], [`team`], [`workspaces`].
 //! - [`delivery`]: what the outbox sender learned (a card's message id, a renamed or deleted
 //!   topic), written back through a use case.
 //!
 //! Areas import each other one way only (`tickets -> routing`, `sla -> routing`,
 //! `tags -> sla`, `routing -> reminders`, `tickets -> kb`); the project's layer check keeps it so.
 
+pub mod analytics;
 pub mod comments;
 pub mod delivery;
 pub mod effects;

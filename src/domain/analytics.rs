@@ -69,9 +69,10 @@ impl Period {
             _ => None,
         };
         if let Some(d) = days {
+            // Up to and including this very second: what happened just now counts.
             return Ok(Period {
                 from: now - Duration::days(d),
-                to: now,
+                to: now + Duration::seconds(1),
             });
         }
         let (a, b) = s.split_once("..").ok_or(PeriodProblem::Unreadable)?;
@@ -372,7 +373,7 @@ mod tests {
     fn periods_parse_in_the_workspace_zone() {
         let now = at(29, 12, 0);
         let p = Period::parse("7d", now, &Berlin).expect("7d");
-        assert_eq!((p.from, p.to), (at(22, 12, 0), now));
+        assert_eq!((p.from, p.to), (at(22, 12, 0), now + Duration::seconds(1)));
         assert_eq!(
             Period::parse("", now, &Berlin).expect("default").from,
             now - Duration::days(30)

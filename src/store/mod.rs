@@ -2,6 +2,7 @@
 //! the use cases run. Nothing outside this module writes SQL or touches entities directly,
 //! except through the small mapping helpers here.
 
+pub mod analytics;
 pub mod audit;
 pub mod comments;
 pub mod export;

@@ -51,6 +51,8 @@ pub enum Cmd {
     Available,
     /// Stop receiving new tickets
     Away,
+    #[command(description = "Figures: /stats [7d|30d|90d] (Pro)")]
+    Stats(String),
     #[command(description = "CSV file: /export audit|tickets [7d|30d|90d|all]")]
     Export(String),
     /// Workspace settings
@@ -149,6 +151,7 @@ impl Cmd {
             | Cmd::Notes(_)
             | Cmd::Available
             | Cmd::Away
+            | Cmd::Stats(_)
             | Cmd::Export(_)
             | Cmd::Settings
             | Cmd::Templates => &[Menu::Private],
@@ -215,6 +218,7 @@ impl Cmd {
             | Cmd::Notes(_)
             | Cmd::Available
             | Cmd::Away
+            | Cmd::Stats(_)
             | Cmd::Templates => &[HelpPart::Private],
             Cmd::Claim
             | Cmd::Assign(_)
@@ -365,6 +369,7 @@ mod tests {
                 ("notes", "A ticket's internal comments: /notes <number>"),
                 ("available", "Receive tickets from routing"),
                 ("away", "Stop receiving new tickets"),
+                ("stats", "Figures: /stats [7d|30d|90d] (Pro)"),
                 ("export", "CSV file: /export audit|tickets [7d|30d|90d|all]"),
                 ("settings", "Workspace settings"),
                 ("templates", "Canned responses: yours and the shared ones"),
@@ -388,7 +393,7 @@ mod tests {
                     Cmd::Start(a) | Cmd::Newworkspace(a) | Cmd::Assign(a) | Cmd::Priority(a)
                     | Cmd::Invite(a) | Cmd::Leave(a) | Cmd::Transfer(a) | Cmd::Remind(a)
                     | Cmd::Escalate(a) | Cmd::Tag(a) | Cmd::Note(a) | Cmd::Comment(a)
-                    | Cmd::Notes(a) | Cmd::Ticket(a) | Cmd::Export(a) | Cmd::Kb(a)
+                    | Cmd::Notes(a) | Cmd::Ticket(a) | Cmd::Export(a) | Cmd::Stats(a) | Cmd::Kb(a)
                     | Cmd::Set(a) | Cmd::Queue(a) | Cmd::Mytickets(a) | Cmd::T(a) => a,
                     _ => String::new(),
                 };

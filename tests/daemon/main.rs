@@ -18,6 +18,7 @@ mod lifecycle;
 mod reliability;
 mod routing;
 mod sla;
+mod stats;
 mod takeover;
 mod team;
 mod templates;

@@ -11,6 +11,7 @@ mod invalid;
 mod kb;
 mod notice;
 mod rows;
+mod stats;
 mod templates;
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,7 @@ pub use rows::{
     NumberSetting, PolicyRow, PromptKind, QueueTicket, ReminderRow, RoutingView, SeatLabel,
     SeatRow, SeatStateLabel,
 };
+pub use stats::{AgentStats, SpreadView, StatsNotice, StatsPeriodProblem, StatsView};
 pub use templates::{TemplateNotice, TemplatePrompt, TemplateRow, VersionRow};
 
 /// Where an answer goes: into a chat (optionally a topic, replying to a message) or as the

@@ -13,6 +13,7 @@ use super::rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, Missing, PolicyRow,
     PromptKind, QueueTicket, ReminderRow, RoutingView, SeatRow,
 };
+use super::stats::StatsNotice;
 use super::templates::TemplateNotice;
 use crate::domain::permissions::Denied;
 use crate::domain::seats::InviteProblem;
@@ -405,6 +406,8 @@ pub enum Notice {
     Comments(CommentNotice),
     /// CSV exports (answered in the private chat only).
     Exports(ExportNotice),
+    /// `/stats` (answered in the private chat only).
+    Stats(StatsNotice),
     /// The knowledge base (SPEC §9): its screens, `/kb` and suggestions.
     Kb(KbNotice),
     /// Custom fields, the Tags screen and the tag filters.
@@ -428,6 +431,7 @@ impl Notice {
             Notice::Tagged { .. }
                 | Notice::Comments(_)
                 | Notice::Exports(_)
+                | Notice::Stats(_)
                 | Notice::EscalationRaised { .. }
                 | Notice::ReminderSet { .. }
                 | Notice::Changed {

@@ -413,6 +413,7 @@ pub async fn command(
         | Cmd::Ticket(_)
         | Cmd::Notes(_)
         | Cmd::Export(_)
+        | Cmd::Stats(_)
         | Cmd::Templates
             if !private =>
         {
@@ -459,6 +460,9 @@ pub async fn command(
                 args,
             };
             return Ok(comments::show(ctx, origin, &caller, which, false).await?);
+        }
+        Cmd::Stats(args) => {
+            return Ok(crate::app::analytics::stats(ctx, origin, &caller, &args).await?);
         }
         Cmd::Export(args) => {
             return Ok(crate::app::export::export(ctx, origin, &caller, &args).await?);

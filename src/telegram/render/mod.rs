@@ -16,6 +16,7 @@ mod fields;
 mod kb;
 mod routing;
 mod sla;
+mod stats;
 mod team;
 pub mod templates;
 mod tickets;
@@ -220,6 +221,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         } => t(tickets::tagged(*number, *customer, tags)),
         Notice::Comments(c) => comments::comment_notice(c, bot),
         Notice::Exports(e) => export::export_notice(e),
+        Notice::Stats(s) => stats::stats_notice(s),
 
         // Team: members, seats, invites, billing.
         Notice::Seats {
