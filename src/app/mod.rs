@@ -25,6 +25,7 @@ pub mod export;
 pub mod fields;
 pub mod kb;
 pub mod lifecycle;
+pub mod privacy;
 pub mod reminders;
 pub mod routing;
 pub mod sla;

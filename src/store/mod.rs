@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod kb;
 pub mod kinds;
 pub mod outbox;
+pub mod privacy;
 pub mod routing;
 pub mod secrets;
 pub mod sla;

@@ -53,6 +53,8 @@ pub enum Cmd {
     Away,
     #[command(description = "Figures: /stats [7d|30d|90d] (Pro)")]
     Stats(String),
+    /// Everything stored about you, as a file
+    Mydata,
     #[command(description = "CSV file: /export audit|tickets [7d|30d|90d|all]")]
     Export(String),
     /// Workspace settings
@@ -152,6 +154,7 @@ impl Cmd {
             | Cmd::Available
             | Cmd::Away
             | Cmd::Stats(_)
+            | Cmd::Mydata
             | Cmd::Export(_)
             | Cmd::Settings
             | Cmd::Templates => &[Menu::Private],
@@ -220,6 +223,7 @@ impl Cmd {
             | Cmd::Away
             | Cmd::Stats(_)
             | Cmd::Templates => &[HelpPart::Private],
+            Cmd::Mydata => &[HelpPart::Stranger, HelpPart::Private],
             Cmd::Claim
             | Cmd::Assign(_)
             | Cmd::Unassign
@@ -370,6 +374,7 @@ mod tests {
                 ("available", "Receive tickets from routing"),
                 ("away", "Stop receiving new tickets"),
                 ("stats", "Figures: /stats [7d|30d|90d] (Pro)"),
+                ("mydata", "Everything stored about you, as a file"),
                 ("export", "CSV file: /export audit|tickets [7d|30d|90d|all]"),
                 ("settings", "Workspace settings"),
                 ("templates", "Canned responses: yours and the shared ones"),

@@ -431,6 +431,19 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                 .await
                 .map_err(classify)?;
         }
+        Effect::SendMyData { user } => {
+            let bytes = crate::app::privacy::my_data(db, *user, state.ctx.clock.now()).await?;
+            let caption = render::notice(&Notice::Exports(ExportNotice::MyData), &me);
+            let day = state.ctx.clock.now().format("%Y-%m-%d");
+            let file = InputFile::memory(bytes).file_name(format!("mydata-{day}.json"));
+            state
+                .bot
+                .send_document(ChatId(*user), file)
+                .caption(caption.text)
+                .parse_mode(ParseMode::Html)
+                .await
+                .map_err(classify)?;
+        }
         Effect::DeleteMessage { chat, message_id } => {
             match state
                 .bot

@@ -27,6 +27,8 @@ pub enum ExportNotice {
     TooSoon {
         secs: i64,
     },
+    /// The caption of the `/mydata` file.
+    MyData,
     /// The caption of the file.
     Ready {
         kind: ExportKind,

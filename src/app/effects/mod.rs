@@ -157,6 +157,11 @@ pub enum Effect {
         /// `7d`, `30d`, `90d` or `all`, for the file's name and caption.
         period: String,
     },
+    /// `/mydata`: the JSON file of everything stored about `user`, written when it is sent and
+    /// sent to their own private chat.
+    SendMyData {
+        user: i64,
+    },
     /// Deletes a message someone sent (a `/note` or `/kb` command, whose text must not stay in
     /// the customer's topic). A message already gone, or one the bot may not delete, is let go.
     DeleteMessage {
@@ -186,7 +191,9 @@ impl Effect {
             Effect::Send { chat, .. }
             | Effect::Edit { chat, .. }
             | Effect::SendComment { chat, .. } => Some(*chat),
-            Effect::SendPrivate { user, .. } | Effect::SendExport { user, .. } => Some(*user),
+            Effect::SendPrivate { user, .. }
+            | Effect::SendExport { user, .. }
+            | Effect::SendMyData { user } => Some(*user),
             Effect::SendInvoice { chat, .. } => Some(*chat),
             // A delete takes staff text out of a customer's topic: it must not wait in the
             // group's lane behind paced sends, 429 waits and backoffs, and it needs no order.
@@ -207,6 +214,7 @@ impl Effect {
                 | Effect::SendInvoice { .. }
                 | Effect::SendComment { .. }
                 | Effect::SendExport { .. }
+                | Effect::SendMyData { .. }
                 | Effect::PostTemplate { .. }
         )
     }

@@ -414,6 +414,7 @@ pub async fn command(
         | Cmd::Notes(_)
         | Cmd::Export(_)
         | Cmd::Stats(_)
+        | Cmd::Mydata
         | Cmd::Templates
             if !private =>
         {
@@ -461,6 +462,7 @@ pub async fn command(
             };
             return Ok(comments::show(ctx, origin, &caller, which, false).await?);
         }
+        Cmd::Mydata => return Ok(crate::app::privacy::request(ctx, origin, &caller).await?),
         Cmd::Stats(args) => {
             return Ok(crate::app::analytics::stats(ctx, origin, &caller, &args).await?);
         }

@@ -14,6 +14,11 @@ pub(super) fn export_notice(n: &ExportNotice) -> Rendered {
         ExportNotice::TooSoon { secs } => t(format!(
             "This workspace exported a moment ago: one export a minute. Try again in {secs} s."
         )),
+        ExportNotice::MyData => t(
+            "🗂 Everything I store about you, in every workspace: your profile, memberships and \
+             seats, the tickets you opened, your messages (with their text where the workspace \
+             keeps it), the comments and audit entries you wrote, and your reminders.",
+        ),
         ExportNotice::Ready {
             kind,
             period,
