@@ -25,6 +25,7 @@ pub mod fields;
 pub mod kb;
 pub mod lifecycle;
 pub mod reminders;
+pub mod retention;
 pub mod routing;
 pub mod sla;
 pub mod tags;

@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod kb;
 pub mod kinds;
 pub mod outbox;
+pub mod retention;
 pub mod routing;
 pub mod secrets;
 pub mod sla;

@@ -15,6 +15,7 @@ mod inputs;
 mod kb;
 mod layers;
 mod lifecycle;
+mod privacy;
 mod reliability;
 mod routing;
 mod sla;
