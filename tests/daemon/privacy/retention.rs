@@ -243,3 +243,74 @@ async fn the_privacy_screen_changes_the_settings_and_refuses_bad_values() {
     .await;
     assert_eq!(audited(&app, acme, "privacy.purged_bodies").await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_purge_works_in_batches_and_strips_waiting_updates() {
+    use sea_orm::ActiveValue::Set;
+
+    let app = spawn_app().await;
+    let olga = app.owner("Olga", "Acme").await;
+    let acme = app.workspace_of(&olga).await;
+    let chat = app.connected_forum(&olga, "Acme Support").await;
+    let carl = app.tg.add_user("Carl", Some("carl"));
+    let thread = app.open_ticket(chat, &carl, "Old history").await;
+    write(&app, chat, thread, &carl, "new enough").await;
+    let ticket = app.ticket(chat, thread).await.id;
+
+    // More than two batches of messages past the default 365 days…
+    let old = topicdesk::clock::Clock::now(&app.clock) - Duration::days(400);
+    const OLD: usize = 1201;
+    let rows = (0..OLD).map(|i| entity::ticket_messages::ActiveModel {
+        ticket_id: Set(ticket),
+        tg_message_id: Set(100_000 + i32::try_from(i).expect("small")),
+        sender_id: Set(carl.id),
+        role: Set("customer".to_owned()),
+        is_command: Set(false),
+        body: Set(Some(format!("old secret {i}"))),
+        created_at: Set(old),
+        edited_at: Set(None),
+        ..Default::default()
+    });
+    for chunk in rows.collect::<Vec<_>>().chunks(200) {
+        entity::ticket_messages::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .expect("seed messages");
+    }
+    // …and an update that failed long ago and waits for a retry far away.
+    let payload = serde_json::json!({
+        "update_id": 7,
+        "message": {"message_id": 1, "text": "stuck secret", "chat": {"id": chat, "type": "supergroup"}}
+    });
+    entity::inbox::Entity::insert(entity::inbox::ActiveModel {
+        update_id: Set(7),
+        payload: Set(payload.to_string()),
+        received_at: Set(old),
+        processed_at: Set(None),
+        attempts: Set(1),
+        retry_at: Set(Some(old + Duration::days(3000))),
+        last_error: Set(Some("failed".to_owned())),
+    })
+    .exec(&app.db)
+    .await
+    .expect("seed the inbox");
+
+    // (The stuck update never settles, so time moves without waiting for the daemon to idle.)
+    app.clock.advance(Duration::days(1));
+    let audit = eventually(WAIT, "the purge to be audited", async || {
+        let rows = audited(&app, acme, "privacy.purged_bodies").await;
+        (!rows.is_empty()).then_some(rows)
+    })
+    .await;
+    assert_eq!(audit, vec![(None, Some(OLD.to_string()))]);
+    let left = bodies(&app, chat, thread).await;
+    assert_eq!(left.iter().filter(|b| b.is_none()).count(), OLD);
+    assert!(left.iter().any(|b| b.as_deref() == Some("new enough")));
+    let stuck = entity::inbox::Entity::find_by_id(7)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("the stuck update stays");
+    assert!(!stuck.payload.contains("stuck secret"), "{}", stuck.payload);
+    assert!(stuck.payload.contains("text_redacted"), "{}", stuck.payload);
+}
