@@ -39,6 +39,11 @@ pub struct Model {
     pub holidays: String,
     /// When the last CSV export was asked for (one a minute per workspace).
     pub last_export_at: Option<DateTimeUtc>,
+    /// Message bodies older than this many days are purged by the daily job (SPEC §11).
+    pub message_retention_days: i32,
+    /// Whether webhooks may carry message bodies. Stored and shown only for now: webhooks come
+    /// in a later issue, and they must read this before sending any body.
+    pub webhook_include_bodies: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

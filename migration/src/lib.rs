@@ -16,6 +16,7 @@ mod m20261129_000007_create_custom_fields;
 mod m20261129_000008_create_templates;
 mod m20261129_000009_create_knowledge_base;
 mod m20261129_000010_add_export_limit;
+mod m20261129_000011_add_retention;
 
 /// The ordered list of every migration the daemon knows.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_create_templates::Migration),
             Box::new(m20261129_000009_create_knowledge_base::Migration),
             Box::new(m20261129_000010_add_export_limit::Migration),
+            Box::new(m20261129_000011_add_retention::Migration),
         ]
     }
 }

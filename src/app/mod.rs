@@ -27,6 +27,7 @@ pub mod kb;
 pub mod lifecycle;
 pub mod privacy;
 pub mod reminders;
+pub mod retention;
 pub mod routing;
 pub mod sla;
 pub mod tags;

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_SETTING_MINUTES: i64 = 7 * 24 * 60;
 /// Hours in 90 days: the longest auto-close time.
 pub const MAX_AUTO_CLOSE_HOURS: i64 = 90 * 24;
+/// The longest message retention, in days (10 years).
+pub const MAX_RETENTION_DAYS: i64 = 3650;
 /// Input longer than this is not a duration; refused before it is read at all.
 const MAX_LEN: usize = 32;
 
@@ -20,6 +22,8 @@ pub enum DurationProblem {
     Minutes { typed: String },
     /// Not a time from 1 hour to [`MAX_AUTO_CLOSE_HOURS`].
     Hours { typed: String },
+    /// Not a number of days from 1 to [`MAX_RETENTION_DAYS`].
+    Days { typed: String },
 }
 
 /// Reads `45` (minutes), `30m`, `2h`, `1d`, `1w` and sums like `1h30m`, case-insensitively, as
@@ -78,6 +82,22 @@ pub fn hours_setting(text: &str) -> Result<u32, DurationProblem> {
         })
 }
 
+/// The message retention: a number of days (`90`), or `12w`, `30d`; 1 to 3650 days.
+pub fn days_setting(text: &str) -> Result<u32, DurationProblem> {
+    let t = text.trim();
+    let days = match t.parse::<i64>() {
+        Ok(d) => Some(d),
+        Err(_) => minutes(t)
+            .filter(|m| m % (24 * 60) == 0)
+            .map(|m| m / (24 * 60)),
+    };
+    days.filter(|d| (1..=MAX_RETENTION_DAYS).contains(d))
+        .and_then(|d| u32::try_from(d).ok())
+        .ok_or_else(|| DurationProblem::Days {
+            typed: shorten(text),
+        })
+}
+
 /// What a refusal quotes of the input: enough to recognise it.
 fn shorten(text: &str) -> String {
     let t = text.trim();
@@ -95,6 +115,25 @@ fn shorten(text: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn retention_days_are_1_to_3650() {
+        assert_eq!(days_setting("90"), Ok(90));
+        assert_eq!(days_setting(" 2w "), Ok(14));
+        assert_eq!(days_setting("3650"), Ok(3650));
+        for bad in [
+            "0",
+            "3651",
+            "5000",
+            "-1",
+            "12h",
+            "abc",
+            "",
+            "99999999999999999999",
+        ] {
+            assert!(days_setting(bad).is_err(), "{bad} accepted");
+        }
+    }
 
     #[test]
     fn minutes_read_units_and_sums() {

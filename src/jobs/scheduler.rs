@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{reminders, routing, sla, team, tickets, Ctx, Origin, Work};
+use crate::app::{reminders, retention, routing, sla, team, tickets, Ctx, Origin, Work};
 use crate::metrics::Metrics;
 use crate::store::{self, timers::TimerKind};
 
@@ -40,6 +40,18 @@ pub async fn run(ctx: Ctx, shutdown: CancellationToken) {
             }
         }
         Err(e) => tracing::error!(error = %e, "cannot read the housekeeping timer"),
+    }
+    // Likewise the daily purge of message bodies, first soon after the first start.
+    match store::timers::find(&ctx.db, TimerKind::PurgeBodies, 0).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            let now = ctx.clock.now();
+            let at = now + retention::FIRST_PURGE_AFTER;
+            if let Err(e) = store::timers::set(&ctx.db, TimerKind::PurgeBodies, 0, at, now).await {
+                tracing::error!(error = %e, "cannot arm the purge timer");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "cannot read the purge timer"),
     }
     loop {
         if shutdown.is_cancelled() {
@@ -137,6 +149,12 @@ async fn fire_next(ctx: &Ctx) -> Result<bool, sea_orm::DbErr> {
 /// Fires one timer in its own transaction, which also deletes it, so it fires once. The
 /// timer's workspace is locked before the timer itself (the daemon's one lock order).
 async fn fire(ctx: &Ctx, due: &entity::timers::Model) -> crate::app::AppResult<()> {
+    // The purge works in many short transactions of its own, not in one long one.
+    if TimerKind::parse(&due.kind) == Some(TimerKind::PurgeBodies) {
+        retention::purge(ctx, due).await?;
+        Metrics::inc(&ctx.metrics.timers_fired);
+        return Ok(());
+    }
     let Some(mut w) = Work::begin(ctx, Origin::Internal).await? else {
         return Ok(());
     };
@@ -182,6 +200,8 @@ async fn fire(ctx: &Ctx, due: &entity::timers::Model) -> crate::app::AppResult<(
             w.set_timer(TimerKind::Housekeeping, 0, w.now + HOUSEKEEPING_EVERY)
                 .await?;
         }
+        // Handled before this transaction began.
+        Some(TimerKind::PurgeBodies) => {}
         None => tracing::warn!(kind = %timer.kind, "unknown timer kind dropped"),
     }
     w.commit().await?;

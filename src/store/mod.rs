@@ -13,6 +13,7 @@ pub mod kb;
 pub mod kinds;
 pub mod outbox;
 pub mod privacy;
+pub mod retention;
 pub mod routing;
 pub mod secrets;
 pub mod sla;

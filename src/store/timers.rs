@@ -35,6 +35,9 @@ pub enum TimerKind {
     EscalateUnassigned,
     /// A `/remind` reminder is due (subject: reminder id).
     Reminder,
+    /// Daily purge of message bodies past each workspace's retention (subject: 0; one per
+    /// database).
+    PurgeBodies,
 }
 
 impl TimerKind {
@@ -42,7 +45,10 @@ impl TimerKind {
     pub fn is_about_a_ticket(self) -> bool {
         !matches!(
             self,
-            TimerKind::SeatExpiry | TimerKind::Housekeeping | TimerKind::Reminder
+            TimerKind::SeatExpiry
+                | TimerKind::Housekeeping
+                | TimerKind::Reminder
+                | TimerKind::PurgeBodies
         )
     }
 
@@ -59,6 +65,7 @@ impl TimerKind {
             TimerKind::SlaResolutionBreach => "sla_resolution_breach",
             TimerKind::EscalateUnassigned => "escalate_unassigned",
             TimerKind::Reminder => "reminder",
+            TimerKind::PurgeBodies => "purge_bodies",
         }
     }
 
@@ -75,6 +82,7 @@ impl TimerKind {
             "sla_resolution_breach" => Some(TimerKind::SlaResolutionBreach),
             "escalate_unassigned" => Some(TimerKind::EscalateUnassigned),
             "reminder" => Some(TimerKind::Reminder),
+            "purge_bodies" => Some(TimerKind::PurgeBodies),
             _ => None,
         }
     }

@@ -16,6 +16,7 @@ mod kb;
 mod layers;
 mod lifecycle;
 mod mydata;
+mod privacy;
 mod reliability;
 mod routing;
 mod sla;

@@ -10,6 +10,7 @@ mod fields;
 mod invalid;
 mod kb;
 mod notice;
+mod privacy;
 mod rows;
 mod stats;
 mod templates;
@@ -23,6 +24,7 @@ pub use fields::{FieldPrompt, FieldsNotice, TagRow};
 pub use invalid::Invalid;
 pub use kb::{ExternalHit, KbHit, KbNotice, KbPrompt};
 pub use notice::{Change, Notice, SlaAlertKind};
+pub use privacy::PrivacyNotice;
 pub use rows::{
     AgentLoad, CategoryRow, EscalationRow, HolidayRow, KeywordRow, MemberRow, MemberSeat, Missing,
     NumberSetting, PolicyRow, PromptKind, QueueTicket, ReminderRow, RoutingView, SeatLabel,

@@ -414,6 +414,8 @@ pub enum Notice {
     Fields(FieldsNotice),
     /// Canned responses (SPEC §8): their screens, prompts, the `/t` picker and refusals.
     Templates(TemplateNotice),
+    /// The Privacy settings screen (SPEC §11).
+    Privacy(super::PrivacyNotice),
 }
 
 impl Notice {

@@ -139,13 +139,16 @@ pub enum NumberSetting {
     IntakeTimeout,
     /// Auto-close resolved tickets after this many hours (1 hour to 90 days).
     AutoClose,
+    /// Privacy: purge message bodies older than this many days (1 to 3650).
+    Retention,
 }
 
 impl NumberSetting {
-    pub const ALL: [NumberSetting; 3] = [
+    pub const ALL: [NumberSetting; 4] = [
         NumberSetting::UnassignedAlert,
         NumberSetting::IntakeTimeout,
         NumberSetting::AutoClose,
+        NumberSetting::Retention,
     ];
 }
 

@@ -11,8 +11,8 @@ use crate::domain::routing::Strategy as Routing;
 use crate::domain::ticket::Priority;
 // One short name per area keeps the cases readable.
 use super::{
-    FieldsButton as Fd, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm,
-    TemplateButton as Tp, TicketButton as Tk, WorkspaceButton as Ws,
+    FieldsButton as Fd, PrivacyButton as Pv, RoutingButton as Rt, SlaButton as Sl,
+    TeamButton as Tm, TemplateButton as Tp, TicketButton as Tk, WorkspaceButton as Ws,
 };
 
 /// Freezes the wire format: these strings are sitting in chats.
@@ -231,6 +231,10 @@ fn wire_format_is_stable() {
             C::Templates(Tp::PickerPage { ticket: t, page: 1 }),
             "1|jg|42|1",
         ),
+        (C::Privacy(Pv::PrivacyHome), "1|vh"),
+        (C::Privacy(Pv::PrivacyToggleBodies), "1|vb"),
+        (C::Privacy(Pv::PrivacyToggleWebhook), "1|vw"),
+        (C::Privacy(Pv::PrivacyRetention { days: 90 }), "1|vd|90"),
     ];
     assert_eq!(cases.len(), VARIANTS);
     for (d, s) in cases {

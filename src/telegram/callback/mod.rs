@@ -29,6 +29,7 @@
 
 mod fields;
 mod kb;
+mod privacy;
 mod routing;
 mod sla;
 mod team;
@@ -44,6 +45,7 @@ mod tests;
 
 pub use self::fields::FieldsButton;
 pub use self::kb::KbButton;
+pub use self::privacy::PrivacyButton;
 pub use self::routing::RoutingButton;
 pub use self::sla::{HoursField, SlaButton};
 pub use self::team::TeamButton;
@@ -130,6 +132,8 @@ areas! {
     Fields(FieldsButton),
     /// Canned responses: their screens and the `/t` picker.
     Templates(TemplateButton),
+    /// `/settings` → Privacy: bodies, retention, webhooks.
+    Privacy(PrivacyButton),
 }
 
 impl CallbackData {

@@ -12,13 +12,13 @@ use crate::domain::ticket::Priority;
 use proptest::strategy::Strategy;
 // One short name per area keeps the samples readable.
 use super::{
-    FieldsButton as Fd, KbButton as Kb, RoutingButton as Rt, SlaButton as Sl, TeamButton as Tm,
-    TemplateButton as Tp, TicketButton as Tk, WorkspaceButton as Ws,
+    FieldsButton as Fd, KbButton as Kb, PrivacyButton as Pv, RoutingButton as Rt, SlaButton as Sl,
+    TeamButton as Tm, TemplateButton as Tp, TicketButton as Tk, WorkspaceButton as Ws,
 };
 
 /// How many variants `CallbackData` has. Bump together with
 /// `variant_index` when adding one.
-pub(super) const VARIANTS: usize = 94;
+pub(super) const VARIANTS: usize = 98;
 
 /// A distinct index per variant. The match has no wildcard, so adding a
 /// variant doesn't compile until it gets an index here; the index must
@@ -121,6 +121,10 @@ fn variant_index(d: &CallbackData) -> usize {
         C::Templates(Tp::Delete { .. }) => 91,
         C::Templates(Tp::Pick { .. }) => 92,
         C::Templates(Tp::PickerPage { .. }) => 93,
+        C::Privacy(Pv::PrivacyHome) => 94,
+        C::Privacy(Pv::PrivacyToggleBodies) => 95,
+        C::Privacy(Pv::PrivacyToggleWebhook) => 96,
+        C::Privacy(Pv::PrivacyRetention { .. }) => 97,
     }
 }
 
@@ -199,6 +203,14 @@ fn samples() -> Vec<CallbackData> {
     ]);
     for hours in [0, 1, 24, 72, u16::MAX] {
         out.push(C::Workspace(Ws::SettingsAutoClose { hours }));
+    }
+    out.extend([
+        C::Privacy(Pv::PrivacyHome),
+        C::Privacy(Pv::PrivacyToggleBodies),
+        C::Privacy(Pv::PrivacyToggleWebhook),
+    ]);
+    for days in [0, 1, 365, u16::MAX] {
+        out.push(C::Privacy(Pv::PrivacyRetention { days }));
     }
     out.extend([
         C::Team(Tm::MembersList),
@@ -537,6 +549,7 @@ fn any_callback() -> impl Strategy<Value = CallbackData> {
         (t(), any::<u16>())
             .prop_map(|(ticket, page)| C::Templates(Tp::PickerPage { ticket, page })),
         any::<i64>().prop_map(|id| C::Templates(Tp::Restore { id })),
+        any::<u16>().prop_map(|days| C::Privacy(Pv::PrivacyRetention { days })),
     ]
 }
 

@@ -192,6 +192,7 @@ pub(super) const fn number_setting_code(s: NumberSetting) -> &'static str {
         NumberSetting::UnassignedAlert => "a",
         NumberSetting::IntakeTimeout => "i",
         NumberSetting::AutoClose => "c",
+        NumberSetting::Retention => "r",
     }
 }
 

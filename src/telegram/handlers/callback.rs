@@ -21,7 +21,9 @@ use crate::app::{reminders, Caller, Origin};
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::seats::Tier;
 use crate::domain::team::Role;
-use crate::telegram::callback::{CallbackData, HoursField, KbButton, RoutingButton, SlaButton};
+use crate::telegram::callback::{
+    CallbackData, HoursField, KbButton, PrivacyButton, RoutingButton, SlaButton,
+};
 use crate::telegram::callback::{TeamButton, TemplateButton, TicketButton, WorkspaceButton};
 use crate::telegram::{AppState, Dialogue};
 
@@ -67,6 +69,7 @@ pub async fn callback(state: Arc<AppState>, origin: Origin, q: CallbackQuery) ->
         CallbackData::Sla(b) => press.sla(b).await,
         CallbackData::Workspace(b) => press.workspace(b).await,
         CallbackData::Kb(b) => press.kb(b).await,
+        CallbackData::Privacy(b) => press.privacy(b).await,
         CallbackData::Fields(b) => press.fields(b).await,
         CallbackData::Templates(b) => press.templates(b).await,
     }
@@ -300,6 +303,20 @@ impl Press<'_> {
         if kb::ask(&self.state.ctx, self.origin, self.caller, prompt).await? {
             self.state.ask(self.caller.profile.id, dialogue);
         }
+        Ok(())
+    }
+
+    /// `/settings` → Privacy.
+    async fn privacy(&self, b: PrivacyButton) -> HandlerResult {
+        use crate::app::retention::{privacy_screen, PrivacyChange as Ch};
+        let change = match b {
+            PrivacyButton::PrivacyHome => Ch::Show,
+            PrivacyButton::PrivacyToggleBodies => Ch::ToggleBodies,
+            PrivacyButton::PrivacyToggleWebhook => Ch::ToggleWebhookBodies,
+            PrivacyButton::PrivacyRetention { days } => Ch::RetentionDays(days),
+        };
+        let (ctx, origin, caller) = (&self.state.ctx, self.origin, self.caller);
+        let _accepted = privacy_screen(ctx, origin, caller, change, self.screen).await?;
         Ok(())
     }
 

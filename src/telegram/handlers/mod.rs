@@ -283,6 +283,10 @@ async fn answer(
             let change = SettingChange::AutoCloseTyped(text);
             workspaces::settings(ctx, origin, caller, change, None).await
         }
+        Dialogue::Number(NumberSetting::Retention) => {
+            let change = crate::app::retention::PrivacyChange::RetentionTyped(text);
+            crate::app::retention::privacy_screen(ctx, origin, caller, change, None).await
+        }
         Dialogue::KbArticle { id } => {
             let change = match id {
                 Some(id) => KbChange::Edit(id, text),

@@ -14,6 +14,7 @@ mod common;
 mod export;
 mod fields;
 mod kb;
+mod privacy;
 mod routing;
 mod sla;
 mod stats;
@@ -386,6 +387,7 @@ pub fn notice(n: &Notice, bot_username: &str) -> Rendered {
         Notice::Fields(n) => fields::notice(n),
         // Canned responses.
         Notice::Templates(n) => templates::notice(n),
+        Notice::Privacy(n) => privacy::notice(n),
     }
 }
 
@@ -404,6 +406,7 @@ fn prompt_text(what: &PromptKind) -> String {
             NumberSetting::UnassignedAlert => routing::UNASSIGNED_ALERT_PROMPT.to_owned(),
             NumberSetting::IntakeTimeout => routing::INTAKE_TIMEOUT_PROMPT.to_owned(),
             NumberSetting::AutoClose => workspace::AUTO_CLOSE_PROMPT.to_owned(),
+            NumberSetting::Retention => privacy::RETENTION_PROMPT.to_owned(),
         },
     }
 }

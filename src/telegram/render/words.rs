@@ -7,7 +7,9 @@
 //! like any other text from a person.
 
 use crate::app::effects::{CheckoutRefusal, Invalid};
-use crate::domain::duration::{DurationProblem, MAX_AUTO_CLOSE_HOURS, MAX_SETTING_MINUTES};
+use crate::domain::duration::{
+    DurationProblem, MAX_AUTO_CLOSE_HOURS, MAX_RETENTION_DAYS, MAX_SETTING_MINUTES,
+};
 use crate::domain::escalation::RuleProblem;
 use crate::domain::permissions::Denied;
 use crate::domain::seats::InviteProblem;
@@ -99,6 +101,9 @@ fn duration(problem: &DurationProblem) -> String {
         DurationProblem::Hours { typed } => format!(
             "\"{typed}\" is not a time between 1 hour and {} days. Send hours like 36, or 2d, 1w.",
             MAX_AUTO_CLOSE_HOURS / 24
+        ),
+        DurationProblem::Days { typed } => format!(
+            "\"{typed}\" is not a number of days between 1 and {MAX_RETENTION_DAYS}. Send days like 180, or 12w."
         ),
     }
 }

@@ -7,7 +7,8 @@ use super::{Button, Rendered};
 use crate::app::effects::{Missing, NumberSetting};
 use crate::domain::team::Role;
 use crate::telegram::callback::{
-    FieldsButton, KbButton, RoutingButton, SlaButton, TeamButton, TemplateButton, WorkspaceButton,
+    FieldsButton, KbButton, PrivacyButton, RoutingButton, SlaButton, TeamButton, TemplateButton,
+    WorkspaceButton,
 };
 use crate::telegram::commands::{help_lines, HelpPart};
 
@@ -195,7 +196,10 @@ pub(super) fn settings(workspace: &str, store_bodies: bool, auto_close_hours: i3
                 cb("📝 Templates", TemplateButton::List { page: 0 }),
                 cb("📚 Knowledge base", KbButton::KbList { page: 0 }),
             ],
-            vec![cb("🔐 Permissions", TeamButton::SettingsPermissions)],
+            vec![
+                cb("🔐 Permissions", TeamButton::SettingsPermissions),
+                cb("🔒 Privacy", PrivacyButton::PrivacyHome),
+            ],
             AUTO_CLOSE_CHOICES
                 .iter()
                 .map(|h| {
