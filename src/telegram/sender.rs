@@ -197,6 +197,24 @@ async fn start_bot_first(
     Ok(())
 }
 
+/// A file the daemon wrote (an export, a person's data), to a private chat, with a caption.
+async fn send_file(
+    state: &AppState,
+    chat: i64,
+    bytes: Vec<u8>,
+    name: String,
+    caption: Rendered,
+) -> Result<(), SendError> {
+    state
+        .bot
+        .send_document(ChatId(chat), InputFile::memory(bytes).file_name(name))
+        .caption(caption.text)
+        .parse_mode(ParseMode::Html)
+        .await
+        .map_err(classify)?;
+    Ok(())
+}
+
 /// Performs one effect. Idempotent where Telegram lets it be (edits, renames, topic moves);
 /// a plain send repeated after a crash is the one duplicate the outbox allows.
 pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError> {
@@ -422,27 +440,13 @@ pub async fn execute(state: &AppState, effect: &Effect) -> Result<(), SendError>
                 truncated: csv.truncated,
             };
             let caption = render::notice(&Notice::Exports(ready), &me);
-            let file = InputFile::memory(csv.bytes).file_name(csv.file_name);
-            state
-                .bot
-                .send_document(ChatId(*user), file)
-                .caption(caption.text)
-                .parse_mode(ParseMode::Html)
-                .await
-                .map_err(classify)?;
+            send_file(state, *user, csv.bytes, csv.file_name, caption).await?;
         }
         Effect::SendMyData { user } => {
             let bytes = crate::app::privacy::my_data(db, *user, state.ctx.clock.now()).await?;
             let caption = render::notice(&Notice::Exports(ExportNotice::MyData), &me);
             let day = state.ctx.clock.now().format("%Y-%m-%d");
-            let file = InputFile::memory(bytes).file_name(format!("mydata-{day}.json"));
-            state
-                .bot
-                .send_document(ChatId(*user), file)
-                .caption(caption.text)
-                .parse_mode(ParseMode::Html)
-                .await
-                .map_err(classify)?;
+            send_file(state, *user, bytes, format!("mydata-{day}.json"), caption).await?;
         }
         Effect::DeleteMessage { chat, message_id } => {
             match state

@@ -30,7 +30,7 @@ pub use screens::{ask, kb_screen, KbChange};
 
 use crate::app::effects::{Effect, ExternalHit, KbHit, KbNotice, Notice};
 use crate::app::lifecycle::agent_ticket;
-use crate::app::work::access::{authorize, begin};
+use crate::app::work::access::{authorize, begin, take_out_of_group};
 use crate::app::work::{AppResult, Caller, Ctx, Origin, Work};
 use crate::domain::ids::UserId;
 use crate::domain::kb::query_terms;
@@ -112,20 +112,7 @@ pub async fn kb_command(
     };
     // A member's command leaves the customer's topic before anything else is sent there. A
     // customer's `/kb` is theirs: it stays, and they are told it is for agents.
-    let ws_id = match store::tickets::by_topic(&w.tx, chat, thread).await? {
-        Some(t) => Some(t.workspace_id),
-        None => store::groups::get(&w.tx, chat)
-            .await?
-            .map(|g| g.workspace_id),
-    };
-    if let Some(ws) = ws_id {
-        if store::team::member(&w.tx, ws, caller.profile.id)
-            .await?
-            .is_some()
-        {
-            w.effect(Effect::DeleteMessage { chat, message_id }).await?;
-        }
-    }
+    take_out_of_group(&mut w, caller, chat, message_id).await?;
     let Some((t, ws)) = agent_ticket(&mut w, caller, chat, thread).await? else {
         return w.commit().await;
     };
